@@ -1,0 +1,1 @@
+//! Suivi: placeholder, filled in by the core commit.
