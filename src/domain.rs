@@ -1,0 +1,297 @@
+//! Small domain types validated at the edge: once a value is one of these, the rest
+//! of the code can trust it. Parsing accepts what people type in French offices
+//! (a decimal comma, spaces between thousands); errors name what was wrong as a
+//! message-catalog key so that the web layer can say it in the user's language.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// Why a typed value was refused; `key()` is a message-catalog key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty value")]
+    Empty,
+    #[error("not a number")]
+    NotANumber,
+    #[error("negative value")]
+    Negative,
+    #[error("too many decimals")]
+    TooManyDecimals,
+    #[error("value too large")]
+    TooLarge,
+    #[error("unknown value")]
+    Unknown,
+}
+
+impl ParseError {
+    pub fn key(self) -> &'static str {
+        match self {
+            ParseError::Empty => "error.value.empty",
+            ParseError::NotANumber => "error.value.not_a_number",
+            ParseError::Negative => "error.value.negative",
+            ParseError::TooManyDecimals => "error.value.too_many_decimals",
+            ParseError::TooLarge => "error.value.too_large",
+            ParseError::Unknown => "error.value.unknown",
+        }
+    }
+}
+
+/// Declares a closed set of values stored as lowercase text in the database
+/// (guarded there by a CHECK constraint) with their catalog keys.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident, $prefix:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The message-catalog key of this value's label.
+            pub fn label_key(self) -> &'static str {
+                match self { $($name::$variant => concat!($prefix, ".", $text)),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ParseError;
+            fn from_str(s: &str) -> Result<Self, ParseError> {
+                match s.trim() {
+                    $($text => Ok($name::$variant),)+
+                    "" => Err(ParseError::Empty),
+                    _ => Err(ParseError::Unknown),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = ParseError;
+            fn try_from(s: String) -> Result<Self, ParseError> { s.parse() }
+        }
+    };
+}
+
+text_enum!(
+    /// Where an activity stands; its state at a date is its latest update on or
+    /// before that date, and `NotStarted` when there is none.
+    Status, "status" {
+        NotStarted => "not_started",
+        InProgress => "in_progress",
+        Done => "done",
+        Postponed => "postponed",
+        Abandoned => "abandoned",
+    }
+);
+
+text_enum!(
+    /// A one-year programme (PAP) or a strategy spanning several years.
+    PlanKind, "plan_kind" {
+        Annual => "annual",
+        Multiyear => "multiyear",
+    }
+);
+
+text_enum!(
+    PlanStatus, "plan_status" {
+        Draft => "draft",
+        Adopted => "adopted",
+        InProgress => "in_progress",
+        Closed => "closed",
+    }
+);
+
+text_enum!(
+    SessionKind, "session_kind" {
+        Ordinary => "ordinary",
+        Extraordinary => "extraordinary",
+    }
+);
+
+text_enum!(
+    SessionStatus, "session_status" {
+        Planned => "planned",
+        Held => "held",
+    }
+);
+
+text_enum!(
+    ResolutionStatus, "resolution_status" {
+        Pending => "pending",
+        InProgress => "in_progress",
+        Done => "done",
+        Dropped => "dropped",
+    }
+);
+
+text_enum!(
+    /// Whether an indicator improves when it goes up or when it goes down
+    /// ("réduire le nombre de tués").
+    Direction, "direction" {
+        Increase => "increase",
+        Decrease => "decrease",
+    }
+);
+
+text_enum!(
+    FundingSourceKind, "funding_kind" {
+        State => "state",
+        Partner => "partner",
+        Own => "own",
+    }
+);
+
+/// An amount of money in FCFA (XOF), which has no subunit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Fcfa(pub i64);
+
+impl Fcfa {
+    /// Accepts `12500000`, `12 500 000` (with ordinary, no-break or narrow
+    /// no-break spaces), `12.500.000` and an optional `FCFA` suffix; refuses
+    /// negatives and decimals other than zeros (`12 500 000,00`).
+    pub fn parse(input: &str) -> Result<Fcfa, ParseError> {
+        let trimmed = input.trim();
+        let trimmed = trimmed
+            .strip_suffix("FCFA")
+            .or_else(|| trimmed.strip_suffix("fcfa"))
+            .or_else(|| trimmed.strip_suffix("XOF"))
+            .unwrap_or(trimmed)
+            .trim();
+        if trimmed.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        // "12 500 000,00" is a whole amount written with its (zero) decimals.
+        let whole = match trimmed.rsplit_once(',') {
+            Some((whole, decimals))
+                if !decimals.is_empty() && decimals.chars().all(|c| c == '0') =>
+            {
+                whole
+            }
+            Some(_) => return Err(ParseError::TooManyDecimals),
+            None => trimmed,
+        };
+        if whole.trim_start().starts_with('-') {
+            return Err(ParseError::Negative);
+        }
+        let digits: String = whole
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '.' | '\''))
+            .collect();
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ParseError::NotANumber);
+        }
+        digits
+            .parse::<i64>()
+            .map(Fcfa)
+            .map_err(|_| ParseError::TooLarge)
+    }
+}
+
+/// The largest number of decimals a quantity keeps (the columns are NUMERIC(18, 3)).
+pub const QUANTITY_SCALE: u32 = 3;
+
+/// Parses a non-negative quantity as typed in French or English: `12,5` and
+/// `12.5` are both 12.5, and spaces between thousands are ignored.
+pub fn parse_quantity(input: &str) -> Result<Decimal, ParseError> {
+    let value = parse_signed_quantity(input)?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(ParseError::Negative);
+    }
+    Ok(value)
+}
+
+/// Like [`parse_quantity`] but allows negative values (indicator values may be).
+pub fn parse_signed_quantity(input: &str) -> Result<Decimal, ParseError> {
+    let cleaned: String = input
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if !cleaned
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')))
+    {
+        return Err(ParseError::NotANumber);
+    }
+    let value = Decimal::from_str(&cleaned).map_err(|_| ParseError::NotANumber)?;
+    if value.normalize().scale() > QUANTITY_SCALE {
+        return Err(ParseError::TooManyDecimals);
+    }
+    if value.abs() >= Decimal::from(1_000_000_000_000_000i64) {
+        return Err(ParseError::TooLarge);
+    }
+    Ok(value.normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_round_trips_through_text() {
+        for status in Status::ALL {
+            assert_eq!(status.as_str().parse::<Status>(), Ok(*status));
+        }
+        assert_eq!("finished".parse::<Status>(), Err(ParseError::Unknown));
+        assert_eq!(" ".parse::<Status>(), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn fcfa_accepts_french_grouping() {
+        assert_eq!(Fcfa::parse("12 500 000"), Ok(Fcfa(12_500_000)));
+        assert_eq!(
+            Fcfa::parse("12\u{202f}500\u{202f}000 FCFA"),
+            Ok(Fcfa(12_500_000))
+        );
+        assert_eq!(Fcfa::parse("12.500.000"), Ok(Fcfa(12_500_000)));
+        assert_eq!(Fcfa::parse("1 000,00"), Ok(Fcfa(1_000)));
+        assert_eq!(Fcfa::parse("0"), Ok(Fcfa(0)));
+    }
+
+    #[test]
+    fn fcfa_refuses_bad_input() {
+        assert_eq!(Fcfa::parse(""), Err(ParseError::Empty));
+        assert_eq!(Fcfa::parse("-5"), Err(ParseError::Negative));
+        assert_eq!(Fcfa::parse("12,5"), Err(ParseError::TooManyDecimals));
+        assert_eq!(Fcfa::parse("douze"), Err(ParseError::NotANumber));
+        assert_eq!(
+            Fcfa::parse("99999999999999999999"),
+            Err(ParseError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn quantity_accepts_decimal_comma() {
+        assert_eq!(parse_quantity("12,5"), Ok(Decimal::new(125, 1)));
+        assert_eq!(parse_quantity("12.5"), Ok(Decimal::new(125, 1)));
+        assert_eq!(parse_quantity("1 200"), Ok(Decimal::from(1200)));
+        assert_eq!(parse_quantity("0"), Ok(Decimal::ZERO));
+    }
+
+    #[test]
+    fn quantity_refuses_bad_input() {
+        assert_eq!(parse_quantity("-1"), Err(ParseError::Negative));
+        assert_eq!(parse_quantity("abc"), Err(ParseError::NotANumber));
+        assert_eq!(parse_quantity("1,2,3"), Err(ParseError::NotANumber));
+        assert_eq!(parse_quantity("1,2345"), Err(ParseError::TooManyDecimals));
+        assert_eq!(parse_quantity(""), Err(ParseError::Empty));
+        assert_eq!(parse_signed_quantity("-2,5"), Ok(Decimal::new(-25, 1)));
+    }
+}
