@@ -3,5 +3,11 @@
 //!
 //! Data flows one way: `web` → `store` (rows) → `performance` (figures) → templates.
 
+// The message catalog, compiled in; `i18n::Lang::t` reads it.
+rust_i18n::i18n!("locales", fallback = "fr");
+
 pub mod domain;
+pub mod i18n;
 pub mod performance;
+pub mod store;
+pub mod web;

@@ -1,0 +1,156 @@
+//! What every page knows about the request: the reader's language and where they
+//! are (for the language switch). Templates reach the catalog and the formatters
+//! through it.
+
+use std::borrow::{Borrow, Cow};
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::i18n::Lang;
+use crate::performance::Ratio;
+
+/// The cookie that remembers an explicit choice of language.
+pub const LANG_COOKIE: &str = "suivi_lang";
+
+/// The language of a request: an explicit choice (cookie) first, then the
+/// browser's `Accept-Language`, then French.
+pub fn request_lang(headers: &HeaderMap) -> Lang {
+    let chosen = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == LANG_COOKIE)
+                .then(|| Lang::from_code(value))
+                .flatten()
+        });
+    chosen.unwrap_or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::Fr, Lang::from_accept_language)
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    /// The current path and query, to come back here after switching language.
+    pub here: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Ctx::new(
+            request_lang(&parts.headers),
+            parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        ))
+    }
+}
+
+// Formatters take `impl Borrow<T>` because templates hand over values or
+// references depending on the expression.
+impl Ctx {
+    pub fn new(lang: Lang, here: &str) -> Ctx {
+        Ctx {
+            lang,
+            here: here.to_owned(),
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> Cow<'a, str> {
+        self.lang.t(key)
+    }
+
+    pub fn t_with(&self, key: &str, values: &[(&str, &str)]) -> String {
+        self.lang.t_with(key, values)
+    }
+
+    /// The link that shows this same page in the other language.
+    pub fn switch_lang_href(&self) -> String {
+        format!(
+            "/lang/{}?next={}",
+            self.lang.other().code(),
+            percent_encode(&self.here)
+        )
+    }
+
+    pub fn pct(&self, rate: impl Borrow<Option<Ratio>>) -> String {
+        self.lang.percent(*rate.borrow())
+    }
+
+    pub fn fcfa(&self, amount: impl Borrow<i64>) -> String {
+        self.lang.fcfa(*amount.borrow())
+    }
+
+    pub fn int(&self, value: impl Borrow<u64>) -> String {
+        self.lang
+            .integer(i64::try_from(*value.borrow()).unwrap_or(i64::MAX))
+    }
+
+    pub fn qty(&self, value: impl Borrow<Option<Decimal>>) -> String {
+        self.lang.optional_quantity(*value.borrow())
+    }
+
+    pub fn date(&self, date: impl Borrow<NaiveDate>) -> String {
+        self.lang.date(*date.borrow())
+    }
+
+    pub fn ordinal(&self, n: impl Borrow<i32>) -> String {
+        self.lang.ordinal(*n.borrow())
+    }
+
+    pub fn opt_date(&self, date: impl Borrow<Option<NaiveDate>>) -> String {
+        date.borrow()
+            .map_or_else(|| "—".to_owned(), |d| self.lang.date(d))
+    }
+}
+
+/// Percent-encodes a path for use as a query value (everything but unreserved
+/// characters and `/`).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn cookie_choice_wins_over_accept_language() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("en-US"));
+        assert_eq!(request_lang(&headers), Lang::En);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=b; suivi_lang=fr"),
+        );
+        assert_eq!(request_lang(&headers), Lang::Fr);
+    }
+
+    #[test]
+    fn switch_link_keeps_the_query() {
+        let ctx = Ctx::new(Lang::Fr, "/plans/3?as_of=2025-11-30");
+        assert_eq!(
+            ctx.switch_lang_href(),
+            "/lang/en?next=/plans/3%3Fas_of%3D2025-11-30"
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! The HTTP face of Suivi: the router, shared state, errors and one file per area.
+//! Handlers stay thin: read with `store`, compute with `performance`, render a
+//! template.
+
+mod context;
+mod error;
+mod pages;
+
+pub use context::{Ctx, LANG_COOKIE};
+pub use error::AppError;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::{middleware, Router};
+use sqlx::PgPool;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// What every handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<WebConfig>,
+}
+
+/// Settings of the web layer, validated once at start.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Today's date is read from the clock unless fixed here (tests fix it so
+    /// that figures "as of today" are reproducible).
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: WebConfig) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.config
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+/// Request bodies above this are refused with 413 before any handler runs.
+const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home::show))
+        .route("/agencies/{code}", get(pages::agencies::show))
+        .route("/plans/{id}", get(pages::plans::show))
+        .route("/sessions/{id}", get(pages::sessions::show))
+        .route("/lang/{code}", get(pages::lang::switch))
+        .route("/static/suivi.css", get(pages::assets::stylesheet))
+        .route("/healthz", get(pages::health::check))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+}

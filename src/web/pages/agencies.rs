@@ -1,0 +1,60 @@
+//! An agency's page: its plans (with today's figures), its board sessions and
+//! the agencies under it.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use chrono::NaiveDate;
+
+use super::render;
+use super::views::PlanTree;
+use crate::store::agencies::{self, Agency};
+use crate::store::plans::{self, Plan};
+use crate::store::sessions::{self, BoardSession};
+use crate::web::{AppError, AppState, Ctx};
+
+pub struct PlanRow {
+    pub plan: Plan,
+    pub tree: PlanTree,
+    pub as_of: NaiveDate,
+}
+
+#[derive(Template)]
+#[template(path = "agency.html")]
+struct AgencyPage {
+    ctx: Ctx,
+    agency: Agency,
+    children: Vec<Agency>,
+    plans: Vec<PlanRow>,
+    sessions: Vec<BoardSession>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let agency = agencies::find_by_code(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let children = agencies::children(&state.db, agency.id).await?;
+    let today = state.today();
+    let mut plan_rows = Vec::new();
+    for plan in plans::list_for_agency(&state.db, agency.id).await? {
+        // A finished plan is shown as of its last day, a running one as of today.
+        let as_of =
+            NaiveDate::from_ymd_opt(plan.end_year, 12, 31).map_or(today, |end| end.min(today));
+        let nodes = plans::nodes(&state.db, plan.id).await?;
+        let activities = plans::activities_as_of(&state.db, plan.id, as_of).await?;
+        let tree = PlanTree::build(&plan, nodes, activities, as_of);
+        plan_rows.push(PlanRow { plan, tree, as_of });
+    }
+    let sessions = sessions::list_for_agency(&state.db, agency.id).await?;
+    render(&AgencyPage {
+        ctx,
+        agency,
+        children,
+        plans: plan_rows,
+        sessions,
+    })
+}

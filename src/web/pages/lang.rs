@@ -1,0 +1,48 @@
+//! The one-click language switch: remembers the choice in a cookie and goes back
+//! to the page the reader was on.
+
+use axum::extract::{Path, Query};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::i18n::Lang;
+use crate::web::{AppError, LANG_COOKIE};
+
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    next: Option<String>,
+}
+
+pub async fn switch(
+    Path(code): Path<String>,
+    Query(query): Query<SwitchQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
+    let next = query
+        .next
+        .filter(|n| is_local_path(n))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+}
+
+/// Only paths on this site: never `//host` or `/\host`, which browsers read as
+/// another site (an open redirect).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn refuses_redirects_off_site() {
+        assert!(super::is_local_path("/plans/1?as_of=2025-11-30"));
+        assert!(!super::is_local_path("//evil.example"));
+        assert!(!super::is_local_path("/\\evil.example"));
+        assert!(!super::is_local_path("https://evil.example"));
+    }
+}

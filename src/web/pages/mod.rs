@@ -1,0 +1,66 @@
+//! One module per area of the site, plus the helpers they share.
+
+pub mod agencies;
+pub mod assets;
+pub mod health;
+pub mod home;
+pub mod lang;
+pub mod plans;
+pub mod sessions;
+mod views;
+
+use askama::Template;
+use axum::response::Html;
+use chrono::NaiveDate;
+
+use super::AppError;
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Renders a page; a template error becomes the error page, never a panic.
+fn render(template: &impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(template.render()?))
+}
+
+/// A numeric id from the URL; anything else names no page, hence 404.
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
+/// An optional `YYYY-MM-DD` date from the query string; empty means absent.
+fn parse_date_param(raw: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::bad_request("error.bad_date")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_dates_from_urls() {
+        assert_eq!(parse_id("42").ok(), Some(42));
+        assert!(matches!(parse_id("abc"), Err(AppError::NotFound)));
+        assert!(matches!(parse_id("-1"), Err(AppError::NotFound)));
+        assert_eq!(
+            parse_date_param(Some("2025-11-30")).ok().flatten(),
+            NaiveDate::from_ymd_opt(2025, 11, 30)
+        );
+        assert_eq!(parse_date_param(Some("")).ok(), Some(None));
+        assert!(matches!(
+            parse_date_param(Some("2025-13-45")),
+            Err(AppError::BadRequest {
+                key: "error.bad_date"
+            })
+        ));
+    }
+}

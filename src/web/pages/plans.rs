@@ -1,0 +1,59 @@
+//! A plan's page: its tree with the execution rate rolled up at every node, each
+//! activity with its state, the indicators and the funding plan, as of a date.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::views::{IndicatorView, PlanTree};
+use super::{parse_date_param, parse_id, render};
+use crate::performance::Summary;
+use crate::store::plans::{self, FundingLine, Plan};
+use crate::web::{AppError, AppState, Ctx};
+
+#[derive(Deserialize)]
+pub struct AsOfQuery {
+    as_of: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    ctx: Ctx,
+    plan: Plan,
+    as_of: NaiveDate,
+    tree: PlanTree,
+    by_region: Vec<(String, Summary)>,
+    indicators: Vec<IndicatorView>,
+    funding: Vec<FundingLine>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw_id): Path<String>,
+    Query(query): Query<AsOfQuery>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id(&raw_id)?;
+    let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
+    let plan = plans::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let nodes = plans::nodes(&state.db, plan.id).await?;
+    let activities = plans::activities_as_of(&state.db, plan.id, as_of).await?;
+    let tree = PlanTree::build(&plan, nodes, activities, as_of);
+    let by_region = tree.by_region(as_of);
+    let indicators = IndicatorView::build(plans::indicators(&state.db, plan.id).await?, as_of);
+    let funding = plans::funding(&state.db, plan.id).await?;
+    render(&PlanPage {
+        ctx,
+        plan,
+        as_of,
+        tree,
+        by_region,
+        indicators,
+        funding,
+    })
+}

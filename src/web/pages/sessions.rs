@@ -1,0 +1,133 @@
+//! A board session's page: the reviewed plan's figures as of the session's
+//! cutoff (never today's), by priority action and by region, with indicators,
+//! budget, resolutions, the change since the previous session and the
+//! programme adopted.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+use super::views::{IndicatorView, PlanTree};
+use super::{parse_id, render};
+use crate::performance::{Ratio, Summary};
+use crate::store::plans::{self, FundingLine, Plan};
+use crate::store::sessions::{self, BoardSession, Resolution};
+use crate::web::{AppError, AppState, Ctx};
+
+pub struct Reviewed {
+    pub plan: Plan,
+    pub tree: PlanTree,
+    pub by_region: Vec<(String, Summary)>,
+    pub indicators: Vec<IndicatorView>,
+    pub funding: Vec<FundingLine>,
+}
+
+/// The figures of the previous session on the same plan, for the change.
+pub struct Previous {
+    pub session: BoardSession,
+    pub summary: Summary,
+}
+
+impl Previous {
+    pub fn rate_change(&self, now: &Summary) -> Option<Ratio> {
+        Some(now.execution_rate()?.minus(self.summary.execution_rate()?))
+    }
+
+    pub fn done_change(&self, now: &Summary) -> i64 {
+        now.done as i64 - self.summary.done as i64
+    }
+}
+
+pub struct Adopted {
+    pub plan: Plan,
+    pub activities: usize,
+    pub leaf_nodes: usize,
+    pub leaf_level_name: String,
+    pub budget: i64,
+}
+
+#[derive(Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    ctx: Ctx,
+    session: BoardSession,
+    reviewed: Option<Reviewed>,
+    previous: Option<Previous>,
+    adopted: Option<Adopted>,
+    resolutions: Vec<Resolution>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw_id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id(&raw_id)?;
+    let db = &state.db;
+    let session = sessions::find(db, id).await?.ok_or(AppError::NotFound)?;
+    let cutoff = session.cutoff;
+
+    let mut reviewed = None;
+    if let Some(plan) = match session.reviewed_plan_id {
+        Some(plan_id) => plans::find(db, plan_id).await?,
+        None => None,
+    } {
+        let nodes = plans::nodes(db, plan.id).await?;
+        let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
+        let tree = PlanTree::build(&plan, nodes, activities, cutoff);
+        reviewed = Some(Reviewed {
+            by_region: tree.by_region(cutoff),
+            indicators: IndicatorView::build(plans::indicators(db, plan.id).await?, cutoff),
+            funding: plans::funding(db, plan.id).await?,
+            tree,
+            plan,
+        });
+    }
+
+    let mut previous = None;
+    if let (Some(earlier), Some(plan_id)) = (
+        sessions::previous(db, &session).await?,
+        session.reviewed_plan_id,
+    ) {
+        // The change only means something when both sessions reviewed one plan.
+        if earlier.reviewed_plan_id == Some(plan_id) {
+            let activities = plans::activities_as_of(db, plan_id, earlier.cutoff).await?;
+            let summary = Summary::of(
+                &activities.iter().map(|a| a.figures()).collect::<Vec<_>>(),
+                earlier.cutoff,
+            );
+            previous = Some(Previous {
+                session: earlier,
+                summary,
+            });
+        }
+    }
+
+    let mut adopted = None;
+    if let Some(plan) = match session.adopted_plan_id {
+        Some(plan_id) => plans::find(db, plan_id).await?,
+        None => None,
+    } {
+        let nodes = plans::nodes(db, plan.id).await?;
+        let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
+        let tree = PlanTree::build(&plan, nodes, activities, cutoff);
+        let leaf_level_name = tree.leaf_level_name().to_owned();
+        adopted = Some(Adopted {
+            activities: tree.activities().count(),
+            leaf_nodes: tree.leaf_nodes().count(),
+            leaf_level_name,
+            budget: tree.total.budget,
+            plan,
+        });
+    }
+
+    let resolutions = sessions::resolutions(db, session.id).await?;
+    render(&SessionPage {
+        ctx,
+        session,
+        reviewed,
+        previous,
+        adopted,
+        resolutions,
+    })
+}

@@ -1,0 +1,162 @@
+//! View models shared by pages: store rows combined with `performance` figures,
+//! shaped for templates (which only format).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::domain::Status;
+use crate::performance::{self, ActivityFigures, IndicatorPlan, Ratio, Summary};
+use crate::store::plans::{Activity, FundingLine, Indicator, Node, Plan};
+
+pub struct ActivityView {
+    pub activity: Activity,
+    pub figures: ActivityFigures,
+}
+
+impl ActivityView {
+    pub fn status(&self) -> Status {
+        self.figures.status
+    }
+
+    pub fn achievement_rate(&self) -> Option<Ratio> {
+        self.figures.achievement_rate()
+    }
+}
+
+pub struct NodeView {
+    pub node: Node,
+    pub level_name: String,
+    pub summary: Summary,
+    pub activities: Vec<ActivityView>,
+    /// True for nodes at the deepest level that holds activities (the priority
+    /// actions of a PAP): the level the board reads figures by.
+    pub is_leaf_level: bool,
+}
+
+/// The plan's tree in reading order, each node with the roll-up of everything
+/// under it as of `as_of`.
+pub struct PlanTree {
+    pub nodes: Vec<NodeView>,
+    pub total: Summary,
+}
+
+impl PlanTree {
+    pub fn build(
+        plan: &Plan,
+        nodes: Vec<Node>,
+        activities: Vec<Activity>,
+        as_of: NaiveDate,
+    ) -> PlanTree {
+        let parents: HashMap<i64, Option<i64>> =
+            nodes.iter().map(|n| (n.id, n.parent_id)).collect();
+        let views: Vec<ActivityView> = activities
+            .into_iter()
+            .map(|activity| ActivityView {
+                figures: activity.figures(),
+                activity,
+            })
+            .collect();
+        let rollups = performance::rollup_tree(
+            &parents,
+            views.iter().map(|v| (v.activity.node_id, &v.figures)),
+            as_of,
+        );
+        let total = Summary::of(views.iter().map(|v| &v.figures), as_of);
+        let leaf_depth = nodes
+            .iter()
+            .filter(|n| views.iter().any(|v| v.activity.node_id == n.id))
+            .map(|n| n.depth)
+            .max();
+
+        let mut by_node: HashMap<i64, Vec<ActivityView>> = HashMap::new();
+        for view in views {
+            by_node.entry(view.activity.node_id).or_default().push(view);
+        }
+        let nodes = nodes
+            .into_iter()
+            .map(|node| NodeView {
+                level_name: plan.level_name(node.depth).to_owned(),
+                summary: rollups.get(&node.id).copied().unwrap_or_default(),
+                activities: by_node.remove(&node.id).unwrap_or_default(),
+                is_leaf_level: Some(node.depth) == leaf_depth,
+                node,
+            })
+            .collect();
+        PlanTree { nodes, total }
+    }
+
+    pub fn leaf_nodes(&self) -> impl Iterator<Item = &NodeView> {
+        self.nodes.iter().filter(|n| n.is_leaf_level)
+    }
+
+    /// The name of the level the board reads figures by ("Action prioritaire").
+    pub fn leaf_level_name(&self) -> &str {
+        self.leaf_nodes()
+            .next()
+            .map_or("", |n| n.level_name.as_str())
+    }
+
+    pub fn activities(&self) -> impl Iterator<Item = &ActivityView> {
+        self.nodes.iter().flat_map(|n| n.activities.iter())
+    }
+
+    /// Figures per region, in the order of the regions' names.
+    pub fn by_region(&self, as_of: NaiveDate) -> Vec<(String, Summary)> {
+        performance::summarize_by(
+            self.activities()
+                .map(|v| (v.activity.region_name.clone(), &v.figures)),
+            as_of,
+        )
+        .into_iter()
+        .collect()
+    }
+}
+
+pub struct IndicatorView {
+    pub indicator: Indicator,
+    pub latest: Option<(NaiveDate, Decimal)>,
+    pub progress: Option<Ratio>,
+    pub met: Option<bool>,
+}
+
+impl IndicatorView {
+    pub fn build(indicators: Vec<Indicator>, as_of: NaiveDate) -> Vec<IndicatorView> {
+        indicators
+            .into_iter()
+            .map(|indicator| {
+                let latest = performance::indicator_value_as_of(&indicator.values, as_of);
+                let plan = IndicatorPlan {
+                    baseline: indicator.baseline,
+                    target: indicator.target,
+                    direction: indicator.direction,
+                };
+                let progress = latest.and_then(|(_, value)| plan.progress(value));
+                let met = latest.and_then(|(_, value)| plan.is_met(value));
+                IndicatorView {
+                    indicator,
+                    latest,
+                    progress,
+                    met,
+                }
+            })
+            .collect()
+    }
+
+    pub fn latest_value(&self) -> Option<Decimal> {
+        self.latest.map(|(_, value)| value)
+    }
+
+    /// True when the latest value moved away from the target.
+    pub fn is_regressing(&self) -> bool {
+        self.progress.is_some_and(|p| p.numerator() < 0)
+    }
+}
+
+impl FundingLine {
+    /// Money mobilised over money planned for this source.
+    pub fn mobilisation_rate(&self) -> Option<Ratio> {
+        Ratio::new(i128::from(self.mobilised), i128::from(self.planned))
+    }
+}
