@@ -9,5 +9,6 @@ rust_i18n::i18n!("locales", fallback = "fr");
 pub mod domain;
 pub mod i18n;
 pub mod performance;
+pub mod postgres;
 pub mod store;
 pub mod web;

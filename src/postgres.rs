@@ -1,0 +1,367 @@
+//! The private PostgreSQL cluster that Suivi runs when no `DATABASE_URL` is given,
+//! so that a newcomer needs no set-up: `initdb` on first start, `pg_ctl start` on
+//! every start, `pg_ctl stop` at the end. It owns finding the server binaries,
+//! the data dir layout and the cluster's life; it does not own the schema (see
+//! `db`).
+//!
+//! Layout of the data dir: `pg/` (PGDATA), `postgres.log`, and the Unix socket.
+//! The cluster listens on that socket only, never on the network, and trusts it:
+//! the socket lives in a directory only the cluster's user (and root) can enter.
+
+use std::ffi::OsStr;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+
+/// Unix socket paths are limited to 107 bytes; the socket file name adds 15.
+const MAX_SOCKET_DIR_LEN: usize = 90;
+
+pub struct PrivateCluster {
+    data_dir: PathBuf,
+    bin_dir: PathBuf,
+    user: Option<SystemUser>,
+    started_here: bool,
+}
+
+/// The unprivileged account the cluster runs as when Suivi runs as root.
+#[derive(Debug, Clone)]
+struct SystemUser {
+    uid: u32,
+    gid: u32,
+    home: PathBuf,
+}
+
+impl PrivateCluster {
+    /// Initialises the cluster in `data_dir` if needed and starts it, or reuses
+    /// it if it is already running (another Suivi on the same data dir).
+    pub async fn start(data_dir: &Path, pg_bin: Option<&Path>) -> anyhow::Result<PrivateCluster> {
+        let bin_dir = find_bin_dir(pg_bin)?;
+        let data_dir = data_dir.to_owned();
+        tokio::task::spawn_blocking(move || PrivateCluster::start_blocking(data_dir, bin_dir))
+            .await
+            .context("cluster start-up task failed")?
+    }
+
+    fn start_blocking(data_dir: PathBuf, bin_dir: PathBuf) -> anyhow::Result<PrivateCluster> {
+        let user = if is_root() {
+            Some(postgres_user()?)
+        } else {
+            None
+        };
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create the data dir {}", data_dir.display()))?;
+        let data_dir = data_dir
+            .canonicalize()
+            .with_context(|| format!("cannot resolve the data dir {}", data_dir.display()))?;
+        if data_dir.as_os_str().len() > MAX_SOCKET_DIR_LEN {
+            bail!(
+                "the data dir path {} is too long for a Unix socket (at most {MAX_SOCKET_DIR_LEN} bytes): choose a shorter --data-dir",
+                data_dir.display()
+            );
+        }
+        std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))?;
+        if let Some(user) = &user {
+            std::os::unix::fs::chown(&data_dir, Some(user.uid), Some(user.gid)).with_context(
+                || format!("cannot give {} to the postgres user", data_dir.display()),
+            )?;
+        }
+        let mut cluster = PrivateCluster {
+            data_dir,
+            bin_dir,
+            user,
+            started_here: false,
+        };
+
+        if !cluster.pgdata().join("PG_VERSION").exists() {
+            tracing::info!(dir = %cluster.pgdata().display(), "creating the private PostgreSQL cluster");
+            cluster.run(
+                "initdb",
+                [
+                    OsStr::new("-D"),
+                    cluster.pgdata().as_os_str(),
+                    OsStr::new("-U"),
+                    OsStr::new("postgres"),
+                    OsStr::new("-A"),
+                    OsStr::new("trust"),
+                    OsStr::new("-E"),
+                    OsStr::new("UTF8"),
+                    OsStr::new("--locale=C.UTF-8"),
+                ],
+            )?;
+        }
+        if cluster.is_running() {
+            tracing::info!("reusing the private PostgreSQL cluster already running");
+        } else {
+            let options = format!("-c listen_addresses='' -k {}", cluster.data_dir.display());
+            cluster.run(
+                "pg_ctl",
+                [
+                    OsStr::new("-D"),
+                    cluster.pgdata().as_os_str(),
+                    OsStr::new("-l"),
+                    cluster.log_file().as_os_str(),
+                    OsStr::new("-w"),
+                    OsStr::new("-t"),
+                    OsStr::new("60"),
+                    OsStr::new("-o"),
+                    OsStr::new(&options),
+                    OsStr::new("start"),
+                ],
+            )?;
+            cluster.started_here = true;
+            tracing::info!(socket = %cluster.data_dir.display(), "private PostgreSQL cluster started");
+        }
+        Ok(cluster)
+    }
+
+    /// Creates `database` if it does not exist yet.
+    pub async fn ensure_database(&self, database: &str) -> anyhow::Result<()> {
+        let mut connection = PgConnection::connect_with(&self.connect_options("postgres"))
+            .await
+            .context("cannot connect to the private cluster")?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(database)
+                .fetch_one(&mut connection)
+                .await?;
+        if !exists {
+            // Identifiers cannot be bound; the name is ours, quoted anyway.
+            sqlx::query(&format!(
+                "CREATE DATABASE \"{}\"",
+                database.replace('"', "\"\"")
+            ))
+            .execute(&mut connection)
+            .await
+            .with_context(|| format!("cannot create database {database}"))?;
+        }
+        connection.close().await?;
+        Ok(())
+    }
+
+    /// Connection options for `database` over the cluster's Unix socket.
+    pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .socket(&self.data_dir)
+            .username("postgres")
+            .database(database)
+    }
+
+    pub fn socket_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Stops the cluster if this process started it; a cluster that another
+    /// process started is left running for it.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        if !self.started_here {
+            return Ok(());
+        }
+        tokio::task::spawn_blocking(move || {
+            if !self.is_running() {
+                return Ok(());
+            }
+            self.run(
+                "pg_ctl",
+                [
+                    OsStr::new("-D"),
+                    self.pgdata().as_os_str(),
+                    OsStr::new("-m"),
+                    OsStr::new("fast"),
+                    OsStr::new("-w"),
+                    OsStr::new("stop"),
+                ],
+            )?;
+            tracing::info!("private PostgreSQL cluster stopped");
+            Ok(())
+        })
+        .await
+        .context("cluster stop task failed")?
+    }
+
+    fn pgdata(&self) -> PathBuf {
+        self.data_dir.join("pg")
+    }
+
+    fn log_file(&self) -> PathBuf {
+        self.data_dir.join("postgres.log")
+    }
+
+    fn is_running(&self) -> bool {
+        self.command("pg_ctl")
+            .args([
+                OsStr::new("-D"),
+                self.pgdata().as_os_str(),
+                OsStr::new("status"),
+            ])
+            .output()
+            .is_ok_and(|output| output.status.success())
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(self.bin_dir.join(program));
+        // Root's working directory may be closed to the postgres user.
+        command.current_dir(&self.data_dir);
+        // Its own process group: a Ctrl-C in the terminal reaches Suivi, which
+        // then stops the cluster cleanly, instead of reaching PostgreSQL directly.
+        command.process_group(0);
+        if let Some(user) = &self.user {
+            command.uid(user.uid).gid(user.gid).env("HOME", &user.home);
+        }
+        command
+    }
+
+    fn run<I, S>(&self, program: &str, args: I) -> anyhow::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let output = self
+            .command(program)
+            .args(args)
+            .output()
+            .with_context(|| format!("cannot run {}", self.bin_dir.join(program).display()))?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        bail!(
+            "{program} failed ({}): {}{}",
+            output.status,
+            stderr.trim(),
+            log_tail(&self.log_file())
+        )
+    }
+}
+
+/// The last lines of the server log, to explain a failed start in the error.
+fn log_tail(log_file: &Path) -> String {
+    match std::fs::read_to_string(log_file) {
+        Ok(log) => {
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = lines[lines.len().saturating_sub(5)..].join(" | ");
+            format!(" — server log: {tail}")
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Finds the folder holding `initdb` and `pg_ctl`: the explicit one, else `PATH`,
+/// else the newest `/usr/lib/postgresql/*/bin`.
+pub fn find_bin_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+    let not_found = "PostgreSQL server binaries not found (initdb, pg_ctl): install the Debian package `postgresql` or set PG_BIN";
+    if let Some(dir) = explicit {
+        if has_tools(dir) {
+            return Ok(dir.to_owned());
+        }
+        bail!(
+            "{not_found} (PG_BIN={} holds no initdb and pg_ctl)",
+            dir.display()
+        );
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(dir) = std::env::split_paths(&path).find(|dir| has_tools(dir)) {
+            return Ok(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            has_tools(&bin).then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin).context(not_found)
+}
+
+fn is_root() -> bool {
+    // The owner of our own /proc entry is our effective uid; no libc needed.
+    std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+}
+
+/// The `postgres` account from /etc/passwd.
+fn postgres_user() -> anyhow::Result<SystemUser> {
+    let passwd = std::fs::read_to_string("/etc/passwd").context("cannot read /etc/passwd")?;
+    passwd
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            (fields.len() >= 6 && fields[0] == "postgres").then(|| {
+                Some(SystemUser {
+                    uid: fields[2].parse().ok()?,
+                    gid: fields[3].parse().ok()?,
+                    home: PathBuf::from(fields[5]),
+                })
+            })?
+        })
+        .context(
+            "Suivi runs as root and PostgreSQL refuses to: create a `postgres` system user \
+             (the Debian package `postgresql` does) or run Suivi as an ordinary user",
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_pg_bin_names_the_package_to_install() {
+        let error = find_bin_dir(Some(Path::new("/nonexistent")))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`postgresql`"), "{error}");
+        assert!(error.contains("PG_BIN=/nonexistent"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn the_cluster_keeps_its_data_across_restarts() {
+        let dir = tempfile::Builder::new()
+            .prefix("suivi-pg")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let data_dir = dir.path().join("data");
+
+        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
+        cluster.ensure_database("suivi").await.unwrap();
+        let result = async {
+            let mut db = PgConnection::connect_with(&cluster.connect_options("suivi")).await?;
+            sqlx::query("CREATE TABLE kept (v TEXT)")
+                .execute(&mut db)
+                .await?;
+            sqlx::query("INSERT INTO kept VALUES ('still here')")
+                .execute(&mut db)
+                .await?;
+            db.close().await
+        }
+        .await;
+        cluster.stop().await.unwrap();
+        result.unwrap();
+        assert!(!data_dir.join("pg/postmaster.pid").exists(), "stopped");
+
+        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let second = PrivateCluster::start(&data_dir, None).await.unwrap();
+        assert!(
+            !second.started_here,
+            "a running cluster is reused, not started twice"
+        );
+        second.stop().await.unwrap();
+        let value = async {
+            let mut db = PgConnection::connect_with(&cluster.connect_options("suivi")).await?;
+            sqlx::query_scalar::<_, String>("SELECT v FROM kept")
+                .fetch_one(&mut db)
+                .await
+        }
+        .await;
+        cluster.stop().await.unwrap();
+        assert_eq!(value.unwrap(), "still here");
+    }
+}
