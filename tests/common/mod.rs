@@ -1,0 +1,164 @@
+//! Shared test helpers: the app over a test database, requests through the
+//! router, HTML queries with CSS selectors, and lookups in the demo data.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use scraper::{Html, Selector};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+use suivi::web::{self, AppState, WebConfig};
+
+/// "Today" in tests, fixed so that figures as of today are reproducible.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn app(pool: &PgPool) -> Router {
+    web::app(AppState::new(
+        pool.clone(),
+        WebConfig {
+            today: Some(today()),
+        },
+    ))
+}
+
+pub async fn demo_app(pool: &PgPool) -> Router {
+    suivi::demo::load(pool).await.expect("demo loads");
+    app(pool)
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// The trimmed text of every element matching `selector`.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The text of the one element matching `selector`.
+    pub fn text(&self, selector: &str) -> String {
+        let texts = self.texts(selector);
+        assert_eq!(
+            texts.len(),
+            1,
+            "expected one match for {selector}, got {texts:?}"
+        );
+        texts.into_iter().next().unwrap()
+    }
+
+    /// The value of `attribute` on every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attribute: &str) -> Vec<String> {
+        let selector = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attribute).map(str::to_owned))
+            .collect()
+    }
+}
+
+pub async fn get(app: &Router, uri: &str) -> Page {
+    get_with(app, uri, &[]).await
+}
+
+pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
+    let mut request = Request::builder().uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        content_type,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+pub async fn agency_id(pool: &PgPool, code: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+pub async fn plan_id(pool: &PgPool, agency: &str, plan: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT p.id FROM plans p JOIN agencies g ON g.id = p.agency_id WHERE g.code = $1 AND p.code = $2",
+    )
+    .bind(agency)
+    .bind(plan)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+pub async fn session_id(pool: &PgPool, agency: &str, number: i32) -> i64 {
+    sqlx::query_scalar(
+        "SELECT s.id FROM board_sessions s JOIN agencies g ON g.id = s.agency_id \
+         WHERE g.code = $1 AND s.number = $2 AND s.kind = 'ordinary'",
+    )
+    .bind(agency)
+    .bind(number)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// Records a progress update the way data entry will (an append).
+pub async fn add_update(
+    pool: &PgPool,
+    activity_id: i64,
+    as_of: NaiveDate,
+    status: &str,
+    achieved: Option<i64>,
+) {
+    sqlx::query(
+        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, author) \
+         VALUES ($1, $2, $3, $4, 'test')",
+    )
+    .bind(activity_id)
+    .bind(as_of)
+    .bind(status)
+    .bind(achieved.map(rust_decimal::Decimal::from))
+    .execute(pool)
+    .await
+    .unwrap();
+}

@@ -1,0 +1,268 @@
+//! The pages through the router, on the demo data: what a board member and an
+//! agency see, in French and in English, and the error pages.
+
+mod common;
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use common::*;
+use sqlx::PgPool;
+use suivi::performance::{self, Summary};
+use suivi::store::plans;
+
+/// The whole page must stay light for a slow 3G link.
+const PAGE_BUDGET_BYTES: usize = 100 * 1024;
+
+#[sqlx::test]
+async fn the_session_page_shows_the_board_figures_in_french(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let id = session_id(&pool, "ANASER", 30).await;
+    let page = get(&app, &format!("/sessions/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text("#headline [data-figure=done]"), "32");
+    assert_eq!(page.text("#headline [data-figure=planned]"), "49");
+    assert_eq!(page.text("#headline [data-figure=execution-rate]"), "65 %");
+    assert_eq!(page.text("#headline [data-figure=above-target]"), "10");
+    assert_eq!(
+        page.text("h1"),
+        "30e session ordinaire du conseil d’administration"
+    );
+    assert!(page.text(".lede").contains("26 décembre 2025"));
+    assert!(page
+        .body
+        .contains("Résultats à la date du 30 novembre 2025"));
+    assert_eq!(page.attrs("html", "lang"), ["fr"]);
+    assert!(
+        page.body.len() < PAGE_BUDGET_BYTES,
+        "session page is {} bytes",
+        page.body.len()
+    );
+}
+
+#[sqlx::test]
+async fn the_session_page_breaks_down_by_priority_action(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let id = session_id(&pool, "ANASER", 30).await;
+    let page = get(&app, &format!("/sessions/{id}")).await;
+
+    // Independently: group the plan's activities by their node as of the cutoff.
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let cutoff = date(2025, 11, 30);
+    let nodes = plans::nodes(&pool, plan).await.unwrap();
+    let activities = plans::activities_as_of(&pool, plan, cutoff).await.unwrap();
+    let mut expected: HashMap<String, (u64, u64)> = HashMap::new();
+    for activity in &activities {
+        let node = nodes.iter().find(|n| n.id == activity.node_id).unwrap();
+        let entry = expected.entry(node.code.clone()).or_default();
+        entry.1 += 1;
+        if activity.figures().status == suivi::domain::Status::Done {
+            entry.0 += 1;
+        }
+    }
+    let codes = page.attrs("#by-node tr[data-node]", "data-node");
+    assert_eq!(codes.len(), expected.len(), "one row per priority action");
+    for code in codes {
+        let done = page.text(&format!(
+            "#by-node tr[data-node='{code}'] [data-figure=done]"
+        ));
+        let planned = page.text(&format!(
+            "#by-node tr[data-node='{code}'] [data-figure=planned]"
+        ));
+        assert_eq!(
+            (done.parse().unwrap(), planned.parse().unwrap()),
+            expected[&code],
+            "node {code}"
+        );
+    }
+}
+
+#[sqlx::test]
+async fn the_plan_page_rolls_up_every_node_as_the_module_does(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let as_of = date(2025, 11, 30);
+    let page = get(&app, &format!("/plans/{plan}?as_of=2025-11-30")).await;
+    assert_eq!(page.status, StatusCode::OK);
+
+    let nodes = plans::nodes(&pool, plan).await.unwrap();
+    let activities = plans::activities_as_of(&pool, plan, as_of).await.unwrap();
+    let parents: HashMap<i64, Option<i64>> = nodes.iter().map(|n| (n.id, n.parent_id)).collect();
+    let figures: Vec<_> = activities
+        .iter()
+        .map(|a| (a.node_id, a.figures()))
+        .collect();
+    let rollups = performance::rollup_tree(&parents, figures.iter().map(|(n, f)| (*n, f)), as_of);
+
+    let shown = page.attrs("#tree tr.node", "data-node");
+    assert_eq!(shown.len(), nodes.len(), "every node of the tree is shown");
+    for node in &nodes {
+        let row = format!("#tree tr.node[data-node='{}']", node.code);
+        let summary: &Summary = &rollups[&node.id];
+        assert_eq!(page.attrs(&row, "data-done"), [summary.done.to_string()]);
+        assert_eq!(
+            page.attrs(&row, "data-planned"),
+            [summary.planned.to_string()]
+        );
+        let rate = page.text(&format!("{row} > [data-figure=execution-rate] span"));
+        assert_eq!(
+            rate,
+            format!("{} %", summary.execution_rate().unwrap().percent_rounded())
+        );
+    }
+    // the roots together hold the whole plan
+    let roots: u64 = nodes
+        .iter()
+        .filter(|n| n.parent_id.is_none())
+        .map(|n| rollups[&n.id].planned)
+        .sum();
+    assert_eq!(roots, 49);
+    assert_eq!(page.texts("#tree tr.activity").len(), 49);
+    assert_eq!(page.text("#headline [data-figure=execution-rate]"), "65 %");
+    assert!(
+        page.body.len() < PAGE_BUDGET_BYTES,
+        "plan page is {} bytes",
+        page.body.len()
+    );
+}
+
+#[sqlx::test]
+async fn the_plan_page_defaults_to_today(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let page = get(&app, &format!("/plans/{plan}")).await;
+    let done: u64 = page.text("#headline [data-figure=done]").parse().unwrap();
+    assert!(done > 32, "December updates count today, got {done}");
+    assert_eq!(page.attrs("input[name=as_of]", "value"), ["2026-11-25"]);
+}
+
+#[sqlx::test]
+async fn a_bad_date_gives_a_400_page_in_french(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    for bad in ["2025-13-45", "hier", "30/11/2025"] {
+        let page = get(&app, &format!("/plans/{plan}?as_of={bad}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(page.content_type.starts_with("text/html"));
+        assert!(page
+            .text(".error .message")
+            .contains("La date indiquée n’est pas valide"));
+        assert_eq!(page.attrs(".error", "data-status"), ["400"]);
+    }
+    let english = get_with(
+        &app,
+        &format!("/plans/{plan}?as_of=x"),
+        &[("accept-language", "en")],
+    )
+    .await;
+    assert_eq!(english.status, StatusCode::BAD_REQUEST);
+    assert!(english
+        .text(".error .message")
+        .contains("The date given is not valid"));
+}
+
+#[sqlx::test]
+async fn unknown_ids_give_a_404_page(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    for uri in [
+        "/plans/999999",
+        "/plans/abc",
+        "/sessions/0",
+        "/agencies/NOPE",
+        "/no/such/page",
+    ] {
+        let page = get(&app, uri).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(page.text(".error h1"), "Page introuvable", "{uri}");
+    }
+}
+
+#[sqlx::test]
+async fn english_follows_accept_language_and_the_switch(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let id = session_id(&pool, "ANASER", 30).await;
+    let uri = format!("/sessions/{id}");
+    let page = get_with(&app, &uri, &[("accept-language", "en-GB,en;q=0.9")]).await;
+    assert_eq!(page.text("h1"), "30th ordinary board session");
+    assert_eq!(page.text("#headline [data-figure=execution-rate]"), "65%");
+    assert!(page.body.contains("Results as of 30 November 2025"));
+    assert_eq!(page.attrs("html", "lang"), ["en"]);
+
+    // The switch link sets a cookie and comes back to the same page.
+    let switch = page.attrs("a.lang", "href").pop().unwrap();
+    assert_eq!(switch, format!("/lang/fr?next=/sessions/{id}"));
+    let response = get_with(&app, "/lang/en?next=/sessions/1", &[]).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    let french_browser_choosing_english = get_with(
+        &app,
+        &uri,
+        &[("accept-language", "fr"), ("cookie", "suivi_lang=en")],
+    )
+    .await;
+    assert_eq!(
+        french_browser_choosing_english.attrs("html", "lang"),
+        ["en"]
+    );
+}
+
+#[sqlx::test]
+async fn home_and_agency_pages_list_what_the_board_needs(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let home = get(&app, "/?year=2025").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let anaser = "#agencies tr[data-agency=ANASER]";
+    // as of 31 December 2025 the demo's December updates count
+    let done: u64 = home
+        .text(&format!("{anaser} [data-figure=done]"))
+        .parse()
+        .unwrap();
+    assert!(done > 32);
+    assert_eq!(home.text(&format!("{anaser} [data-figure=planned]")), "49");
+    // the ministry rolls up the agency under it
+    assert_eq!(
+        home.text("#agencies tr[data-agency=MTI] [data-figure=planned]"),
+        "49"
+    );
+    assert!(home.body.len() < PAGE_BUDGET_BYTES);
+
+    let bad_year = get(&app, "/?year=deux-mille").await;
+    assert_eq!(bad_year.status, StatusCode::BAD_REQUEST);
+
+    let agency = get(&app, "/agencies/ANASER").await;
+    assert_eq!(agency.status, StatusCode::OK);
+    let plans = agency.attrs("#plans tr[data-plan]", "data-plan");
+    assert!(plans.contains(&"PAP-2025".to_owned()) && plans.contains(&"PAP-2026".to_owned()));
+    let sessions = agency.texts("ul.sessions li a");
+    assert!(sessions
+        .iter()
+        .any(|s| s == "30e session ordinaire du conseil d’administration"));
+    assert!(agency.body.len() < PAGE_BUDGET_BYTES);
+}
+
+#[sqlx::test]
+async fn healthz_answers_ok_and_pages_carry_security_headers(pool: PgPool) {
+    let app = app(&pool);
+    let health = get(&app, "/healthz").await;
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (StatusCode::OK, "ok")
+    );
+    let response = tower::ServiceExt::oneshot(
+        app.clone(),
+        axum::http::Request::builder()
+            .uri("/")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let css = get(&app, "/static/suivi.css").await;
+    assert!(css.content_type.starts_with("text/css"));
+    assert!(css.body.contains("@media print"));
+}
