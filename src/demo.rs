@@ -119,6 +119,15 @@ struct PlanSpec {
     funding: &'static [(&'static str, &'static str, i64, i64)],
 }
 
+/// A progress update to record: (as of, status, achieved, spent, comment).
+type UpdateRow = (
+    NaiveDate,
+    &'static str,
+    Option<i64>,
+    i64,
+    Option<&'static str>,
+);
+
 struct Writer {
     tx: Transaction<'static, Postgres>,
 }
@@ -237,8 +246,7 @@ impl Writer {
         .await?;
         let author = format!("Point focal {}", spec.responsible);
         let budget = spec.budget;
-        // (date, status, achieved, spent, comment)
-        let updates: Vec<(NaiveDate, &str, Option<i64>, i64, Option<&str>)> = match spec.course {
+        let updates: Vec<UpdateRow> = match spec.course {
             Course::Done(on, achieved) => {
                 let done = date(on)?;
                 vec![

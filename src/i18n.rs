@@ -184,7 +184,7 @@ fn group_digits(digits: &str, separator: char, negative: bool) -> String {
         out.push('−');
     }
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(digit);

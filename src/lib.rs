@@ -6,6 +6,8 @@
 // The message catalog, compiled in; `i18n::Lang::t` reads it.
 rust_i18n::i18n!("locales", fallback = "fr");
 
+pub mod cli;
+pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod i18n;

@@ -1,0 +1,149 @@
+//! The `suivi` command line: every option also comes from an environment variable,
+//! so that a service manager or a container can configure Suivi without flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand};
+
+use crate::db::Database;
+use crate::web::{self, AppState, WebConfig};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "suivi",
+    version,
+    about = "Suivi: action-plan tracking for public institutions"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// PostgreSQL server to use. Without it, Suivi runs its own private cluster in
+    /// --data-dir, from the PostgreSQL server binaries installed on the machine.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the private cluster lives (ignored with DATABASE_URL).
+    #[arg(long, env = "SUIVI_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Directory of the PostgreSQL server binaries (initdb, pg_ctl); searched on
+    /// PATH and under /usr/lib/postgresql/*/bin when absent.
+    #[arg(long, env = "PG_BIN", global = true)]
+    pub pg_bin: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application.
+    Serve(ServeArgs),
+    /// Apply the database migrations and exit (every command applies them anyway).
+    Migrate,
+    /// Load the demo data (ANASER, CRSS, PNUD) unless already loaded.
+    Demo,
+    /// Create synthetic national-scale data for benchmarks and tests.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SUIVI_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo data first if it is not there yet.
+    #[arg(long, env = "SUIVI_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of synthetic agencies.
+    #[arg(long, env = "SUIVI_GENERATE_AGENCIES", default_value_t = 300)]
+    pub agencies: u32,
+    /// Activities per agency and per year.
+    #[arg(long, env = "SUIVI_GENERATE_ACTIVITIES", default_value_t = 200)]
+    pub activities: u32,
+    /// Number of years (one annual plan per agency and year).
+    #[arg(long, env = "SUIVI_GENERATE_YEARS", default_value_t = 10)]
+    pub years: u32,
+    /// Seed of the generator: the same seed gives the same data.
+    #[arg(long, env = "SUIVI_GENERATE_SEED", default_value_t = 2025)]
+    pub seed: u64,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database = Database::open(&cli.database).await?;
+    let outcome = run_command(cli.command, &database).await;
+    // Stop a private cluster even when the command failed.
+    let closed = database.close().await;
+    outcome.and(closed)
+}
+
+async fn run_command(command: Command, database: &Database) -> anyhow::Result<()> {
+    match command {
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let outcome = crate::demo::load(&database.pool).await?;
+            println!("{outcome}");
+            Ok(())
+        }
+        Command::Generate(args) => {
+            anyhow::bail!("generate is not available yet ({args:?})")
+        }
+        Command::Serve(args) => serve(database, args).await,
+    }
+}
+
+async fn serve(database: &Database, args: ServeArgs) -> anyhow::Result<()> {
+    if args.demo {
+        let outcome = crate::demo::load(&database.pool).await?;
+        tracing::info!(%outcome, "demo data");
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    let state = AppState::new(database.pool.clone(), WebConfig::default());
+    println!("Suivi: http://{address}/");
+    axum::serve(listener, web::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+    tracing::info!("stopped serving");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (service managers, container stops).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,76 @@
+//! Opening the database: the server named by `DATABASE_URL`, or else the private
+//! cluster in the data dir; then the embedded migrations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+
+use crate::cli::DatabaseArgs;
+use crate::postgres::PrivateCluster;
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// The database Suivi uses inside its private cluster.
+const DATABASE_NAME: &str = "suivi";
+
+pub struct Database {
+    pub pool: PgPool,
+    cluster: Option<PrivateCluster>,
+}
+
+impl Database {
+    pub async fn open(args: &DatabaseArgs) -> anyhow::Result<Database> {
+        let (options, cluster) = match &args.database_url {
+            Some(url) => (
+                PgConnectOptions::from_str(url)
+                    .context("DATABASE_URL is not a valid PostgreSQL URL")?,
+                None,
+            ),
+            None => {
+                let cluster = PrivateCluster::start(&args.data_dir, args.pg_bin.as_deref()).await?;
+                if let Err(error) = cluster.ensure_database(DATABASE_NAME).await {
+                    cluster.stop().await?;
+                    return Err(error);
+                }
+                (cluster.connect_options(DATABASE_NAME), Some(cluster))
+            }
+        };
+        let pool = match connect(options).await {
+            Ok(pool) => pool,
+            Err(error) => {
+                if let Some(cluster) = cluster {
+                    cluster.stop().await?;
+                }
+                return Err(error);
+            }
+        };
+        let database = Database { pool, cluster };
+        if let Err(error) = MIGRATOR.run(&database.pool).await {
+            database.close().await?;
+            return Err(error).context("cannot apply the database migrations");
+        }
+        Ok(database)
+    }
+
+    /// Closes the pool, then stops the private cluster if this process started it.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(cluster) = self.cluster {
+            cluster.stop().await?;
+        }
+        Ok(())
+    }
+}
+
+async fn connect(options: PgConnectOptions) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL")
+}

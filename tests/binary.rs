@@ -1,0 +1,125 @@
+//! The real `suivi` binary with no `DATABASE_URL`: it creates its private cluster
+//! in a fresh data dir, serves, stops cleanly on SIGTERM, and finds its data
+//! again on the next start.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path, demo: bool) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_suivi"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(demo.then_some("--demo"))
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("suivi starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line
+            .trim()
+            .strip_prefix("Suivi: http://")
+            .and_then(|rest| rest.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        Server { child, address }
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    fn wait_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if TcpStream::connect(&self.address).is_ok()
+                && self.get("/healthz") == (200, "ok".to_owned())
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("/healthz never answered ok");
+    }
+
+    /// SIGTERM, as a service manager would, then wait for a clean exit.
+    fn stop(mut self) {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "suivi exited with {exit}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Only reached when a test fails midway: do not leave a server behind.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+    }
+}
+
+#[test]
+fn restarts_on_its_private_cluster_with_data_intact() {
+    let dir = tempfile::Builder::new()
+        .prefix("suivi-bin")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let data_dir = dir.path().join("data");
+
+    let server = Server::start(&data_dir, true);
+    server.wait_healthy();
+    let (status, agency) = server.get("/agencies/ANASER");
+    assert_eq!(status, 200);
+    assert!(agency.contains("Projet Annuel de Performance 2025"));
+    server.stop();
+    assert!(
+        !data_dir.join("pg/postmaster.pid").exists(),
+        "the cluster stopped with Suivi"
+    );
+
+    // Start again without --demo: the data can only come from the first run.
+    let server = Server::start(&data_dir, false);
+    server.wait_healthy();
+    let (status, agency) = server.get("/agencies/ANASER");
+    assert_eq!(status, 200);
+    assert_eq!(
+        agency.matches("data-plan=").count(),
+        2,
+        "both ANASER plans are still there"
+    );
+    server.stop();
+    assert!(!data_dir.join("pg/postmaster.pid").exists());
+}
