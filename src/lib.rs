@@ -4,4 +4,5 @@
 //! Data flows one way: `web` → `store` (rows) → `performance` (figures) → templates.
 
 pub mod domain;
+pub mod generate;
 pub mod performance;
