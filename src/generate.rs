@@ -1999,7 +1999,8 @@ mod tests {
         generate(&twin, &options, &mut |_| {}).await.unwrap();
         let second = fingerprint(&twin).await;
         twin.close().await;
-        sqlx::query(&format!("DROP DATABASE {name}"))
+        // The server may not have ended the closed connections yet.
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
             .execute(&pool)
             .await
             .unwrap();
@@ -2025,11 +2026,43 @@ mod tests {
         generate(&twin, &other, &mut |_| {}).await.unwrap();
         let third = fingerprint(&twin).await;
         twin.close().await;
-        sqlx::query(&format!("DROP DATABASE {name}"))
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
             .execute(&pool)
             .await
             .unwrap();
         assert_ne!(first[3], third[3]);
+    }
+
+    #[sqlx::test]
+    async fn future_years_have_plans_but_nothing_recorded(pool: PgPool) {
+        let options = GenerateOptions {
+            agencies: 1,
+            activities: 5,
+            years: 1,
+            first_year: 2030,
+            ..small()
+        };
+        let report = generate(&pool, &options, &mut |_| {}).await.unwrap();
+        assert_eq!(report.activities, 5);
+        assert_eq!(report.progress_updates, 0);
+        assert_eq!(report.indicator_values, 0);
+        assert_eq!(report.resolutions, 0);
+        assert_eq!(
+            count(&pool, "SELECT count(*) FROM plans WHERE status = 'adopted'").await,
+            1
+        );
+        assert_eq!(
+            count(
+                &pool,
+                "SELECT count(*) FROM board_sessions WHERE status = 'planned'"
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            count(&pool, "SELECT sum(mobilised)::bigint FROM funding_lines").await,
+            0
+        );
     }
 
     #[test]
