@@ -9,6 +9,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use crate::db::Database;
+use crate::generate::{GenerateOptions, GenerateProgress};
 use crate::web::{self, AppState, WebConfig};
 
 #[derive(Debug, Parser)]
@@ -96,9 +97,7 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
             println!("{outcome}");
             Ok(())
         }
-        Command::Generate(args) => {
-            anyhow::bail!("generate is not available yet ({args:?})")
-        }
+        Command::Generate(args) => generate(database, &args).await,
         Command::Serve(args) => serve(database, args).await,
     }
 }
@@ -146,4 +145,22 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+async fn generate(database: &Database, args: &GenerateArgs) -> anyhow::Result<()> {
+    let options = GenerateOptions::new(args.agencies, args.activities, args.years, args.seed);
+    // Progress goes to stderr, one line per step, so that a redirect of stdout
+    // keeps only the final report.
+    let mut last_percent = None;
+    let mut show = |progress: GenerateProgress| {
+        let percent =
+            u64::from(progress.agencies_done) * 100 / u64::from(progress.agencies_total.max(1));
+        if last_percent != Some((progress.stage, percent)) {
+            last_percent = Some((progress.stage, percent));
+            eprintln!("{progress}");
+        }
+    };
+    let report = crate::generate::generate(&database.pool, &options, &mut show).await?;
+    println!("{report}");
+    Ok(())
 }

@@ -6,12 +6,13 @@
 // The message catalog, compiled in; `i18n::Lang::t` reads it.
 rust_i18n::i18n!("locales", fallback = "fr");
 
-pub mod cli;
-pub mod db;
-pub mod demo;
-pub mod domain;
-pub mod i18n;
-pub mod performance;
-pub mod postgres;
-pub mod store;
-pub mod web;
+pub mod cli; // the command line
+pub mod db; // opening the database, migrations
+pub mod demo; // demo data from the seed articles
+pub mod domain; // validated small types
+pub mod generate; // synthetic national-scale data
+pub mod i18n; // languages and formats
+pub mod performance; // pure figures
+pub mod postgres; // the private cluster
+pub mod store; // SQL
+pub mod web; // HTTP
