@@ -18,8 +18,9 @@
 //!   or interrupted run leaves nothing behind (at most a gap in the sequences), so
 //!   the restart story is simply "run it again".
 //! - **Refuse, don't append.** If any `GEN-` agency exists the run stops with an
-//!   error before writing anything: appending would renumber nothing but would
-//!   mix two seeds' data under one naming scheme.
+//!   error before writing anything: the codes would collide, and appending
+//!   under new numbers would mix two runs (perhaps two seeds) whose figures
+//!   could no longer be told apart or reproduced.
 //! - **Deterministic.** A SplitMix64 generator seeded from (seed, agency, year)
 //!   gives each agency-year its own stream: the same seed and options (including
 //!   `today`) give the same rows, and an agency's data does not depend on how
