@@ -33,6 +33,9 @@ async fn the_session_page_shows_the_board_figures_in_french(pool: PgPool) {
         .body
         .contains("Résultats à la date du 30 novembre 2025"));
     assert_eq!(page.attrs("html", "lang"), ["fr"]);
+    // the programme adopted at the session: 50 activities in 5 priority actions
+    assert_eq!(page.text("#adopted [data-figure=adopted-activities]"), "50");
+    assert_eq!(page.text("#adopted [data-figure=adopted-nodes]"), "5");
     assert!(
         page.body.len() < PAGE_BUDGET_BYTES,
         "session page is {} bytes",
