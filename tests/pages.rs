@@ -269,3 +269,70 @@ async fn healthz_answers_ok_and_pages_carry_security_headers(pool: PgPool) {
     assert!(css.content_type.starts_with("text/css"));
     assert!(css.body.contains("@media print"));
 }
+
+#[sqlx::test]
+async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let id = session_id(&pool, "ANASER", 30).await;
+    let session = get(&app, &format!("/sessions/{id}")).await;
+
+    // The headline's "done" figure links to exactly the 32 activities done at the cutoff.
+    let done_link = session
+        .attrs("#headline a:has([data-figure=done])", "href")
+        .pop()
+        .unwrap();
+    assert!(
+        done_link.ends_with("as_of=2025-11-30&status=done"),
+        "{done_link}"
+    );
+    let done = get(&app, &done_link).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(done.text("[data-figure=count]"), "32");
+    assert!(done
+        .attrs("#activities tr.activity", "data-status")
+        .iter()
+        .all(|s| s == "done"));
+
+    let above_link = session
+        .attrs("#headline a[data-figure=above-target]", "href")
+        .pop()
+        .unwrap();
+    assert_eq!(
+        get(&app, &above_link).await.text("[data-figure=count]"),
+        "10"
+    );
+
+    // A priority action's row links to its activities; their count is the row's.
+    let row = "#by-node tr[data-node=AP2]";
+    let planned = session.text(&format!("{row} [data-figure=planned]"));
+    let link = session.attrs(&format!("{row} th a"), "href").pop().unwrap();
+    assert_eq!(get(&app, &link).await.text("[data-figure=count]"), planned);
+
+    // And a region's row.
+    let region = "#by-region tr[data-group=KAY]";
+    let planned = session.text(&format!("{region} [data-figure=planned]"));
+    let link = session
+        .attrs(&format!("{region} th a"), "href")
+        .pop()
+        .unwrap();
+    assert_eq!(get(&app, &link).await.text("[data-figure=count]"), planned);
+
+    // The units add up to the plan.
+    let units: u64 = session
+        .texts("#by-unit [data-figure=planned]")
+        .iter()
+        .map(|p| p.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(units, 49);
+
+    // The 29th session's resolution still in progress is followed up at the 30th.
+    assert!(session
+        .text("#open-resolutions")
+        .contains("recrutement des contrôleurs routiers"));
+
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    for bad in ["status=finished", "only=everything", "node=NOPE"] {
+        let page = get(&app, &format!("/plans/{plan}/activities?{bad}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}

@@ -66,6 +66,39 @@ pub struct Resolution {
     pub status: ResolutionStatus,
 }
 
+/// A resolution of an earlier session that is still pending or in progress.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenResolution {
+    pub session_id: i64,
+    pub session_number: i32,
+    pub session_kind: SessionKind,
+    pub text: String,
+    pub responsible_unit: Option<String>,
+    pub due_on: Option<NaiveDate>,
+    pub status: ResolutionStatus,
+}
+
+/// The resolutions of the agency's earlier sessions that are not closed, so that
+/// each session follows up on the previous ones.
+pub async fn open_resolutions_before(
+    db: &PgPool,
+    session: &BoardSession,
+) -> sqlx::Result<Vec<OpenResolution>> {
+    sqlx::query_as(
+        "SELECT s.id AS session_id, s.number AS session_number, s.kind AS session_kind, r.text, \
+         r.responsible_unit, r.due_on, r.status \
+         FROM resolutions r JOIN board_sessions s ON s.id = r.session_id \
+         WHERE s.agency_id = $1 AND (s.held_on, s.id) < ($2, $3) \
+         AND r.status IN ('pending', 'in_progress') \
+         ORDER BY s.held_on, r.position, r.id",
+    )
+    .bind(session.agency_id)
+    .bind(session.held_on)
+    .bind(session.id)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn resolutions(db: &PgPool, session_id: i64) -> sqlx::Result<Vec<Resolution>> {
     sqlx::query_as(
         "SELECT id, text, responsible_unit, due_on, status FROM resolutions \

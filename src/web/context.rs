@@ -74,6 +74,11 @@ impl Ctx {
         self.lang.t_with(key, values)
     }
 
+    /// A value made safe for a query string.
+    pub fn query_value(&self, value: &str) -> String {
+        percent_encode(value)
+    }
+
     /// The link that shows this same page in the other language.
     pub fn switch_lang_href(&self) -> String {
         format!(

@@ -57,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::home::show))
         .route("/agencies/{code}", get(pages::agencies::show))
         .route("/plans/{id}", get(pages::plans::show))
+        .route("/plans/{id}/activities", get(pages::drilldown::list))
         .route("/sessions/{id}", get(pages::sessions::show))
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))

@@ -2,6 +2,7 @@
 
 pub mod agencies;
 pub mod assets;
+pub mod drilldown;
 pub mod health;
 pub mod home;
 pub mod lang;
@@ -22,6 +23,11 @@ pub async fn not_found() -> AppError {
 /// Renders a page; a template error becomes the error page, never a panic.
 fn render(template: &impl Template) -> Result<Html<String>, AppError> {
     Ok(Html(template.render()?))
+}
+
+/// The list of a plan's activities as of a date, to which pages add a filter.
+fn drilldown_link(plan_id: i64, as_of: NaiveDate) -> String {
+    format!("/plans/{plan_id}/activities?as_of={as_of}")
 }
 
 /// A numeric id from the URL; anything else names no page, hence 404.

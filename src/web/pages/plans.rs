@@ -7,9 +7,8 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::views::{IndicatorView, PlanTree};
-use super::{parse_date_param, parse_id, render};
-use crate::performance::Summary;
+use super::views::{GroupRow, IndicatorView, PlanTree};
+use super::{drilldown_link, parse_date_param, parse_id, render};
 use crate::store::plans::{self, FundingLine, Plan};
 use crate::web::{AppError, AppState, Ctx};
 
@@ -25,9 +24,11 @@ struct PlanPage {
     plan: Plan,
     as_of: NaiveDate,
     tree: PlanTree,
-    by_region: Vec<(String, Summary)>,
+    by_region: Vec<GroupRow>,
     indicators: Vec<IndicatorView>,
     funding: Vec<FundingLine>,
+    /// The drill-down list of this plan as of the same date, before filters.
+    drill: String,
 }
 
 pub async fn show(
@@ -48,6 +49,7 @@ pub async fn show(
     let indicators = IndicatorView::build(plans::indicators(&state.db, plan.id).await?, as_of);
     let funding = plans::funding(&state.db, plan.id).await?;
     render(&PlanPage {
+        drill: drilldown_link(plan.id, as_of),
         ctx,
         plan,
         as_of,

@@ -7,19 +7,21 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::views::{IndicatorView, PlanTree};
-use super::{parse_id, render};
+use super::views::{GroupRow, IndicatorView, PlanTree};
+use super::{drilldown_link, parse_id, render};
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::{self, FundingLine, Plan};
-use crate::store::sessions::{self, BoardSession, Resolution};
+use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::{AppError, AppState, Ctx};
 
 pub struct Reviewed {
     pub plan: Plan,
     pub tree: PlanTree,
-    pub by_region: Vec<(String, Summary)>,
+    pub by_region: Vec<GroupRow>,
+    pub by_unit: Vec<GroupRow>,
     pub indicators: Vec<IndicatorView>,
     pub funding: Vec<FundingLine>,
+    pub drill: String,
 }
 
 /// The figures of the previous session on the same plan, for the change.
@@ -55,6 +57,7 @@ struct SessionPage {
     previous: Option<Previous>,
     adopted: Option<Adopted>,
     resolutions: Vec<Resolution>,
+    open_earlier: Vec<OpenResolution>,
 }
 
 pub async fn show(
@@ -77,6 +80,8 @@ pub async fn show(
         let tree = PlanTree::build(&plan, nodes, activities, cutoff);
         reviewed = Some(Reviewed {
             by_region: tree.by_region(cutoff),
+            by_unit: tree.by_unit(cutoff),
+            drill: drilldown_link(plan.id, cutoff),
             indicators: IndicatorView::build(plans::indicators(db, plan.id).await?, cutoff),
             funding: plans::funding(db, plan.id).await?,
             tree,
@@ -122,6 +127,7 @@ pub async fn show(
     }
 
     let resolutions = sessions::resolutions(db, session.id).await?;
+    let open_earlier = sessions::open_resolutions_before(db, &session).await?;
     render(&SessionPage {
         ctx,
         session,
@@ -129,5 +135,6 @@ pub async fn show(
         previous,
         adopted,
         resolutions,
+        open_earlier,
     })
 }

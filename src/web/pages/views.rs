@@ -91,6 +91,23 @@ impl PlanTree {
         self.nodes.iter().filter(|n| n.is_leaf_level)
     }
 
+    /// Whether the node `node_id` is the node coded `code` or lies under it.
+    pub fn is_under(&self, node_id: i64, code: &str) -> bool {
+        let mut current = Some(node_id);
+        // Bounded by the tree's size, whatever the data.
+        for _ in 0..=self.nodes.len() {
+            let Some(node) = current.and_then(|id| self.nodes.iter().find(|n| n.node.id == id))
+            else {
+                return false;
+            };
+            if node.node.code == code {
+                return true;
+            }
+            current = node.node.parent_id;
+        }
+        false
+    }
+
     /// The name of the level the board reads figures by ("Action prioritaire").
     pub fn leaf_level_name(&self) -> &str {
         self.leaf_nodes()
@@ -103,15 +120,50 @@ impl PlanTree {
     }
 
     /// Figures per region, in the order of the regions' names.
-    pub fn by_region(&self, as_of: NaiveDate) -> Vec<(String, Summary)> {
+    pub fn by_region(&self, as_of: NaiveDate) -> Vec<GroupRow> {
         performance::summarize_by(
-            self.activities()
-                .map(|v| (v.activity.region_name.clone(), &v.figures)),
+            self.activities().map(|v| {
+                let region = (
+                    v.activity.region_name.clone(),
+                    v.activity.region_code.clone(),
+                );
+                (region, &v.figures)
+            }),
             as_of,
         )
         .into_iter()
+        .map(|((label, key), summary)| GroupRow {
+            label,
+            key,
+            summary,
+        })
         .collect()
     }
+
+    /// Figures per responsible unit, in alphabetical order; activities with no
+    /// unit are left out.
+    pub fn by_unit(&self, as_of: NaiveDate) -> Vec<GroupRow> {
+        performance::summarize_by(
+            self.activities()
+                .filter_map(|v| Some((v.activity.responsible_unit.clone()?, &v.figures))),
+            as_of,
+        )
+        .into_iter()
+        .map(|(unit, summary)| GroupRow {
+            label: unit.clone(),
+            key: unit,
+            summary,
+        })
+        .collect()
+    }
+}
+
+/// The figures of a group of activities (a region, a unit): `key` is what the
+/// drill-down filters on, `label` what readers see.
+pub struct GroupRow {
+    pub label: String,
+    pub key: String,
+    pub summary: Summary,
 }
 
 pub struct IndicatorView {

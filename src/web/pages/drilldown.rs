@@ -1,0 +1,147 @@
+//! The activities behind a figure: `/plans/{id}/activities?as_of=…&status=…&node=…`
+//! lists the activities of a plan as of a date, filtered the way a board member
+//! clicks through a dashboard (done ones, one priority action, one region, one
+//! responsible unit, the late ones, those above target).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::views::{ActivityView, PlanTree};
+use super::{parse_date_param, parse_id, render};
+use crate::domain::Status;
+use crate::performance::Summary;
+use crate::store::plans::{self, Plan};
+use crate::web::{AppError, AppState, Ctx};
+
+#[derive(Deserialize, Default)]
+pub struct DrilldownQuery {
+    as_of: Option<String>,
+    status: Option<String>,
+    node: Option<String>,
+    region: Option<String>,
+    unit: Option<String>,
+    /// `late` or `above_target`.
+    only: Option<String>,
+}
+
+/// A validated filter: every part is optional and they combine with "and".
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub node: Option<String>,
+    pub region: Option<String>,
+    pub unit: Option<String>,
+    pub late: bool,
+    pub above_target: bool,
+}
+
+impl Filter {
+    fn parse(query: &DrilldownQuery) -> Result<Filter, AppError> {
+        let present = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let status = match present(&query.status) {
+            None => None,
+            Some(text) => Some(
+                text.parse::<Status>()
+                    .map_err(|_| AppError::bad_request("error.bad_status"))?,
+            ),
+        };
+        let (late, above_target) = match present(&query.only).as_deref() {
+            None => (false, false),
+            Some("late") => (true, false),
+            Some("above_target") => (false, true),
+            Some(_) => return Err(AppError::bad_request("error.bad_filter")),
+        };
+        Ok(Filter {
+            status,
+            node: present(&query.node),
+            region: present(&query.region),
+            unit: present(&query.unit),
+            late,
+            above_target,
+        })
+    }
+
+    fn accepts(&self, tree: &PlanTree, view: &ActivityView, as_of: NaiveDate) -> bool {
+        self.status.is_none_or(|s| view.status() == s)
+            && self
+                .node
+                .as_ref()
+                .is_none_or(|code| tree.is_under(view.activity.node_id, code))
+            && self
+                .region
+                .as_ref()
+                .is_none_or(|r| *r == view.activity.region_code)
+            && self
+                .unit
+                .as_ref()
+                .is_none_or(|u| view.activity.responsible_unit.as_ref() == Some(u))
+            && (!self.late || view.figures.is_late(as_of))
+            && (!self.above_target || view.figures.is_above_target())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "drilldown.html")]
+struct DrilldownPage<'a> {
+    ctx: Ctx,
+    plan: Plan,
+    as_of: NaiveDate,
+    filter: Filter,
+    node_title: Option<&'a str>,
+    activities: Vec<&'a ActivityView>,
+    summary: Summary,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw_id): Path<String>,
+    Query(query): Query<DrilldownQuery>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id(&raw_id)?;
+    let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
+    let filter = Filter::parse(&query)?;
+    let plan = plans::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let nodes = plans::nodes(&state.db, plan.id).await?;
+    let tree = PlanTree::build(
+        &plan,
+        nodes,
+        plans::activities_as_of(&state.db, plan.id, as_of).await?,
+        as_of,
+    );
+    let node_title = match &filter.node {
+        Some(code) => Some(
+            tree.nodes
+                .iter()
+                .find(|n| &n.node.code == code)
+                .map(|n| n.node.title.as_str())
+                .ok_or(AppError::bad_request("error.bad_node"))?,
+        ),
+        None => None,
+    };
+    let activities: Vec<&ActivityView> = tree
+        .activities()
+        .filter(|v| filter.accepts(&tree, v, as_of))
+        .collect();
+    let summary = Summary::of(activities.iter().map(|v| &v.figures), as_of);
+    render(&DrilldownPage {
+        ctx,
+        plan,
+        as_of,
+        filter,
+        node_title,
+        activities,
+        summary,
+    })
+}
