@@ -230,6 +230,10 @@ async fn home_and_agency_pages_list_what_the_board_needs(pool: PgPool) {
 
     let bad_year = get(&app, "/?year=deux-mille").await;
     assert_eq!(bad_year.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&app, "/?sort=nope").await.status,
+        StatusCode::BAD_REQUEST
+    );
 
     let agency = get(&app, "/agencies/ANASER").await;
     assert_eq!(agency.status, StatusCode::OK);
@@ -335,4 +339,109 @@ async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
         let page = get(&app, &format!("/plans/{plan}/activities?{bad}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
     }
+}
+
+/// Builds an agency with a four-activity plan and two sessions a quarter apart.
+async fn constructed_pair(pool: &PgPool) -> (i64, i64) {
+    let agency: i64 =
+        sqlx::query_scalar("INSERT INTO agencies (code, name) VALUES ('TST', 'Test') RETURNING id")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let plan: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (agency_id, code, title, kind, start_year, end_year, level_names) \
+         VALUES ($1, 'P', 'Plan test', 'annual', 2025, 2025, '{Action}') RETURNING id",
+    )
+    .bind(agency)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let node: i64 = sqlx::query_scalar("INSERT INTO plan_nodes (plan_id, depth, code, title) VALUES ($1, 0, 'N', 'N') RETURNING id")
+        .bind(plan)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut activities = Vec::new();
+    for code in ["a", "b", "c", "d"] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (plan_id, node_id, code, title) VALUES ($1, $2, $3, $3) RETURNING id",
+        )
+        .bind(plan)
+        .bind(node)
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        activities.push(id);
+    }
+    // 1 of 4 done by March, 3 of 4 by June.
+    add_update(pool, activities[0], date(2025, 2, 1), "done", None).await;
+    add_update(pool, activities[1], date(2025, 5, 1), "done", None).await;
+    add_update(pool, activities[2], date(2025, 6, 1), "done", None).await;
+    add_update(pool, activities[3], date(2025, 7, 1), "done", None).await; // after both cutoffs
+    let mut sessions = Vec::new();
+    for (number, held, cutoff) in [
+        (1, date(2025, 4, 10), date(2025, 3, 31)),
+        (2, date(2025, 7, 10), date(2025, 6, 30)),
+    ] {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, reviewed_plan_id, status) \
+             VALUES ($1, $2, 'ordinary', $3, $4, $5, 'held') RETURNING id",
+        )
+        .bind(agency)
+        .bind(number)
+        .bind(held)
+        .bind(cutoff)
+        .bind(plan)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sessions.push(id);
+    }
+    (sessions[0], sessions[1])
+}
+
+#[sqlx::test]
+async fn the_change_since_the_previous_session_is_exact(pool: PgPool) {
+    let (first, second) = constructed_pair(&pool).await;
+    let app = app(&pool);
+    let page = get(&app, &format!("/sessions/{second}")).await;
+    assert_eq!(page.text("#headline [data-figure=done]"), "3");
+    assert_eq!(page.text("#headline [data-figure=execution-rate]"), "75 %");
+    // from 1/4 to 3/4: +50 points, +2 activities done
+    assert_eq!(page.text("#change [data-figure=rate-change]"), "+50 points");
+    assert_eq!(page.text("#change [data-figure=done-change]"), "+2");
+    // the first session has nothing to compare with
+    let page = get(&app, &format!("/sessions/{first}")).await;
+    assert_eq!(page.text("#headline [data-figure=execution-rate]"), "25 %");
+    assert!(page.texts("#change").is_empty());
+}
+
+#[sqlx::test]
+async fn the_consolidated_view_sorts_and_totals_without_double_counting(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    // 2025: only ANASER (49) has a plan; its ministry MTI shows the same 49.
+    let page = get(&app, "/?year=2025&sort=planned").await;
+    let order = page.attrs("#agencies tbody tr", "data-agency");
+    assert_eq!(
+        &order[..2],
+        ["ANASER", "MTI"],
+        "most planned first, code breaks the tie"
+    );
+    assert_eq!(
+        page.text("#total [data-figure=planned]"),
+        "49",
+        "the ministry is not counted twice"
+    );
+
+    // 2026: ANASER's PAP 2026; a 2013 year shows the UNDP programme alone.
+    let page = get(&app, "/?year=2013&sort=rate").await;
+    assert_eq!(page.attrs("#agencies tbody tr", "data-agency")[0], "PNUD");
+    let planned: u64 = page.text("#total [data-figure=planned]").parse().unwrap();
+    assert_eq!(
+        planned,
+        page.text("#agencies tr[data-agency=PNUD] [data-figure=planned]")
+            .parse::<u64>()
+            .unwrap()
+    );
 }

@@ -17,6 +17,73 @@ use crate::web::{AppError, AppState, Ctx};
 #[derive(Deserialize)]
 pub struct HomeQuery {
     year: Option<String>,
+    sort: Option<String>,
+}
+
+/// The orders a reader can sort agencies by; the text is the query value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Code,
+    ExecutionRate,
+    Done,
+    Planned,
+    BudgetRate,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 5] = [
+        SortBy::Code,
+        SortBy::Done,
+        SortBy::Planned,
+        SortBy::ExecutionRate,
+        SortBy::BudgetRate,
+    ];
+
+    fn parse(text: Option<&str>) -> Result<SortBy, AppError> {
+        match text.map(str::trim).unwrap_or("") {
+            "" | "code" => Ok(SortBy::Code),
+            "rate" => Ok(SortBy::ExecutionRate),
+            "done" => Ok(SortBy::Done),
+            "planned" => Ok(SortBy::Planned),
+            "budget" => Ok(SortBy::BudgetRate),
+            _ => Err(AppError::bad_request("error.bad_sort")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortBy::Code => "code",
+            SortBy::ExecutionRate => "rate",
+            SortBy::Done => "done",
+            SortBy::Planned => "planned",
+            SortBy::BudgetRate => "budget",
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SortBy::Code => "agency.agency",
+            SortBy::ExecutionRate => "figures.execution_rate",
+            SortBy::Done => "figures.done",
+            SortBy::Planned => "figures.planned",
+            SortBy::BudgetRate => "figures.budget_rate",
+        }
+    }
+
+    /// Highest figures first; agencies without figures last; code breaks ties.
+    fn sort(self, rows: &mut [AgencyRow]) {
+        rows.sort_by(|a, b| {
+            let (x, y) = (&a.summary, &b.summary);
+            let by_figure = match self {
+                SortBy::Code => std::cmp::Ordering::Equal,
+                SortBy::ExecutionRate => y.execution_rate().cmp(&x.execution_rate()),
+                SortBy::Done => y.done.cmp(&x.done),
+                SortBy::Planned => y.planned.cmp(&x.planned),
+                SortBy::BudgetRate => y.budget_execution_rate().cmp(&x.budget_execution_rate()),
+            };
+            by_figure.then_with(|| a.agency.code.cmp(&b.agency.code))
+        });
+    }
 }
 
 pub struct AgencyRow {
@@ -32,6 +99,9 @@ struct HomePage {
     year: i32,
     as_of: NaiveDate,
     rows: Vec<AgencyRow>,
+    /// All agencies together, each activity counted once.
+    total: Summary,
+    sort: SortBy,
     previous_year: i32,
     next_year: Option<i32>,
 }
@@ -62,7 +132,9 @@ pub async fn show(
     let parents: HashMap<i64, Option<i64>> = agencies.iter().map(|a| (a.id, a.parent_id)).collect();
     let totals = performance::rollup_tree(&parents, figures.iter().map(|(id, f)| (*id, f)), as_of);
 
-    let rows = agencies
+    let sort = SortBy::parse(query.sort.as_deref())?;
+    let total = Summary::of(figures.iter().map(|(_, f)| f), as_of);
+    let mut rows: Vec<AgencyRow> = agencies
         .iter()
         .map(|agency| AgencyRow {
             summary: totals.get(&agency.id).copied().unwrap_or_default(),
@@ -70,11 +142,14 @@ pub async fn show(
             agency: agency.clone(),
         })
         .collect();
+    sort.sort(&mut rows);
     render(&HomePage {
         ctx,
         year,
         as_of,
         rows,
+        total,
+        sort,
         previous_year: year - 1,
         next_year: (year < today.year()).then_some(year + 1),
     })
