@@ -6,6 +6,7 @@
 // The message catalog, compiled in; `i18n::Lang::t` reads it.
 rust_i18n::i18n!("locales", fallback = "fr");
 
+pub mod charts; // SVG charts
 pub mod cli; // the command line
 pub mod db; // opening the database, migrations
 pub mod demo; // demo data from the seed articles

@@ -445,3 +445,38 @@ async fn the_consolidated_view_sorts_and_totals_without_double_counting(pool: Pg
             .unwrap()
     );
 }
+
+#[sqlx::test]
+async fn the_session_charts_draw_the_figures(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let id = session_id(&pool, "ANASER", 30).await;
+    let page = get(&app, &format!("/sessions/{id}")).await;
+    // One bar per priority action, its length the row's done / planned of 400 units.
+    let rows = page.attrs("#by-node tr[data-node]", "data-node");
+    let widths = page.attrs("svg#chart-by-node rect.bar", "width");
+    assert_eq!(widths.len(), rows.len());
+    for (code, width) in rows.iter().zip(&widths) {
+        let done: f64 = page.attrs(&format!("#by-node tr[data-node='{code}']"), "data-done")[0]
+            .parse()
+            .unwrap();
+        let planned: f64 = page.attrs(&format!("#by-node tr[data-node='{code}']"), "data-planned")
+            [0]
+        .parse()
+        .unwrap();
+        let width: f64 = width.parse().unwrap();
+        assert!(
+            (width - 400.0 * done / planned).abs() < 0.06,
+            "{code}: {width} for {done}/{planned}"
+        );
+    }
+    // The status bar: 32 done, 10 in progress, 3 not started, 3 postponed, 1 abandoned.
+    let counts: Vec<u64> = page
+        .attrs("svg#chart-statuses rect[data-count]", "data-count")
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(counts.iter().sum::<u64>(), 49);
+    assert!(counts.contains(&32));
+    // Readable without the picture: the description carries the figures.
+    assert!(page.text("svg#chart-by-node desc").contains("7 / 10"));
+}

@@ -9,6 +9,8 @@ use axum::response::Html;
 
 use super::views::{GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, parse_id, render};
+use crate::charts::{self, Bar};
+use crate::domain::Status;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::{self, FundingLine, Plan};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
@@ -22,6 +24,9 @@ pub struct Reviewed {
     pub indicators: Vec<IndicatorView>,
     pub funding: Vec<FundingLine>,
     pub drill: String,
+    /// SVG: execution rate per priority action, and the statuses at the cutoff.
+    pub chart_by_node: String,
+    pub chart_statuses: String,
 }
 
 /// The figures of the previous session on the same plan, for the change.
@@ -37,6 +42,17 @@ impl Previous {
 
     pub fn done_change(&self, now: &Summary) -> i64 {
         now.done as i64 - self.summary.done as i64
+    }
+}
+
+/// The CSS class that colours a status, in tables and charts alike.
+fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::NotStarted => "status-not_started",
+        Status::InProgress => "status-in_progress",
+        Status::Done => "status-done",
+        Status::Postponed => "status-postponed",
+        Status::Abandoned => "status-abandoned",
     }
 }
 
@@ -78,7 +94,35 @@ pub async fn show(
         let nodes = plans::nodes(db, plan.id).await?;
         let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
         let tree = PlanTree::build(&plan, nodes, activities, cutoff);
+        let bars: Vec<Bar> = tree
+            .leaf_nodes()
+            .map(|n| Bar {
+                label: format!("{} {}", n.node.code, n.node.title),
+                rate: n.summary.execution_rate(),
+                detail: format!("{} / {}", n.summary.done, n.summary.planned),
+            })
+            .collect();
+        let title = ctx.t_with("session.by_level", &[("level", tree.leaf_level_name())]);
+        let chart_by_node = charts::bar_chart("chart-by-node", &title, &bars, ctx.lang);
+        let parts: Vec<(String, &str, u64)> = Status::ALL
+            .iter()
+            .map(|s| {
+                (
+                    ctx.t(s.label_key()).into_owned(),
+                    status_class(*s),
+                    tree.total.count(*s),
+                )
+            })
+            .collect();
+        let chart_statuses = charts::status_distribution(
+            "chart-statuses",
+            &ctx.t("session.statuses"),
+            &parts,
+            ctx.lang,
+        );
         reviewed = Some(Reviewed {
+            chart_by_node,
+            chart_statuses,
             by_region: tree.by_region(cutoff),
             by_unit: tree.by_unit(cutoff),
             drill: drilldown_link(plan.id, cutoff),
