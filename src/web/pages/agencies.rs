@@ -44,9 +44,7 @@ pub async fn show(
         // A finished plan is shown as of its last day, a running one as of today.
         let as_of =
             NaiveDate::from_ymd_opt(plan.end_year, 12, 31).map_or(today, |end| end.min(today));
-        let nodes = plans::nodes(&state.db, plan.id).await?;
-        let activities = plans::activities_as_of(&state.db, plan.id, as_of).await?;
-        let tree = PlanTree::build(&plan, nodes, activities, as_of);
+        let tree = PlanTree::load(&state.db, &plan, as_of).await?;
         plan_rows.push(PlanRow { plan, tree, as_of });
     }
     let sessions = sessions::list_for_agency(&state.db, agency.id).await?;

@@ -113,13 +113,7 @@ pub async fn list(
     let plan = plans::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let nodes = plans::nodes(&state.db, plan.id).await?;
-    let tree = PlanTree::build(
-        &plan,
-        nodes,
-        plans::activities_as_of(&state.db, plan.id, as_of).await?,
-        as_of,
-    );
+    let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let node_title = match &filter.node {
         Some(code) => Some(
             tree.nodes

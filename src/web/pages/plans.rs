@@ -42,9 +42,7 @@ pub async fn show(
     let plan = plans::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let nodes = plans::nodes(&state.db, plan.id).await?;
-    let activities = plans::activities_as_of(&state.db, plan.id, as_of).await?;
-    let tree = PlanTree::build(&plan, nodes, activities, as_of);
+    let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let by_region = tree.by_region(as_of);
     let indicators = IndicatorView::build(plans::indicators(&state.db, plan.id).await?, as_of);
     let funding = plans::funding(&state.db, plan.id).await?;

@@ -45,6 +45,14 @@ impl Previous {
     }
 }
 
+/// The plan a session links to, if it links to one.
+async fn linked_plan(db: &sqlx::PgPool, plan_id: Option<i64>) -> sqlx::Result<Option<Plan>> {
+    match plan_id {
+        Some(id) => plans::find(db, id).await,
+        None => Ok(None),
+    }
+}
+
 /// The CSS class that colours a status, in tables and charts alike.
 fn status_class(status: Status) -> &'static str {
     match status {
@@ -87,13 +95,8 @@ pub async fn show(
     let cutoff = session.cutoff;
 
     let mut reviewed = None;
-    if let Some(plan) = match session.reviewed_plan_id {
-        Some(plan_id) => plans::find(db, plan_id).await?,
-        None => None,
-    } {
-        let nodes = plans::nodes(db, plan.id).await?;
-        let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
-        let tree = PlanTree::build(&plan, nodes, activities, cutoff);
+    if let Some(plan) = linked_plan(db, session.reviewed_plan_id).await? {
+        let tree = PlanTree::load(db, &plan, cutoff).await?;
         let bars: Vec<Bar> = tree
             .leaf_nodes()
             .map(|n| Bar {
@@ -153,13 +156,8 @@ pub async fn show(
     }
 
     let mut adopted = None;
-    if let Some(plan) = match session.adopted_plan_id {
-        Some(plan_id) => plans::find(db, plan_id).await?,
-        None => None,
-    } {
-        let nodes = plans::nodes(db, plan.id).await?;
-        let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
-        let tree = PlanTree::build(&plan, nodes, activities, cutoff);
+    if let Some(plan) = linked_plan(db, session.adopted_plan_id).await? {
+        let tree = PlanTree::load(db, &plan, cutoff).await?;
         let leaf_level_name = tree.leaf_level_name().to_owned();
         adopted = Some(Adopted {
             activities: tree.activities().count(),

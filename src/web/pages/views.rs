@@ -8,7 +8,9 @@ use rust_decimal::Decimal;
 
 use crate::domain::Status;
 use crate::performance::{self, ActivityFigures, IndicatorPlan, Ratio, Summary};
-use crate::store::plans::{Activity, FundingLine, Indicator, Node, Plan};
+use sqlx::PgPool;
+
+use crate::store::plans::{self, Activity, FundingLine, Indicator, Node, Plan};
 
 pub struct ActivityView {
     pub activity: Activity,
@@ -85,6 +87,13 @@ impl PlanTree {
             })
             .collect();
         PlanTree { nodes, total }
+    }
+
+    /// Reads the plan's tree and its activities as of `as_of`, and builds it.
+    pub async fn load(db: &PgPool, plan: &Plan, as_of: NaiveDate) -> sqlx::Result<PlanTree> {
+        let nodes = plans::nodes(db, plan.id).await?;
+        let activities = plans::activities_as_of(db, plan.id, as_of).await?;
+        Ok(PlanTree::build(plan, nodes, activities, as_of))
     }
 
     pub fn leaf_nodes(&self) -> impl Iterator<Item = &NodeView> {
