@@ -55,9 +55,12 @@ impl PrivateCluster {
         };
         std::fs::create_dir_all(&data_dir)
             .with_context(|| format!("cannot create the data dir {}", data_dir.display()))?;
-        let data_dir = data_dir
+        let mut data_dir = data_dir
             .canonicalize()
             .with_context(|| format!("cannot resolve the data dir {}", data_dir.display()))?;
+        if let Some(user) = user.as_ref().filter(|user| !user.can_reach(&data_dir)) {
+            data_dir = relocate(&data_dir, user)?;
+        }
         if data_dir.as_os_str().len() > MAX_SOCKET_DIR_LEN {
             bail!(
                 "the data dir path {} is too long for a Unix socket (at most {MAX_SOCKET_DIR_LEN} bytes): choose a shorter --data-dir",
@@ -238,6 +241,46 @@ impl PrivateCluster {
     }
 }
 
+/// Where the cluster of a data dir that the postgres user cannot reach lives
+/// (a data dir under root's private home, say): a folder of its own under
+/// `/var/lib/suivi`, named after the data dir so that every start finds it again.
+/// A note in the data dir says where the cluster went.
+fn relocate(data_dir: &Path, user: &SystemUser) -> anyhow::Result<PathBuf> {
+    let relocated = PathBuf::from(RELOCATION_ROOT).join(format!(
+        "cluster-{:016x}",
+        fnv1a(data_dir.as_os_str().as_encoded_bytes())
+    ));
+    std::fs::create_dir_all(&relocated)
+        .with_context(|| format!("cannot create {}", relocated.display()))?;
+    if !user.can_reach(&relocated) {
+        bail!(
+            "the postgres system user cannot reach {} nor {}: choose a --data-dir it can reach",
+            data_dir.display(),
+            relocated.display()
+        );
+    }
+    let note = format!(
+        "The PostgreSQL cluster of this data dir lives in {}\nbecause the postgres system user cannot reach this folder.\n",
+        relocated.display()
+    );
+    std::fs::write(data_dir.join("CLUSTER-LOCATION.txt"), note)?;
+    tracing::warn!(
+        data_dir = %data_dir.display(),
+        cluster = %relocated.display(),
+        "the postgres user cannot reach the data dir: the cluster lives in a folder of its own"
+    );
+    Ok(relocated)
+}
+
+const RELOCATION_ROOT: &str = "/var/lib/suivi";
+
+/// FNV-1a: a stable name for a path, the same on every start and Rust version.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The last lines of the server log, to explain a failed start in the error.
 fn log_tail(log_file: &Path) -> String {
     match std::fs::read_to_string(log_file) {
@@ -288,6 +331,27 @@ fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
 }
 
+impl SystemUser {
+    /// Whether this user may traverse every folder above `dir` (the kernel
+    /// checks search permission on each one before PostgreSQL can open its files).
+    fn can_reach(&self, dir: &Path) -> bool {
+        dir.ancestors().skip(1).all(|ancestor| {
+            let Ok(metadata) = std::fs::metadata(ancestor) else {
+                return false;
+            };
+            use std::os::unix::fs::MetadataExt;
+            let mode = metadata.mode();
+            if metadata.uid() == self.uid {
+                mode & 0o100 != 0
+            } else if metadata.gid() == self.gid {
+                mode & 0o010 != 0
+            } else {
+                mode & 0o001 != 0
+            }
+        })
+    }
+}
+
 /// The `postgres` account from /etc/passwd.
 fn postgres_user() -> anyhow::Result<SystemUser> {
     let passwd = std::fs::read_to_string("/etc/passwd").context("cannot read /etc/passwd")?;
@@ -320,6 +384,60 @@ mod tests {
             .to_string();
         assert!(error.contains("`postgresql`"), "{error}");
         assert!(error.contains("PG_BIN=/nonexistent"), "{error}");
+    }
+
+    /// As root with a data dir in a private folder (like /root), the cluster
+    /// moves to a folder the postgres user can reach, and is found again.
+    #[tokio::test]
+    async fn a_data_dir_the_postgres_user_cannot_reach_is_relocated() {
+        if !is_root() {
+            return;
+        }
+        let private = tempfile::Builder::new()
+            .prefix("suivi-private")
+            .tempdir_in("/tmp")
+            .unwrap();
+        std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        let data_dir = private.path().join("data");
+        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let location = cluster.socket_dir().to_owned();
+        cluster.ensure_database("suivi").await.unwrap();
+        cluster.stop().await.unwrap();
+        assert!(
+            location.starts_with(RELOCATION_ROOT),
+            "{}",
+            location.display()
+        );
+        let note = std::fs::read_to_string(data_dir.join("CLUSTER-LOCATION.txt")).unwrap();
+        assert!(note.contains(&location.display().to_string()));
+
+        let again = PrivateCluster::start(&data_dir, None).await.unwrap();
+        assert_eq!(
+            again.socket_dir(),
+            location,
+            "the same cluster on every start"
+        );
+        again.stop().await.unwrap();
+        std::fs::remove_dir_all(&location).unwrap();
+    }
+
+    #[test]
+    fn reachability_follows_the_permission_bits() {
+        let user = SystemUser {
+            uid: 4_000_000,
+            gid: 4_000_000,
+            home: PathBuf::from("/"),
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("suivi-reach")
+            .tempdir_in("/tmp")
+            .unwrap();
+        let inner = dir.path().join("data");
+        std::fs::create_dir(&inner).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(user.can_reach(&inner));
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(!user.can_reach(&inner));
     }
 
     #[tokio::test]
