@@ -50,6 +50,32 @@ pub enum Command {
     Demo,
     /// Create synthetic national-scale data for benchmarks and tests.
     Generate(GenerateArgs),
+    /// Manage accounts (the first admin is created this way).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// The password is read from `SUIVI_PASSWORD` or else from the first line of
+/// standard input, never from a flag (flags show in `ps` and shell history).
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        /// The identifier typed at login (lowercase letters, digits, `.`, `_`, `-`).
+        login: String,
+        /// The name shown in the history of updates.
+        #[arg(long)]
+        name: String,
+        /// Every right in every agency.
+        #[arg(long)]
+        admin: bool,
+        /// A role in an agency, as AGENCY:editor, AGENCY:board or AGENCY:viewer;
+        /// repeat for several agencies.
+        #[arg(long = "role", value_name = "AGENCY:ROLE")]
+        roles: Vec<String>,
+    },
+    /// Replace an account's password.
+    SetPassword { login: String },
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +125,7 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         }
         Command::Generate(args) => generate(database, &args).await,
         Command::Serve(args) => serve(database, args).await,
+        Command::User(command) => crate::accounts::run(&database.pool, command).await,
     }
 }
 
