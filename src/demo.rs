@@ -70,7 +70,13 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
 
 /// The demo accounts (listed in the README as demo-only): login, display name,
 /// admin, and a role in one agency.
-const DEMO_ACCOUNTS: &[(&str, &str, bool, Option<(&str, Role)>)] = &[
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    bool,
+    Option<(&'static str, Role)>,
+);
+const DEMO_ACCOUNTS: &[DemoAccount] = &[
     ("admin", "Administrateur (démo)", true, None),
     (
         "anaser.editeur",
