@@ -86,6 +86,9 @@ pub struct ServeArgs {
     /// Load the demo data first if it is not there yet.
     #[arg(long, env = "SUIVI_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub demo: bool,
+    /// Mark the session cookie Secure: set it when users reach Suivi over HTTPS.
+    #[arg(long, env = "SUIVI_SECURE_COOKIES", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]
@@ -138,7 +141,13 @@ async fn serve(database: &Database, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(database.pool.clone(), WebConfig::default());
+    let state = AppState::new(
+        database.pool.clone(),
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            ..WebConfig::default()
+        },
+    );
     println!("Suivi: http://{address}/");
     axum::serve(listener, web::app(state))
         .with_graceful_shutdown(shutdown_signal())

@@ -27,6 +27,7 @@ pub fn app(pool: &PgPool) -> Router {
         pool.clone(),
         WebConfig {
             today: Some(today()),
+            ..WebConfig::default()
         },
     ))
 }
