@@ -50,6 +50,32 @@ pub enum Command {
     Demo,
     /// Create synthetic national-scale data for benchmarks and tests.
     Generate(GenerateArgs),
+    /// Manage accounts (the first admin is created this way).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// The password is read from `SUIVI_PASSWORD` or else from the first line of
+/// standard input, never from a flag (flags show in `ps` and shell history).
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        /// The identifier typed at login (lowercase letters, digits, `.`, `_`, `-`).
+        login: String,
+        /// The name shown in the history of updates.
+        #[arg(long)]
+        name: String,
+        /// Every right in every agency.
+        #[arg(long)]
+        admin: bool,
+        /// A role in an agency, as AGENCY:editor, AGENCY:board or AGENCY:viewer;
+        /// repeat for several agencies.
+        #[arg(long = "role", value_name = "AGENCY:ROLE")]
+        roles: Vec<String>,
+    },
+    /// Replace an account's password.
+    SetPassword { login: String },
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +86,9 @@ pub struct ServeArgs {
     /// Load the demo data first if it is not there yet.
     #[arg(long, env = "SUIVI_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub demo: bool,
+    /// Mark the session cookie Secure: set it when users reach Suivi over HTTPS.
+    #[arg(long, env = "SUIVI_SECURE_COOKIES", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +128,7 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         }
         Command::Generate(args) => generate(database, &args).await,
         Command::Serve(args) => serve(database, args).await,
+        Command::User(command) => crate::accounts::run(&database.pool, command).await,
     }
 }
 
@@ -111,7 +141,13 @@ async fn serve(database: &Database, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
-    let state = AppState::new(database.pool.clone(), WebConfig::default());
+    let state = AppState::new(
+        database.pool.clone(),
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            ..WebConfig::default()
+        },
+    );
     println!("Suivi: http://{address}/");
     axum::serve(listener, web::app(state))
         .with_graceful_shutdown(shutdown_signal())

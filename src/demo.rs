@@ -20,6 +20,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, Transaction};
 
+use crate::domain::Role;
+use crate::passwords;
+use crate::store::users;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemoOutcome {
     Loaded,
@@ -48,16 +52,54 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM agencies WHERE code = 'ANASER')")
             .fetch_one(&mut *tx)
             .await?;
-    if present {
-        return Ok(DemoOutcome::AlreadyPresent);
-    }
     let mut writer = Writer { tx };
-    writer.anaser().await.context("ANASER demo data")?;
-    writer.crss().await.context("CRSS demo data")?;
-    writer.pnud().await.context("PNUD demo data")?;
+    let outcome = if present {
+        DemoOutcome::AlreadyPresent
+    } else {
+        writer.anaser().await.context("ANASER demo data")?;
+        writer.crss().await.context("CRSS demo data")?;
+        writer.pnud().await.context("PNUD demo data")?;
+        DemoOutcome::Loaded
+    };
+    // Also on a database loaded before accounts existed; existing logins are
+    // left alone (their passwords may have been changed).
+    writer.accounts().await.context("demo accounts")?;
     writer.tx.commit().await?;
-    Ok(DemoOutcome::Loaded)
+    Ok(outcome)
 }
+
+/// The demo accounts (listed in the README as demo-only): login, display name,
+/// admin, and a role in one agency.
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    bool,
+    Option<(&'static str, Role)>,
+);
+const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    ("admin", "Administrateur (démo)", true, None),
+    (
+        "anaser.editeur",
+        "Point focal ANASER (démo)",
+        false,
+        Some(("ANASER", Role::Editor)),
+    ),
+    (
+        "anaser.ca",
+        "Administrateur ANASER (démo)",
+        false,
+        Some(("ANASER", Role::Board)),
+    ),
+    (
+        "crss.lecteur",
+        "Lecteur CRSS (démo)",
+        false,
+        Some(("CRSS", Role::Viewer)),
+    ),
+];
+
+/// The password of every demo account; public, hence demo-only.
+pub const DEMO_PASSWORD: &str = "suivi-demo";
 
 /// A calendar date written as (year, month, day) in the tables.
 type Ymd = (i32, u32, u32);
@@ -137,6 +179,34 @@ fn date((y, m, d): Ymd) -> anyhow::Result<NaiveDate> {
 }
 
 impl Writer {
+    async fn accounts(&mut self) -> anyhow::Result<()> {
+        let logins: Vec<&str> = DEMO_ACCOUNTS.iter().map(|a| a.0).collect();
+        let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE login = ANY($1)")
+            .bind(&logins)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        if usize::try_from(existing).is_ok_and(|n| n == DEMO_ACCOUNTS.len()) {
+            return Ok(());
+        }
+        // One hash for all: the password is public anyway, and argon2 is slow
+        // on purpose.
+        let hash = tokio::task::spawn_blocking(|| passwords::hash(DEMO_PASSWORD)).await??;
+        for (login, name, is_admin, role) in DEMO_ACCOUNTS {
+            let Some(user) = users::create(&mut *self.tx, login, name, &hash, *is_admin).await?
+            else {
+                continue;
+            };
+            if let Some((agency, role)) = role {
+                let agency: i64 = sqlx::query_scalar("SELECT id FROM agencies WHERE code = $1")
+                    .bind(agency)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                users::set_role(&mut *self.tx, user, agency, *role).await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn agency(&mut self, code: &str, name: &str, parent: Option<i64>) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO agencies (code, name, parent_id) VALUES ($1, $2, $3) RETURNING id",

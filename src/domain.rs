@@ -179,6 +179,16 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// What a user may do in one agency: enter progress and edit its plans
+    /// (editor), read it including board sessions (board), or read it (viewer).
+    Role, "role" {
+        Editor => "editor",
+        Board => "board",
+        Viewer => "viewer",
+    }
+);
+
 /// An amount of money in FCFA (XOF), which has no subunit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Fcfa(pub i64);

@@ -6,6 +6,7 @@
 // The message catalog, compiled in; `i18n::Lang::t` reads it.
 rust_i18n::i18n!("locales", fallback = "fr");
 
+pub mod accounts; // the `suivi user` commands
 pub mod charts; // SVG charts
 pub mod cli; // the command line
 pub mod db; // opening the database, migrations
@@ -13,6 +14,7 @@ pub mod demo; // demo data from the seed articles
 pub mod domain; // validated small types
 pub mod generate; // synthetic national-scale data
 pub mod i18n; // languages and formats
+pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
 pub mod store; // SQL

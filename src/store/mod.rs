@@ -1,9 +1,12 @@
 //! SQL, one file per concern. The store returns rows; it knows nothing of HTTP
 //! and computes no figures: `performance` does that from the rows.
 
+pub mod activities;
 pub mod agencies;
+pub mod audit;
 pub mod plans;
 pub mod sessions;
+pub mod users;
 
 /// The "state as of a date" of every activity is its latest progress update dated
 /// on or before that date: one index probe per activity on

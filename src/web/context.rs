@@ -43,16 +43,29 @@ pub struct Ctx {
     pub lang: Lang,
     /// The current path and query, to come back here after switching language.
     pub here: String,
+    /// The signed-in user's name, for the header.
+    pub user_name: Option<String>,
+    /// The session's CSRF token, for the hidden field of every form (the
+    /// logout button in the header among them).
+    pub csrf: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Ctx::new(
+        let mut ctx = Ctx::new(
             request_lang(&parts.headers),
             parts.uri.path_and_query().map_or("/", |pq| pq.as_str()),
-        ))
+        );
+        // Only reads: an anonymous reader gets no session (no row, no cookie).
+        // A session that cannot be read shows the page as to an anonymous
+        // reader; the pages that need the user fail on their own extractor.
+        if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
+            ctx.user_name = session.get(super::auth::USER_NAME_KEY).await.ok().flatten();
+            ctx.csrf = session.get(super::csrf::CSRF_KEY).await.ok().flatten();
+        }
+        Ok(ctx)
     }
 }
 
@@ -63,6 +76,8 @@ impl Ctx {
         Ctx {
             lang,
             here: here.to_owned(),
+            user_name: None,
+            csrf: None,
         }
     }
 
@@ -77,6 +92,12 @@ impl Ctx {
     /// A value made safe for a query string.
     pub fn query_value(&self, value: &str) -> String {
         percent_encode(value)
+    }
+
+    /// The CSRF token for a form's hidden field (empty when the session has
+    /// none, which the POST handler then refuses).
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.as_deref().unwrap_or("")
     }
 
     /// The link that shows this same page in the other language.
@@ -121,7 +142,7 @@ impl Ctx {
 
 /// Percent-encodes a path for use as a query value (everything but unreserved
 /// characters and `/`).
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use tracing::Instrument;
 
 use super::context::{request_lang, Ctx};
@@ -24,6 +24,16 @@ pub enum AppError {
     /// Bad input in a URL or query string; `key` names the message.
     #[error("bad request: {key}")]
     BadRequest { key: &'static str },
+    /// Signed in but without the right, or a form without its CSRF token;
+    /// `key` names the message.
+    #[error("forbidden: {key}")]
+    Forbidden { key: &'static str },
+    /// A page that needs a signed-in user, reached without one: reading pages
+    /// send the reader to the login form, then back to `next`.
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error(transparent)]
+    Session(#[from] tower_sessions::session::Error),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -43,22 +53,33 @@ impl AppError {
         AppError::BadRequest { key }
     }
 
+    pub fn forbidden(key: &'static str) -> AppError {
+        AppError::Forbidden { key }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Database(_) | AppError::Template(_) | AppError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Database(_)
+            | AppError::Template(_)
+            | AppError::Internal(_)
+            | AppError::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::LoginRequired { next } = &self {
+            let target = format!("/login?next={}", super::context::percent_encode(next));
+            return Redirect::to(&target).into_response();
+        }
         let status = self.status();
         let message_key = match &self {
-            AppError::BadRequest { key } => key,
+            AppError::BadRequest { key } | AppError::Forbidden { key } => key,
             _ => default_message_key(status),
         };
         if status.is_server_error() {

@@ -2,7 +2,9 @@
 //! Handlers stay thin: read with `store`, compute with `performance`, render a
 //! template.
 
+pub mod auth;
 mod context;
+pub mod csrf;
 mod error;
 mod pages;
 
@@ -12,12 +14,16 @@ pub use error::AppError;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 
 /// What every handler may need; cheap to clone.
 #[derive(Clone)]
@@ -32,7 +38,15 @@ pub struct WebConfig {
     /// Today's date is read from the clock unless fixed here (tests fix it so
     /// that figures "as of today" are reproducible).
     pub today: Option<chrono::NaiveDate>,
+    /// Mark the session cookie `Secure` (served over HTTPS, perhaps behind a
+    /// proxy, so Suivi cannot tell by itself).
+    pub secure_cookies: bool,
 }
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "suivi_session";
+/// A session unused this long is over (a working day, with margin).
+const SESSION_IDLE_HOURS: i64 = 12;
 
 impl AppState {
     pub fn new(db: PgPool, config: WebConfig) -> AppState {
@@ -53,17 +67,34 @@ impl AppState {
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn app(state: AppState) -> Router {
+    // Sessions live in PostgreSQL (the table comes with the migrations), so
+    // they survive a restart and are shared by every instance on the database.
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(Duration::hours(SESSION_IDLE_HOURS)));
     Router::new()
         .route("/", get(pages::home::show))
         .route("/agencies/{code}", get(pages::agencies::show))
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/activities", get(pages::drilldown::list))
         .route("/sessions/{id}", get(pages::sessions::show))
+        .route("/activities/{id}", get(pages::activities::show))
+        .route("/activities/{id}/progress", post(pages::activities::record))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route(
+            "/account/password",
+            get(pages::account::form).post(pages::account::submit),
+        )
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
         .route("/healthz", get(pages::health::check))
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(sessions)
         .layer(middleware::from_fn(error::render_error_pages))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(CompressionLayer::new())

@@ -27,6 +27,7 @@ pub fn app(pool: &PgPool) -> Router {
         pool.clone(),
         WebConfig {
             today: Some(today()),
+            ..WebConfig::default()
         },
     ))
 }
@@ -40,6 +41,8 @@ pub struct Page {
     pub status: StatusCode,
     pub content_type: String,
     pub body: String,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
 }
 
 impl Page {
@@ -108,7 +111,123 @@ pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page
         status,
         content_type,
         body: String::from_utf8(bytes.to_vec()).unwrap(),
+        location: None,
     }
+}
+
+/// A browser in miniature: keeps the cookies the app sets and sends them back.
+pub struct Client {
+    pub app: Router,
+    cookies: Vec<(String, String)>,
+}
+
+impl Client {
+    pub fn new(app: &Router) -> Client {
+        Client {
+            app: app.clone(),
+            cookies: Vec::new(),
+        }
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Page {
+        self.send(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn send(&mut self, mut request: Request<Body>) -> Page {
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (pair, attributes) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !attributes.to_ascii_lowercase().contains("max-age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+        let status = response.status();
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
+        };
+        let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
+        let location = header_text(header::LOCATION);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            content_type,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+            location,
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Signs in through the login form, as a person would.
+    pub async fn login(&mut self, login: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        let csrf = csrf_of(&form);
+        self.post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", login),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+/// The CSRF token in a page's first form.
+pub fn csrf_of(page: &Page) -> String {
+    page.attrs("input[name=csrf]", "value")
+        .into_iter()
+        .next()
+        .expect("a form with a CSRF token")
+}
+
+/// The demo password of every demo account.
+pub const DEMO_PASSWORD: &str = "suivi-demo";
+
+/// A signed-in client on the demo data.
+pub async fn signed_in(app: &Router, login: &str) -> Client {
+    let mut client = Client::new(app);
+    let page = client.login(login, DEMO_PASSWORD).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{login} signs in");
+    client
 }
 
 pub async fn agency_id(pool: &PgPool, code: &str) -> i64 {

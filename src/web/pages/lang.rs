@@ -32,7 +32,7 @@ pub async fn switch(
 
 /// Only paths on this site: never `//host` or `/\host`, which browsers read as
 /// another site (an open redirect).
-fn is_local_path(path: &str) -> bool {
+pub(super) fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
 }
 

@@ -1,11 +1,14 @@
 //! One module per area of the site, plus the helpers they share.
 
+pub mod account;
+pub mod activities;
 pub mod agencies;
 pub mod assets;
 pub mod drilldown;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod login;
 pub mod plans;
 pub mod sessions;
 mod views;

@@ -1,0 +1,98 @@
+//! The `suivi user` commands: create accounts and set passwords from the
+//! command line. The password comes from `SUIVI_PASSWORD` or standard input.
+
+use std::io::BufRead;
+
+use anyhow::{bail, Context};
+use sqlx::PgPool;
+
+use crate::cli::UserCommand;
+use crate::domain::Role;
+use crate::passwords;
+use crate::store::{agencies, users};
+
+/// The environment variable a script can pass the password in.
+pub const PASSWORD_VAR: &str = "SUIVI_PASSWORD";
+
+pub async fn run(db: &PgPool, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            login,
+            name,
+            admin,
+            roles,
+        } => add(db, &login, &name, admin, &roles).await,
+        UserCommand::SetPassword { login } => set_password(db, &login).await,
+    }
+}
+
+async fn add(
+    db: &PgPool,
+    login: &str,
+    name: &str,
+    is_admin: bool,
+    roles: &[String],
+) -> anyhow::Result<()> {
+    // Check everything before asking for a password or writing anything.
+    let mut agency_roles = Vec::new();
+    for spec in roles {
+        let (code, role) = spec
+            .split_once(':')
+            .with_context(|| format!("role {spec:?}: expected AGENCY:editor|board|viewer"))?;
+        let role: Role = role
+            .parse()
+            .map_err(|_| anyhow::anyhow!("role {spec:?}: the role is editor, board or viewer"))?;
+        let agency = agencies::find_by_code(db, code)
+            .await?
+            .with_context(|| format!("role {spec:?}: no agency {code}"))?;
+        agency_roles.push((agency.id, role));
+    }
+    let password = read_password()?;
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password)).await??;
+    let mut tx = db.begin().await?;
+    let Some(user) = users::create(&mut *tx, login, name, &hash, is_admin)
+        .await
+        .context("cannot create the account (the login allows a-z, 0-9, '.', '_', '-')")?
+    else {
+        bail!("the login {login} is taken");
+    };
+    for (agency, role) in agency_roles {
+        users::set_role(&mut *tx, user, agency, role).await?;
+    }
+    tx.commit().await?;
+    println!("account {login} created");
+    Ok(())
+}
+
+async fn set_password(db: &PgPool, login: &str) -> anyhow::Result<()> {
+    let user = users::find_by_login(db, login)
+        .await?
+        .with_context(|| format!("no account {login}"))?;
+    let password = read_password()?;
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password)).await??;
+    users::set_password(db, user.id, &hash).await?;
+    println!("password of {login} changed");
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let password = match std::env::var(PASSWORD_VAR) {
+        Ok(password) => password,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            line.trim_end_matches(['\n', '\r']).to_owned()
+        }
+    };
+    if let Err(key) = passwords::check_new(&password) {
+        bail!(
+            "password refused ({key}): between {} and {} characters",
+            passwords::MIN_LENGTH,
+            passwords::MAX_LENGTH
+        );
+    }
+    Ok(password)
+}

@@ -1,0 +1,153 @@
+//! One activity with its history of progress updates, and recording a new
+//! update: the append, its audit row and the check that nobody else saved in
+//! between, all in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::{FromRow, PgPool};
+
+use super::audit;
+use crate::domain::Status;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ActivityDetail {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub target: Option<Decimal>,
+    pub unit: Option<String>,
+    pub budget: i64,
+    pub plan_id: i64,
+    pub plan_code: String,
+    pub plan_title: String,
+    pub start_year: i32,
+    pub end_year: i32,
+    pub agency_id: i64,
+    pub agency_code: String,
+}
+
+pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<ActivityDetail>> {
+    sqlx::query_as(
+        "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, pl.id AS plan_id, \
+         pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
+         g.id AS agency_id, g.code AS agency_code \
+         FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
+         WHERE a.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A recorded update, as shown in the history and written to the audit log.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct ProgressRow {
+    pub id: i64,
+    pub activity_id: i64,
+    pub as_of: NaiveDate,
+    pub status: Status,
+    pub achieved: Option<Decimal>,
+    pub spent: Option<i64>,
+    pub comment: Option<String>,
+    pub author: String,
+    pub user_id: Option<i64>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+const PROGRESS_COLUMNS: &str = "SELECT id, activity_id, as_of, status, achieved, spent, comment, \
+     author, user_id, recorded_at FROM progress_updates";
+
+/// Every update of the activity, the most recently recorded first.
+pub async fn history(db: &PgPool, activity_id: i64) -> sqlx::Result<Vec<ProgressRow>> {
+    sqlx::query_as(&format!(
+        "{PROGRESS_COLUMNS} WHERE activity_id = $1 ORDER BY id DESC"
+    ))
+    .bind(activity_id)
+    .fetch_all(db)
+    .await
+}
+
+/// A validated update to record.
+#[derive(Debug, Clone)]
+pub struct NewProgress {
+    pub as_of: NaiveDate,
+    pub status: Status,
+    pub achieved: Option<Decimal>,
+    pub spent: Option<i64>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum RecordOutcome {
+    Recorded(ProgressRow),
+    /// Someone recorded an update after the form was loaded (or the one it
+    /// was loaded with is gone); nothing written.
+    Conflict {
+        latest: Option<ProgressRow>,
+    },
+}
+
+/// Records `update` if the activity's most recently recorded update is still
+/// `base` (the one the form was loaded with; `None` for no update yet).
+///
+/// The activity row is locked first, so two saves on the same base run one
+/// after the other: the second sees the first's update and gets a conflict.
+pub async fn record(
+    db: &PgPool,
+    activity: &ActivityDetail,
+    base: Option<i64>,
+    update: &NewProgress,
+    user_id: i64,
+    author: &str,
+) -> sqlx::Result<RecordOutcome> {
+    let mut tx = db.begin().await?;
+    sqlx::query("SELECT id FROM activities WHERE id = $1 FOR UPDATE")
+        .bind(activity.id)
+        .execute(&mut *tx)
+        .await?;
+    let latest: Option<ProgressRow> = sqlx::query_as(&format!(
+        "{PROGRESS_COLUMNS} WHERE activity_id = $1 ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(activity.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if latest.as_ref().map(|l| l.id) != base {
+        // Dropping the transaction rolls it back and releases the lock.
+        return Ok(RecordOutcome::Conflict { latest });
+    }
+    let recorded: ProgressRow = sqlx::query_as(
+        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, spent, comment, author, user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING id, activity_id, as_of, status, achieved, spent, comment, author, user_id, recorded_at",
+    )
+    .bind(activity.id)
+    .bind(update.as_of)
+    .bind(update.status)
+    .bind(update.achieved)
+    .bind(update.spent)
+    .bind(update.comment.as_deref())
+    .bind(author)
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &audit::Entry {
+            user_id: Some(user_id),
+            action: "progress.record",
+            object_type: "progress_update",
+            object_id: Some(recorded.id),
+            agency_id: Some(activity.agency_id),
+            before: latest.as_ref().map(to_json).transpose()?,
+            after: Some(to_json(&recorded)?),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RecordOutcome::Recorded(recorded))
+}
+
+fn to_json(row: &ProgressRow) -> sqlx::Result<serde_json::Value> {
+    serde_json::to_value(row).map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}

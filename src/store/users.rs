@@ -1,0 +1,127 @@
+//! Accounts and their per-agency roles. Password hashes are stored and read
+//! here; hashing itself is `crate::passwords`.
+
+use sqlx::{FromRow, PgExecutor};
+
+use crate::domain::Role;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// A user with the hash to check a password against (login only).
+#[derive(Debug, FromRow)]
+pub struct Credentials {
+    #[sqlx(flatten)]
+    pub user: User,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AgencyRole {
+    pub agency_id: i64,
+    pub agency_code: String,
+    pub role: Role,
+}
+
+/// Creates an account; `None` when the login is taken.
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    login: &str,
+    display_name: &str,
+    password_hash: &str,
+    is_admin: bool,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO users (login, display_name, password_hash, is_admin) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (login) DO NOTHING RETURNING id",
+    )
+    .bind(login)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(is_admin)
+    .fetch_optional(db)
+    .await
+}
+
+/// Gives `role` in the agency, replacing the user's previous role there.
+pub async fn set_role(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    agency_id: i64,
+    role: Role,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, agency_id, role) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, agency_id) DO UPDATE SET role = EXCLUDED.role",
+    )
+    .bind(user_id)
+    .bind(agency_id)
+    .bind(role)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the password hash; false when no such login.
+pub async fn set_password(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    password_hash: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(password_hash)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as("SELECT id, login, display_name, is_admin FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as("SELECT id, login, display_name, is_admin FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn credentials_by_login(
+    db: impl PgExecutor<'_>,
+    login: &str,
+) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as(
+        "SELECT id, login, display_name, is_admin, password_hash FROM users WHERE login = $1",
+    )
+    .bind(login)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn credentials(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as(
+        "SELECT id, login, display_name, is_admin, password_hash FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn roles(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<AgencyRole>> {
+    sqlx::query_as(
+        "SELECT r.agency_id, g.code AS agency_code, r.role FROM user_roles r \
+         JOIN agencies g ON g.id = r.agency_id WHERE r.user_id = $1 ORDER BY g.code",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,138 @@
+//! Who is signed in, and what they may do: the `CurrentUser` extractor (the
+//! user and their roles, read from the database on each request so that a
+//! changed role applies at once) and the rights derived from the roles.
+//! The login session itself lives in PostgreSQL (tower-sessions).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::Method;
+use tower_sessions::Session;
+
+use super::{AppError, AppState};
+use crate::domain::Role;
+use crate::store::users::{self, AgencyRole, User};
+
+/// Session keys: the user's id, and their name for the page header.
+pub const USER_KEY: &str = "user_id";
+pub const USER_NAME_KEY: &str = "user_name";
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub roles: Vec<AgencyRole>,
+}
+
+impl CurrentUser {
+    pub fn role_in(&self, agency_id: i64) -> Option<Role> {
+        self.roles
+            .iter()
+            .find(|r| r.agency_id == agency_id)
+            .map(|r| r.role)
+    }
+
+    /// Any role in the agency lets one read it; admins read everything.
+    pub fn can_read(&self, agency_id: i64) -> bool {
+        self.user.is_admin || self.role_in(agency_id).is_some()
+    }
+
+    /// Only the agency's editors (and admins) record progress.
+    pub fn can_edit(&self, agency_id: i64) -> bool {
+        self.user.is_admin || self.role_in(agency_id) == Some(Role::Editor)
+    }
+
+    /// The user of the request's session, if someone is signed in.
+    pub async fn from_session(
+        session: &Session,
+        state: &AppState,
+    ) -> Result<Option<CurrentUser>, AppError> {
+        let Some(id) = session.get::<i64>(USER_KEY).await? else {
+            return Ok(None);
+        };
+        let Some(user) = users::find(&state.db, id).await? else {
+            // The account is gone: forget the session rather than loop.
+            session.flush().await?;
+            return Ok(None);
+        };
+        let roles = users::roles(&state.db, user.id).await?;
+        Ok(Some(CurrentUser { user, roles }))
+    }
+}
+
+/// The request's session; the session layer is always there in `web::app`.
+pub fn session(parts: &Parts) -> Result<Session, AppError> {
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = session(parts)?;
+        match CurrentUser::from_session(&session, state).await? {
+            Some(user) => Ok(user),
+            // A page to read sends to the login form and back; a form posted
+            // without a session is refused (its data cannot survive a redirect).
+            None if parts.method == Method::GET => Err(AppError::LoginRequired {
+                next: parts
+                    .uri
+                    .path_and_query()
+                    .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
+            }),
+            None => Err(AppError::forbidden("error.login_required")),
+        }
+    }
+}
+
+/// The signed-in user if any, for pages that anyone may read but that show
+/// more (an entry form) to some.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = session(parts)?;
+        Ok(MaybeUser(CurrentUser::from_session(&session, state).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(is_admin: bool, roles: &[(i64, Role)]) -> CurrentUser {
+        CurrentUser {
+            user: User {
+                id: 1,
+                login: "u".into(),
+                display_name: "U".into(),
+                is_admin,
+            },
+            roles: roles
+                .iter()
+                .map(|(agency_id, role)| AgencyRole {
+                    agency_id: *agency_id,
+                    agency_code: format!("A{agency_id}"),
+                    role: *role,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rights_follow_roles() {
+        let editor = user(false, &[(1, Role::Editor), (2, Role::Viewer)]);
+        assert!(editor.can_edit(1) && editor.can_read(1));
+        assert!(!editor.can_edit(2) && editor.can_read(2));
+        assert!(!editor.can_read(3));
+        let board = user(false, &[(1, Role::Board)]);
+        assert!(board.can_read(1) && !board.can_edit(1));
+        let admin = user(true, &[]);
+        assert!(admin.can_edit(42) && admin.can_read(42));
+    }
+}

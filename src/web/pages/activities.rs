@@ -1,0 +1,282 @@
+//! One activity: its current state, the history of its updates, and for its
+//! agency's editors the form that records a new update. Saving refuses, with a
+//! 409 page showing both versions, when someone else saved since the form was
+//! loaded: progress is never overwritten silently.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::{parse_id, render};
+use crate::domain::{self, Fcfa, Status};
+use crate::store::activities::{self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome};
+use crate::web::auth::{CurrentUser, MaybeUser};
+use crate::web::csrf::CsrfForm;
+use crate::web::{AppError, AppState, Ctx};
+
+/// The longest comment kept (the column's CHECK says the same).
+const COMMENT_MAX_CHARS: usize = 2000;
+
+/// What the user typed, kept as text so that a refused form shows it again.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProgressInput {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub achieved: String,
+    #[serde(default)]
+    pub spent: String,
+    #[serde(default)]
+    pub as_of: String,
+    #[serde(default)]
+    pub comment: String,
+    /// The id of the latest update when the form was loaded; empty for none.
+    #[serde(default)]
+    pub base: String,
+}
+
+impl ProgressInput {
+    /// False for a typed status that is not one of ours (kept in the form so
+    /// the user sees what was refused).
+    pub fn status_is_known(&self) -> bool {
+        self.status.parse::<Status>().is_ok()
+    }
+}
+
+/// A catalog key per field that was refused.
+#[derive(Debug, Default)]
+pub struct FieldErrors {
+    pub status: Option<&'static str>,
+    pub achieved: Option<&'static str>,
+    pub spent: Option<&'static str>,
+    pub as_of: Option<&'static str>,
+    pub comment: Option<&'static str>,
+}
+
+impl FieldErrors {
+    fn any(&self) -> bool {
+        self.status.is_some()
+            || self.achieved.is_some()
+            || self.spent.is_some()
+            || self.as_of.is_some()
+            || self.comment.is_some()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage {
+    ctx: Ctx,
+    activity: ActivityDetail,
+    /// The state as of today: the latest update dated today or before.
+    current: Option<ProgressRow>,
+    history: Vec<ProgressRow>,
+    /// The entry form, for those who may edit.
+    form: Option<ProgressInput>,
+    errors: FieldErrors,
+    /// On a conflict: the update saved meanwhile by someone else (none when
+    /// the one the form was loaded with is gone).
+    conflict: Option<Option<ProgressRow>>,
+    statuses: &'static [Status],
+    today: NaiveDate,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    MaybeUser(user): MaybeUser,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let activity = activities::find(&state.db, parse_id(&raw_id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = activities::history(&state.db, activity.id).await?;
+    let today = state.today();
+    let form = user
+        .filter(|u| u.can_edit(activity.agency_id))
+        .map(|_| blank_form(&history, today));
+    let page = ActivityPage::new(ctx, activity, history, form, today);
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+    CsrfForm(input): CsrfForm<ProgressInput>,
+) -> Result<Response, AppError> {
+    let activity = activities::find(&state.db, parse_id(&raw_id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user.can_edit(activity.agency_id) {
+        return Err(AppError::forbidden("error.forbidden_edit"));
+    }
+    let today = state.today();
+    let base = match input.base.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| AppError::bad_request("error.bad_request"))?,
+        ),
+    };
+    let update = match validate(&input, &activity, today) {
+        Ok(update) => update,
+        Err(errors) => {
+            let history = activities::history(&state.db, activity.id).await?;
+            let mut page = ActivityPage::new(ctx, activity, history, Some(input), today);
+            page.errors = errors;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+        }
+    };
+    let outcome = activities::record(
+        &state.db,
+        &activity,
+        base,
+        &update,
+        user.user.id,
+        &user.user.display_name,
+    )
+    .await?;
+    match outcome {
+        RecordOutcome::Recorded(row) => {
+            tracing::info!(activity = activity.id, update = row.id, "progress recorded");
+            Ok(Redirect::to(&format!("/activities/{}", activity.id)).into_response())
+        }
+        RecordOutcome::Conflict { latest } => {
+            let history = activities::history(&state.db, activity.id).await?;
+            // Their values again, now based on what is saved, so that a
+            // resubmit is a deliberate choice over the newer update.
+            let retry = ProgressInput {
+                base: latest
+                    .as_ref()
+                    .map(|l| l.id.to_string())
+                    .unwrap_or_default(),
+                ..input
+            };
+            let mut page = ActivityPage::new(ctx, activity, history, Some(retry), today);
+            page.conflict = Some(latest);
+            Ok((StatusCode::CONFLICT, render(&page)?).into_response())
+        }
+    }
+}
+
+impl ActivityPage {
+    fn new(
+        ctx: Ctx,
+        activity: ActivityDetail,
+        history: Vec<ProgressRow>,
+        form: Option<ProgressInput>,
+        today: NaiveDate,
+    ) -> ActivityPage {
+        let current = current_state(&history, today).cloned();
+        ActivityPage {
+            ctx,
+            activity,
+            current,
+            history,
+            form,
+            errors: FieldErrors::default(),
+            conflict: None,
+            statuses: Status::ALL,
+            today,
+        }
+    }
+
+    /// The plan's years, for the message about a date outside them.
+    fn years(&self) -> String {
+        if self.activity.start_year == self.activity.end_year {
+            self.activity.start_year.to_string()
+        } else {
+            format!("{}-{}", self.activity.start_year, self.activity.end_year)
+        }
+    }
+}
+
+/// The state as of `today`: the latest update dated on or before it.
+fn current_state(history: &[ProgressRow], today: NaiveDate) -> Option<&ProgressRow> {
+    history
+        .iter()
+        .filter(|u| u.as_of <= today)
+        .max_by_key(|u| (u.as_of, u.id))
+}
+
+/// The form as first shown: the current values, dated today, based on the
+/// most recently recorded update.
+fn blank_form(history: &[ProgressRow], today: NaiveDate) -> ProgressInput {
+    let current = current_state(history, today);
+    ProgressInput {
+        status: current
+            .map_or(Status::NotStarted, |c| c.status)
+            .as_str()
+            .to_owned(),
+        achieved: current
+            .and_then(|c| c.achieved)
+            .map(|a| a.normalize().to_string())
+            .unwrap_or_default(),
+        spent: current
+            .and_then(|c| c.spent)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        as_of: today.to_string(),
+        comment: String::new(),
+        base: history
+            .first()
+            .map(|u| u.id.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Checks every field, so that all the problems show at once.
+fn validate(
+    input: &ProgressInput,
+    activity: &ActivityDetail,
+    today: NaiveDate,
+) -> Result<NewProgress, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let status = input.status.parse::<Status>().map_err(|e| e.key());
+    let achieved = optional(&input.achieved, domain::parse_quantity);
+    let spent = optional(&input.spent, |text| Fcfa::parse(text).map(|f| f.0));
+    let as_of = match NaiveDate::parse_from_str(input.as_of.trim(), "%Y-%m-%d") {
+        Err(_) if input.as_of.trim().is_empty() => Err("error.value.empty"),
+        Err(_) => Err("error.bad_date"),
+        Ok(date) if date > today => Err("error.progress.future"),
+        Ok(date) if date.year() < activity.start_year || date.year() > activity.end_year => {
+            Err("error.progress.outside_plan")
+        }
+        Ok(date) => Ok(date),
+    };
+    let comment = input.comment.trim();
+    if comment.chars().count() > COMMENT_MAX_CHARS {
+        errors.comment = Some("error.progress.comment_too_long");
+    }
+    errors.status = status.err();
+    errors.achieved = achieved.err();
+    errors.spent = spent.err();
+    errors.as_of = as_of.err();
+    match (status, achieved, spent, as_of) {
+        (Ok(status), Ok(achieved), Ok(spent), Ok(as_of)) if !errors.any() => Ok(NewProgress {
+            as_of,
+            status,
+            achieved,
+            spent,
+            comment: (!comment.is_empty()).then(|| comment.to_owned()),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// An optional number: empty means "not given".
+fn optional<T>(
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, domain::ParseError>,
+) -> Result<Option<T>, &'static str> {
+    if text.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(text).map(Some).map_err(|e| e.key())
+    }
+}
