@@ -164,26 +164,30 @@ impl PrivateCluster {
         if !self.started_here {
             return Ok(());
         }
-        tokio::task::spawn_blocking(move || {
-            if !self.is_running() {
-                return Ok(());
-            }
-            self.run(
-                "pg_ctl",
-                [
-                    OsStr::new("-D"),
-                    self.pgdata().as_os_str(),
-                    OsStr::new("-m"),
-                    OsStr::new("fast"),
-                    OsStr::new("-w"),
-                    OsStr::new("stop"),
-                ],
-            )?;
-            tracing::info!("private PostgreSQL cluster stopped");
-            Ok(())
-        })
-        .await
-        .context("cluster stop task failed")?
+        tokio::task::spawn_blocking(move || self.stop_blocking())
+            .await
+            .context("cluster stop task failed")?
+    }
+
+    /// `pg_ctl stop`, not a signal: as root the server runs under another uid,
+    /// and pg_ctl waits until the server has shut down cleanly.
+    fn stop_blocking(&self) -> anyhow::Result<()> {
+        if !self.is_running() {
+            return Ok(());
+        }
+        self.run(
+            "pg_ctl",
+            [
+                OsStr::new("-D"),
+                self.pgdata().as_os_str(),
+                OsStr::new("-m"),
+                OsStr::new("fast"),
+                OsStr::new("-w"),
+                OsStr::new("stop"),
+            ],
+        )?;
+        tracing::info!("private PostgreSQL cluster stopped");
+        Ok(())
     }
 
     fn pgdata(&self) -> PathBuf {
@@ -377,6 +381,64 @@ fn postgres_user() -> anyhow::Result<SystemUser> {
 mod tests {
     use super::*;
 
+    /// A cluster started by a test, stopped even when the test panics midway so
+    /// that no postgres process outlives the test.
+    struct Running(Option<PrivateCluster>);
+
+    impl Running {
+        async fn start(data_dir: &Path) -> Running {
+            Running(Some(PrivateCluster::start(data_dir, None).await.unwrap()))
+        }
+
+        async fn stop(mut self) {
+            if let Some(cluster) = self.0.take() {
+                cluster.stop().await.unwrap();
+            }
+        }
+
+        async fn connect(&self, database: &str) -> PgConnection {
+            PgConnection::connect_with(&self.connect_options(database))
+                .await
+                .unwrap()
+        }
+    }
+
+    impl std::ops::Deref for Running {
+        type Target = PrivateCluster;
+
+        fn deref(&self) -> &PrivateCluster {
+            self.0.as_ref().expect("the cluster is running")
+        }
+    }
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            // Blocking in drop is the only way to run during a panic; fine in tests.
+            if let Some(cluster) = self.0.take().filter(|cluster| cluster.started_here) {
+                if let Err(error) = cluster.stop_blocking() {
+                    eprintln!("cannot stop the test cluster: {error:#}");
+                }
+            }
+        }
+    }
+
+    /// Removes a folder outside the test's temporary dir, even on panic.
+    struct RemoveOnDrop(PathBuf);
+
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Under /tmp rather than $TMPDIR, which may be too long for a socket path.
+    fn temp_dir(prefix: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in("/tmp")
+            .unwrap()
+    }
+
     #[test]
     fn a_wrong_pg_bin_names_the_package_to_install() {
         let error = find_bin_dir(Some(Path::new("/nonexistent")))
@@ -393,32 +455,38 @@ mod tests {
         if !is_root() {
             return;
         }
-        let private = tempfile::Builder::new()
-            .prefix("suivi-private")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let private = temp_dir("suivi-private");
         std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         let data_dir = private.path().join("data");
-        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
-        let location = cluster.socket_dir().to_owned();
-        cluster.ensure_database("suivi").await.unwrap();
-        cluster.stop().await.unwrap();
-        assert!(
-            location.starts_with(RELOCATION_ROOT),
-            "{}",
-            location.display()
-        );
-        let note = std::fs::read_to_string(data_dir.join("CLUSTER-LOCATION.txt")).unwrap();
-        assert!(note.contains(&location.display().to_string()));
+        let expected = PathBuf::from(RELOCATION_ROOT).join(format!(
+            "cluster-{:016x}",
+            fnv1a(
+                private
+                    .path()
+                    .canonicalize()
+                    .unwrap()
+                    .join("data")
+                    .as_os_str()
+                    .as_encoded_bytes()
+            )
+        ));
+        // Declared before the clusters, so dropped after they have stopped.
+        let _relocated = RemoveOnDrop(expected.clone());
 
-        let again = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let cluster = Running::start(&data_dir).await;
+        assert_eq!(cluster.socket_dir(), expected);
+        cluster.ensure_database("suivi").await.unwrap();
+        cluster.stop().await;
+        let note = std::fs::read_to_string(data_dir.join("CLUSTER-LOCATION.txt")).unwrap();
+        assert!(note.contains(&expected.display().to_string()), "{note}");
+
+        let again = Running::start(&data_dir).await;
         assert_eq!(
             again.socket_dir(),
-            location,
+            expected,
             "the same cluster on every start"
         );
-        again.stop().await.unwrap();
-        std::fs::remove_dir_all(&location).unwrap();
+        again.stop().await;
     }
 
     #[test]
@@ -428,10 +496,7 @@ mod tests {
             gid: 4_000_000,
             home: PathBuf::from("/"),
         };
-        let dir = tempfile::Builder::new()
-            .prefix("suivi-reach")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let dir = temp_dir("suivi-reach");
         let inner = dir.path().join("data");
         std::fs::create_dir(&inner).unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -442,44 +507,44 @@ mod tests {
 
     #[tokio::test]
     async fn the_cluster_keeps_its_data_across_restarts() {
-        let dir = tempfile::Builder::new()
-            .prefix("suivi-pg")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let dir = temp_dir("suivi-pg");
         let data_dir = dir.path().join("data");
 
-        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let cluster = Running::start(&data_dir).await;
+        assert!(cluster.started_here);
         cluster.ensure_database("suivi").await.unwrap();
-        let result = async {
-            let mut db = PgConnection::connect_with(&cluster.connect_options("suivi")).await?;
-            sqlx::query("CREATE TABLE kept (v TEXT)")
-                .execute(&mut db)
-                .await?;
-            sqlx::query("INSERT INTO kept VALUES ('still here')")
-                .execute(&mut db)
-                .await?;
-            db.close().await
-        }
-        .await;
-        cluster.stop().await.unwrap();
-        result.unwrap();
+        let mut db = cluster.connect("suivi").await;
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        sqlx::query("CREATE TABLE kept (v TEXT)")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO kept VALUES ('still here')")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+        cluster.stop().await;
         assert!(!data_dir.join("pg/postmaster.pid").exists(), "stopped");
 
-        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
-        let second = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let cluster = Running::start(&data_dir).await;
+        let second = Running::start(&data_dir).await;
         assert!(
             !second.started_here,
             "a running cluster is reused, not started twice"
         );
-        second.stop().await.unwrap();
-        let value = async {
-            let mut db = PgConnection::connect_with(&cluster.connect_options("suivi")).await?;
-            sqlx::query_scalar::<_, String>("SELECT v FROM kept")
-                .fetch_one(&mut db)
-                .await
-        }
-        .await;
-        cluster.stop().await.unwrap();
-        assert_eq!(value.unwrap(), "still here");
+        second.stop().await;
+        let mut db = cluster.connect("suivi").await;
+        let value: String = sqlx::query_scalar("SELECT v FROM kept")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(value, "still here", "kept across a restart");
+        db.close().await.unwrap();
+        cluster.stop().await;
     }
 }
