@@ -15,8 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context};
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{Connection, PgConnection};
+
+/// The server's port, which names its socket file: fixed, whatever PGPORT says,
+/// so that every Suivi finds the socket of a cluster another one started.
+const PORT: u16 = 5432;
 
 /// Unix socket paths are limited to 107 bytes; the socket file name adds 15.
 const MAX_SOCKET_DIR_LEN: usize = 90;
@@ -100,7 +104,10 @@ impl PrivateCluster {
         if cluster.is_running() {
             tracing::info!("reusing the private PostgreSQL cluster already running");
         } else {
-            let options = format!("-c listen_addresses='' -k {}", cluster.data_dir.display());
+            let options = format!(
+                "-c listen_addresses='' -p {PORT} -k {}",
+                socket_dir_option(&cluster.data_dir)?
+            );
             cluster.run(
                 "pg_ctl",
                 [
@@ -148,8 +155,12 @@ impl PrivateCluster {
 
     /// Connection options for `database` over the cluster's Unix socket.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        // Everything set, so that PGPORT, PGSSLMODE... meant for another server
+        // cannot get in the way. No TLS on a local socket.
         PgConnectOptions::new()
             .socket(&self.data_dir)
+            .port(PORT)
+            .ssl_mode(PgSslMode::Disable)
             .username("postgres")
             .database(database)
     }
@@ -283,6 +294,20 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The socket dir as one `pg_ctl -o` word: pg_ctl hands its `-o` options to
+/// `/bin/sh -c`, and postgres reads `-k` as a comma-separated list, so a data dir
+/// like `/home/marie/Mes documents/suivi/data` needs quoting for both.
+fn socket_dir_option(dir: &Path) -> anyhow::Result<String> {
+    let dir = dir.to_str().with_context(|| {
+        format!(
+            "the data dir path {} is not valid UTF-8: choose another --data-dir",
+            dir.display()
+        )
+    })?;
+    let listed = format!("\"{}\"", dir.replace('"', "\"\""));
+    Ok(format!("'{}'", listed.replace('\'', r"'\''")))
 }
 
 /// The last lines of the server log, to explain a failed start in the error.
@@ -503,6 +528,33 @@ mod tests {
         assert!(user.can_reach(&inner));
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         assert!(!user.can_reach(&inner));
+    }
+
+    /// `./data` under a folder like "Mes documents": pg_ctl's shell and the
+    /// socket dir list must both see one path.
+    #[tokio::test]
+    async fn a_data_dir_path_with_spaces_commas_and_quotes_works() {
+        let dir = temp_dir("suivi-pg");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data_dir = dir.path().join("l'été, mes données");
+        let cluster = Running::start(&data_dir).await;
+        assert_eq!(cluster.socket_dir(), data_dir.canonicalize().unwrap());
+        let mut db = cluster.connect("postgres").await;
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        db.close().await.unwrap();
+        cluster.stop().await;
+    }
+
+    #[test]
+    fn the_socket_dir_is_quoted_for_the_shell_and_the_list() {
+        assert_eq!(
+            socket_dir_option(Path::new("/a b/l'x, \"y\"")).unwrap(),
+            r#"'"/a b/l'\''x, ""y"""'"#
+        );
     }
 
     #[tokio::test]
