@@ -101,9 +101,15 @@ impl PrivateCluster {
                 ],
             )?;
         }
+        let data_dir_lock = cluster.pgdata().join("postmaster.pid");
+        if cluster.is_running() {
+            cluster.remove_if_stale(&data_dir_lock)?;
+        }
         if cluster.is_running() {
             tracing::info!("reusing the private PostgreSQL cluster already running");
         } else {
+            // The socket dir is the cluster's own: its lock can only be our server's.
+            cluster.remove_if_stale(&cluster.data_dir.join(format!(".s.PGSQL.{PORT}.lock")))?;
             let options = format!(
                 "-c listen_addresses='' -p {PORT} -k {}",
                 socket_dir_option(&cluster.data_dir)?
@@ -218,6 +224,47 @@ impl PrivateCluster {
             ])
             .output()
             .is_ok_and(|output| output.status.success())
+    }
+
+    /// Removes a lock file of postgres (`postmaster.pid`, the socket's) that a
+    /// crash left behind. postgres and `pg_ctl status` take any live process with
+    /// the lock file's PID for the server, so a postmaster killed but not yet
+    /// reaped (a zombie), or an unrelated process that got the PID again (a
+    /// container restarts with the same PIDs), would make Suivi reuse a dead
+    /// cluster, and postgres refuse to start.
+    fn remove_if_stale(&self, lock_file: &Path) -> anyhow::Result<()> {
+        if self.is_stale(lock_file) {
+            tracing::warn!(file = %lock_file.display(), "removing a lock file left by a crash");
+            std::fs::remove_file(lock_file)
+                .with_context(|| format!("cannot remove {}", lock_file.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the PID in `lock_file` is not this cluster's server. A postmaster
+    /// works in its data dir: the PID is our server only if that process's
+    /// working directory is PGDATA. When in doubt (no /proc, no right to look)
+    /// the lock file stands: removing a live server's lock file would make it
+    /// shut down.
+    fn is_stale(&self, lock_file: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Some(pid) = std::fs::read_to_string(lock_file)
+            .ok()
+            .and_then(|content| content.lines().next()?.trim().parse::<u32>().ok())
+        else {
+            return false;
+        };
+        let (Ok(pgdata), true) = (
+            std::fs::metadata(self.pgdata()),
+            Path::new("/proc/self/cwd").exists(),
+        ) else {
+            return false;
+        };
+        match std::fs::metadata(format!("/proc/{pid}/cwd")) {
+            Ok(cwd) => (cwd.dev(), cwd.ino()) != (pgdata.dev(), pgdata.ino()),
+            // No such process, or a zombie: its working directory is gone.
+            Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+        }
     }
 
     fn command(&self, program: &str) -> Command {
@@ -555,6 +602,77 @@ mod tests {
             socket_dir_option(Path::new("/a b/l'x, \"y\"")).unwrap(),
             r#"'"/a b/l'\''x, ""y"""'"#
         );
+    }
+
+    /// After a crash, postmaster.pid may name a live process that is not the
+    /// server: here a `sleep` of the cluster's user, as after a container restart.
+    #[tokio::test]
+    async fn a_lock_file_naming_another_process_does_not_block_a_start() {
+        let dir = temp_dir("suivi-pg");
+        let data_dir = dir.path().join("data");
+        Running::start(&data_dir).await.stop().await;
+
+        let mut sleep = Command::new("sleep");
+        sleep.arg("60").current_dir("/");
+        if is_root() {
+            let user = postgres_user().unwrap();
+            sleep.uid(user.uid).gid(user.gid);
+        }
+        let mut sleep = sleep.spawn().unwrap();
+        let lock_file = data_dir.join("pg/postmaster.pid");
+        std::fs::write(&lock_file, format!("{}\n", sleep.id())).unwrap();
+        let cluster = PrivateCluster::start(&data_dir, None).await;
+        sleep.kill().unwrap();
+        sleep.wait().unwrap();
+        let cluster = Running(Some(cluster.unwrap()));
+        assert!(cluster.started_here, "started, not mistaken for running");
+        let mut db = cluster.connect("postgres").await;
+        sqlx::query("SELECT 1").execute(&mut db).await.unwrap();
+        db.close().await.unwrap();
+        cluster.stop().await;
+    }
+
+    /// A server killed outright (kill -9, the OOM killer) leaves its lock file;
+    /// the next start recovers.
+    #[tokio::test]
+    async fn a_killed_server_starts_again() {
+        let dir = temp_dir("suivi-pg");
+        let data_dir = dir.path().join("data");
+        let cluster = Running::start(&data_dir).await;
+        cluster.ensure_database("suivi").await.unwrap();
+        let mut db = cluster.connect("suivi").await;
+        sqlx::query("CREATE TABLE kept AS SELECT 'committed' AS v")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        drop(db);
+        let lock_file = data_dir.join("pg/postmaster.pid");
+        let pid = std::fs::read_to_string(&lock_file).unwrap();
+        let pid = pid.lines().next().unwrap();
+        let killed = Command::new("kill").args(["-9", pid]).status().unwrap();
+        assert!(killed.success());
+        // kill returns before the process is gone; a crash is long over by the
+        // next start.
+        let cwd = PathBuf::from(format!("/proc/{pid}/cwd"));
+        for _ in 0..100 {
+            if std::fs::metadata(&cwd).is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // The crash: nobody stops it.
+        std::mem::forget(cluster);
+
+        let cluster = Running::start(&data_dir).await;
+        assert!(cluster.started_here);
+        let mut db = cluster.connect("suivi").await;
+        let value: String = sqlx::query_scalar("SELECT v FROM kept")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(value, "committed");
+        db.close().await.unwrap();
+        cluster.stop().await;
     }
 
     #[tokio::test]
