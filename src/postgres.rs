@@ -77,6 +77,7 @@ impl PrivateCluster {
                 || format!("cannot give {} to the postgres user", data_dir.display()),
             )?;
         }
+        let _starting = lock_data_dir(&data_dir)?;
         let mut cluster = PrivateCluster {
             data_dir,
             bin_dir,
@@ -140,20 +141,21 @@ impl PrivateCluster {
         let mut connection = PgConnection::connect_with(&self.connect_options("postgres"))
             .await
             .context("cannot connect to the private cluster")?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(database)
-                .fetch_one(&mut connection)
-                .await?;
-        if !exists {
+        if !database_exists(&mut connection, database).await? {
             // Identifiers cannot be bound; the name is ours, quoted anyway.
-            sqlx::query(&format!(
+            let created = sqlx::query(&format!(
                 "CREATE DATABASE \"{}\"",
                 database.replace('"', "\"\"")
             ))
             .execute(&mut connection)
-            .await
-            .with_context(|| format!("cannot create database {database}"))?;
+            .await;
+            // Another Suivi starting on the same cluster may have created it first.
+            if let Err(error) = created {
+                if !database_exists(&mut connection, database).await? {
+                    return Err(error)
+                        .with_context(|| format!("cannot create database {database}"));
+                }
+            }
         }
         connection.close().await?;
         Ok(())
@@ -189,6 +191,7 @@ impl PrivateCluster {
     /// `pg_ctl stop`, not a signal: as root the server runs under another uid,
     /// and pg_ctl waits until the server has shut down cleanly.
     fn stop_blocking(&self) -> anyhow::Result<()> {
+        let _stopping = lock_data_dir(&self.data_dir)?;
         if !self.is_running() {
             return Ok(());
         }
@@ -301,6 +304,40 @@ impl PrivateCluster {
             log_tail(&self.log_file())
         )
     }
+}
+
+async fn database_exists(connection: &mut PgConnection, database: &str) -> anyhow::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(database)
+        .fetch_one(connection)
+        .await
+        .context("cannot list the databases of the private cluster")
+}
+
+/// Takes the data dir's lock, held while a Suivi initialises, starts or stops
+/// the cluster: two started at once would both run initdb, and one stopping the
+/// cluster while another decides to reuse it would leave that one without a
+/// server. The lock belongs to the open file, so even a crash releases it.
+fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    let path = data_dir.join("suivi.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            tracing::info!(lock = %path.display(), "waiting for another Suivi starting or stopping the cluster");
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(error)) => {
+            return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    Ok(file)
 }
 
 /// Where the cluster of a data dir that the postgres user cannot reach lives
@@ -673,6 +710,33 @@ mod tests {
         assert_eq!(value, "committed");
         db.close().await.unwrap();
         cluster.stop().await;
+    }
+
+    /// Two Suivi started at once on a fresh data dir (two commands of a script):
+    /// one creates and starts the cluster, the other waits and reuses it.
+    #[tokio::test]
+    async fn two_starts_at_once_share_one_cluster() {
+        let dir = temp_dir("suivi-pg");
+        let data_dir = dir.path().join("data");
+        let (a, b) = tokio::join!(
+            PrivateCluster::start(&data_dir, None),
+            PrivateCluster::start(&data_dir, None)
+        );
+        // Both guarded before either is unwrapped, so a started one gets stopped.
+        let (a, b) = (a.map(|a| Running(Some(a))), b.map(|b| Running(Some(b))));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a.started_here != b.started_here, "exactly one starts it");
+        let (created_a, created_b) =
+            tokio::join!(a.ensure_database("suivi"), b.ensure_database("suivi"));
+        created_a.unwrap();
+        created_b.unwrap();
+
+        let (starter, reuser) = if a.started_here { (a, b) } else { (b, a) };
+        reuser.stop().await;
+        let mut db = starter.connect("suivi").await;
+        sqlx::query("SELECT 1").execute(&mut db).await.unwrap();
+        db.close().await.unwrap();
+        starter.stop().await;
     }
 
     #[tokio::test]
