@@ -633,6 +633,20 @@ mod tests {
         cluster.stop().await;
     }
 
+    #[tokio::test]
+    async fn a_data_dir_path_too_long_for_a_socket_is_refused() {
+        let dir = temp_dir("suivi-pg");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data_dir = dir.path().join("d".repeat(MAX_SOCKET_DIR_LEN));
+        let error = PrivateCluster::start(&data_dir, None)
+            .await
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(error.contains("too long for a Unix socket"), "{error}");
+        assert!(!data_dir.join("pg").exists(), "refused before initdb");
+    }
+
     #[test]
     fn the_socket_dir_is_quoted_for_the_shell_and_the_list() {
         assert_eq!(
