@@ -15,8 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context};
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{Connection, PgConnection};
+
+/// The server's port, which names its socket file: fixed, whatever PGPORT says,
+/// so that every Suivi finds the socket of a cluster another one started.
+const PORT: u16 = 5432;
 
 /// Unix socket paths are limited to 107 bytes; the socket file name adds 15.
 const MAX_SOCKET_DIR_LEN: usize = 90;
@@ -73,6 +77,7 @@ impl PrivateCluster {
                 || format!("cannot give {} to the postgres user", data_dir.display()),
             )?;
         }
+        let _starting = lock_data_dir(&data_dir)?;
         let mut cluster = PrivateCluster {
             data_dir,
             bin_dir,
@@ -97,10 +102,19 @@ impl PrivateCluster {
                 ],
             )?;
         }
+        let data_dir_lock = cluster.pgdata().join("postmaster.pid");
+        if cluster.is_running() {
+            cluster.remove_if_stale(&data_dir_lock)?;
+        }
         if cluster.is_running() {
             tracing::info!("reusing the private PostgreSQL cluster already running");
         } else {
-            let options = format!("-c listen_addresses='' -k {}", cluster.data_dir.display());
+            // The socket dir is the cluster's own: its lock can only be our server's.
+            cluster.remove_if_stale(&cluster.data_dir.join(format!(".s.PGSQL.{PORT}.lock")))?;
+            let options = format!(
+                "-c listen_addresses='' -p {PORT} -k {}",
+                socket_dir_option(&cluster.data_dir)?
+            );
             cluster.run(
                 "pg_ctl",
                 [
@@ -127,20 +141,21 @@ impl PrivateCluster {
         let mut connection = PgConnection::connect_with(&self.connect_options("postgres"))
             .await
             .context("cannot connect to the private cluster")?;
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(database)
-                .fetch_one(&mut connection)
-                .await?;
-        if !exists {
+        if !database_exists(&mut connection, database).await? {
             // Identifiers cannot be bound; the name is ours, quoted anyway.
-            sqlx::query(&format!(
+            let created = sqlx::query(&format!(
                 "CREATE DATABASE \"{}\"",
                 database.replace('"', "\"\"")
             ))
             .execute(&mut connection)
-            .await
-            .with_context(|| format!("cannot create database {database}"))?;
+            .await;
+            // Another Suivi starting on the same cluster may have created it first.
+            if let Err(error) = created {
+                if !database_exists(&mut connection, database).await? {
+                    return Err(error)
+                        .with_context(|| format!("cannot create database {database}"));
+                }
+            }
         }
         connection.close().await?;
         Ok(())
@@ -148,8 +163,12 @@ impl PrivateCluster {
 
     /// Connection options for `database` over the cluster's Unix socket.
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+        // Everything set, so that PGPORT, PGSSLMODE... meant for another server
+        // cannot get in the way. No TLS on a local socket.
         PgConnectOptions::new()
             .socket(&self.data_dir)
+            .port(PORT)
+            .ssl_mode(PgSslMode::Disable)
             .username("postgres")
             .database(database)
     }
@@ -164,26 +183,31 @@ impl PrivateCluster {
         if !self.started_here {
             return Ok(());
         }
-        tokio::task::spawn_blocking(move || {
-            if !self.is_running() {
-                return Ok(());
-            }
-            self.run(
-                "pg_ctl",
-                [
-                    OsStr::new("-D"),
-                    self.pgdata().as_os_str(),
-                    OsStr::new("-m"),
-                    OsStr::new("fast"),
-                    OsStr::new("-w"),
-                    OsStr::new("stop"),
-                ],
-            )?;
-            tracing::info!("private PostgreSQL cluster stopped");
-            Ok(())
-        })
-        .await
-        .context("cluster stop task failed")?
+        tokio::task::spawn_blocking(move || self.stop_blocking())
+            .await
+            .context("cluster stop task failed")?
+    }
+
+    /// `pg_ctl stop`, not a signal: as root the server runs under another uid,
+    /// and pg_ctl waits until the server has shut down cleanly.
+    fn stop_blocking(&self) -> anyhow::Result<()> {
+        let _stopping = lock_data_dir(&self.data_dir)?;
+        if !self.is_running() {
+            return Ok(());
+        }
+        self.run(
+            "pg_ctl",
+            [
+                OsStr::new("-D"),
+                self.pgdata().as_os_str(),
+                OsStr::new("-m"),
+                OsStr::new("fast"),
+                OsStr::new("-w"),
+                OsStr::new("stop"),
+            ],
+        )?;
+        tracing::info!("private PostgreSQL cluster stopped");
+        Ok(())
     }
 
     fn pgdata(&self) -> PathBuf {
@@ -203,6 +227,47 @@ impl PrivateCluster {
             ])
             .output()
             .is_ok_and(|output| output.status.success())
+    }
+
+    /// Removes a lock file of postgres (`postmaster.pid`, the socket's) that a
+    /// crash left behind. postgres and `pg_ctl status` take any live process with
+    /// the lock file's PID for the server, so a postmaster killed but not yet
+    /// reaped (a zombie), or an unrelated process that got the PID again (a
+    /// container restarts with the same PIDs), would make Suivi reuse a dead
+    /// cluster, and postgres refuse to start.
+    fn remove_if_stale(&self, lock_file: &Path) -> anyhow::Result<()> {
+        if self.is_stale(lock_file) {
+            tracing::warn!(file = %lock_file.display(), "removing a lock file left by a crash");
+            std::fs::remove_file(lock_file)
+                .with_context(|| format!("cannot remove {}", lock_file.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the PID in `lock_file` is not this cluster's server. A postmaster
+    /// works in its data dir: the PID is our server only if that process's
+    /// working directory is PGDATA. When in doubt (no /proc, no right to look)
+    /// the lock file stands: removing a live server's lock file would make it
+    /// shut down.
+    fn is_stale(&self, lock_file: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let Some(pid) = std::fs::read_to_string(lock_file)
+            .ok()
+            .and_then(|content| content.lines().next()?.trim().parse::<u32>().ok())
+        else {
+            return false;
+        };
+        let (Ok(pgdata), true) = (
+            std::fs::metadata(self.pgdata()),
+            Path::new("/proc/self/cwd").exists(),
+        ) else {
+            return false;
+        };
+        match std::fs::metadata(format!("/proc/{pid}/cwd")) {
+            Ok(cwd) => (cwd.dev(), cwd.ino()) != (pgdata.dev(), pgdata.ino()),
+            // No such process, or a zombie: its working directory is gone.
+            Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+        }
     }
 
     fn command(&self, program: &str) -> Command {
@@ -239,6 +304,40 @@ impl PrivateCluster {
             log_tail(&self.log_file())
         )
     }
+}
+
+async fn database_exists(connection: &mut PgConnection, database: &str) -> anyhow::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(database)
+        .fetch_one(connection)
+        .await
+        .context("cannot list the databases of the private cluster")
+}
+
+/// Takes the data dir's lock, held while a Suivi initialises, starts or stops
+/// the cluster: two started at once would both run initdb, and one stopping the
+/// cluster while another decides to reuse it would leave that one without a
+/// server. The lock belongs to the open file, so even a crash releases it.
+fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    let path = data_dir.join("suivi.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            tracing::info!(lock = %path.display(), "waiting for another Suivi starting or stopping the cluster");
+            file.lock()
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(error)) => {
+            return Err(error).with_context(|| format!("cannot lock {}", path.display()));
+        }
+    }
+    Ok(file)
 }
 
 /// Where the cluster of a data dir that the postgres user cannot reach lives
@@ -279,6 +378,20 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The socket dir as one `pg_ctl -o` word: pg_ctl hands its `-o` options to
+/// `/bin/sh -c`, and postgres reads `-k` as a comma-separated list, so a data dir
+/// like `/home/marie/Mes documents/suivi/data` needs quoting for both.
+fn socket_dir_option(dir: &Path) -> anyhow::Result<String> {
+    let dir = dir.to_str().with_context(|| {
+        format!(
+            "the data dir path {} is not valid UTF-8: choose another --data-dir",
+            dir.display()
+        )
+    })?;
+    let listed = format!("\"{}\"", dir.replace('"', "\"\""));
+    Ok(format!("'{}'", listed.replace('\'', r"'\''")))
 }
 
 /// The last lines of the server log, to explain a failed start in the error.
@@ -377,6 +490,64 @@ fn postgres_user() -> anyhow::Result<SystemUser> {
 mod tests {
     use super::*;
 
+    /// A cluster started by a test, stopped even when the test panics midway so
+    /// that no postgres process outlives the test.
+    struct Running(Option<PrivateCluster>);
+
+    impl Running {
+        async fn start(data_dir: &Path) -> Running {
+            Running(Some(PrivateCluster::start(data_dir, None).await.unwrap()))
+        }
+
+        async fn stop(mut self) {
+            if let Some(cluster) = self.0.take() {
+                cluster.stop().await.unwrap();
+            }
+        }
+
+        async fn connect(&self, database: &str) -> PgConnection {
+            PgConnection::connect_with(&self.connect_options(database))
+                .await
+                .unwrap()
+        }
+    }
+
+    impl std::ops::Deref for Running {
+        type Target = PrivateCluster;
+
+        fn deref(&self) -> &PrivateCluster {
+            self.0.as_ref().expect("the cluster is running")
+        }
+    }
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            // Blocking in drop is the only way to run during a panic; fine in tests.
+            if let Some(cluster) = self.0.take().filter(|cluster| cluster.started_here) {
+                if let Err(error) = cluster.stop_blocking() {
+                    eprintln!("cannot stop the test cluster: {error:#}");
+                }
+            }
+        }
+    }
+
+    /// Removes a folder outside the test's temporary dir, even on panic.
+    struct RemoveOnDrop(PathBuf);
+
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Under /tmp rather than $TMPDIR, which may be too long for a socket path.
+    fn temp_dir(prefix: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir_in("/tmp")
+            .unwrap()
+    }
+
     #[test]
     fn a_wrong_pg_bin_names_the_package_to_install() {
         let error = find_bin_dir(Some(Path::new("/nonexistent")))
@@ -393,32 +564,38 @@ mod tests {
         if !is_root() {
             return;
         }
-        let private = tempfile::Builder::new()
-            .prefix("suivi-private")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let private = temp_dir("suivi-private");
         std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         let data_dir = private.path().join("data");
-        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
-        let location = cluster.socket_dir().to_owned();
-        cluster.ensure_database("suivi").await.unwrap();
-        cluster.stop().await.unwrap();
-        assert!(
-            location.starts_with(RELOCATION_ROOT),
-            "{}",
-            location.display()
-        );
-        let note = std::fs::read_to_string(data_dir.join("CLUSTER-LOCATION.txt")).unwrap();
-        assert!(note.contains(&location.display().to_string()));
+        let expected = PathBuf::from(RELOCATION_ROOT).join(format!(
+            "cluster-{:016x}",
+            fnv1a(
+                private
+                    .path()
+                    .canonicalize()
+                    .unwrap()
+                    .join("data")
+                    .as_os_str()
+                    .as_encoded_bytes()
+            )
+        ));
+        // Declared before the clusters, so dropped after they have stopped.
+        let _relocated = RemoveOnDrop(expected.clone());
 
-        let again = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let cluster = Running::start(&data_dir).await;
+        assert_eq!(cluster.socket_dir(), expected);
+        cluster.ensure_database("suivi").await.unwrap();
+        cluster.stop().await;
+        let note = std::fs::read_to_string(data_dir.join("CLUSTER-LOCATION.txt")).unwrap();
+        assert!(note.contains(&expected.display().to_string()), "{note}");
+
+        let again = Running::start(&data_dir).await;
         assert_eq!(
             again.socket_dir(),
-            location,
+            expected,
             "the same cluster on every start"
         );
-        again.stop().await.unwrap();
-        std::fs::remove_dir_all(&location).unwrap();
+        again.stop().await;
     }
 
     #[test]
@@ -428,10 +605,7 @@ mod tests {
             gid: 4_000_000,
             home: PathBuf::from("/"),
         };
-        let dir = tempfile::Builder::new()
-            .prefix("suivi-reach")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let dir = temp_dir("suivi-reach");
         let inner = dir.path().join("data");
         std::fs::create_dir(&inner).unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -440,46 +614,185 @@ mod tests {
         assert!(!user.can_reach(&inner));
     }
 
+    /// `./data` under a folder like "Mes documents": pg_ctl's shell and the
+    /// socket dir list must both see one path.
+    #[tokio::test]
+    async fn a_data_dir_path_with_spaces_commas_and_quotes_works() {
+        let dir = temp_dir("suivi-pg");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data_dir = dir.path().join("l'été, mes données");
+        let cluster = Running::start(&data_dir).await;
+        assert_eq!(cluster.socket_dir(), data_dir.canonicalize().unwrap());
+        let mut db = cluster.connect("postgres").await;
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        db.close().await.unwrap();
+        cluster.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_data_dir_path_too_long_for_a_socket_is_refused() {
+        let dir = temp_dir("suivi-pg");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data_dir = dir.path().join("d".repeat(MAX_SOCKET_DIR_LEN));
+        let error = PrivateCluster::start(&data_dir, None)
+            .await
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(error.contains("too long for a Unix socket"), "{error}");
+        assert!(!data_dir.join("pg").exists(), "refused before initdb");
+    }
+
+    #[test]
+    fn the_socket_dir_is_quoted_for_the_shell_and_the_list() {
+        assert_eq!(
+            socket_dir_option(Path::new("/a b/l'x, \"y\"")).unwrap(),
+            r#"'"/a b/l'\''x, ""y"""'"#
+        );
+    }
+
+    /// After a crash, postmaster.pid may name a live process that is not the
+    /// server: here a `sleep` of the cluster's user, as after a container restart.
+    #[tokio::test]
+    async fn a_lock_file_naming_another_process_does_not_block_a_start() {
+        let dir = temp_dir("suivi-pg");
+        let data_dir = dir.path().join("data");
+        Running::start(&data_dir).await.stop().await;
+
+        let mut sleep = Command::new("sleep");
+        sleep.arg("60").current_dir("/");
+        if is_root() {
+            let user = postgres_user().unwrap();
+            sleep.uid(user.uid).gid(user.gid);
+        }
+        let mut sleep = sleep.spawn().unwrap();
+        let lock_file = data_dir.join("pg/postmaster.pid");
+        std::fs::write(&lock_file, format!("{}\n", sleep.id())).unwrap();
+        let cluster = PrivateCluster::start(&data_dir, None).await;
+        sleep.kill().unwrap();
+        sleep.wait().unwrap();
+        let cluster = Running(Some(cluster.unwrap()));
+        assert!(cluster.started_here, "started, not mistaken for running");
+        let mut db = cluster.connect("postgres").await;
+        sqlx::query("SELECT 1").execute(&mut db).await.unwrap();
+        db.close().await.unwrap();
+        cluster.stop().await;
+    }
+
+    /// A server killed outright (kill -9, the OOM killer) leaves its lock file;
+    /// the next start recovers.
+    #[tokio::test]
+    async fn a_killed_server_starts_again() {
+        let dir = temp_dir("suivi-pg");
+        let data_dir = dir.path().join("data");
+        let cluster = Running::start(&data_dir).await;
+        cluster.ensure_database("suivi").await.unwrap();
+        let mut db = cluster.connect("suivi").await;
+        sqlx::query("CREATE TABLE kept AS SELECT 'committed' AS v")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        drop(db);
+        let lock_file = data_dir.join("pg/postmaster.pid");
+        let pid = std::fs::read_to_string(&lock_file).unwrap();
+        let pid = pid.lines().next().unwrap();
+        let killed = Command::new("kill").args(["-9", pid]).status().unwrap();
+        assert!(killed.success());
+        // kill returns before the process is gone; a crash is long over by the
+        // next start.
+        let cwd = PathBuf::from(format!("/proc/{pid}/cwd"));
+        for _ in 0..100 {
+            if std::fs::metadata(&cwd).is_err() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // The crash: nobody stops it.
+        std::mem::forget(cluster);
+
+        let cluster = Running::start(&data_dir).await;
+        assert!(cluster.started_here);
+        let mut db = cluster.connect("suivi").await;
+        let value: String = sqlx::query_scalar("SELECT v FROM kept")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(value, "committed");
+        db.close().await.unwrap();
+        cluster.stop().await;
+    }
+
+    /// Two Suivi started at once on a fresh data dir (two commands of a script):
+    /// one creates and starts the cluster, the other waits and reuses it.
+    #[tokio::test]
+    async fn two_starts_at_once_share_one_cluster() {
+        let dir = temp_dir("suivi-pg");
+        let data_dir = dir.path().join("data");
+        let (a, b) = tokio::join!(
+            PrivateCluster::start(&data_dir, None),
+            PrivateCluster::start(&data_dir, None)
+        );
+        // Both guarded before either is unwrapped, so a started one gets stopped.
+        let (a, b) = (a.map(|a| Running(Some(a))), b.map(|b| Running(Some(b))));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(a.started_here != b.started_here, "exactly one starts it");
+        let (created_a, created_b) =
+            tokio::join!(a.ensure_database("suivi"), b.ensure_database("suivi"));
+        created_a.unwrap();
+        created_b.unwrap();
+
+        let (starter, reuser) = if a.started_here { (a, b) } else { (b, a) };
+        reuser.stop().await;
+        let mut db = starter.connect("suivi").await;
+        sqlx::query("SELECT 1").execute(&mut db).await.unwrap();
+        db.close().await.unwrap();
+        starter.stop().await;
+    }
+
     #[tokio::test]
     async fn the_cluster_keeps_its_data_across_restarts() {
-        let dir = tempfile::Builder::new()
-            .prefix("suivi-pg")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let dir = temp_dir("suivi-pg");
         let data_dir = dir.path().join("data");
 
-        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let cluster = Running::start(&data_dir).await;
+        assert!(cluster.started_here);
         cluster.ensure_database("suivi").await.unwrap();
-        let result = async {
-            let mut db = PgConnection::connect_with(&cluster.connect_options("suivi")).await?;
-            sqlx::query("CREATE TABLE kept (v TEXT)")
-                .execute(&mut db)
-                .await?;
-            sqlx::query("INSERT INTO kept VALUES ('still here')")
-                .execute(&mut db)
-                .await?;
-            db.close().await
-        }
-        .await;
-        cluster.stop().await.unwrap();
-        result.unwrap();
+        let mut db = cluster.connect("suivi").await;
+        let one: i32 = sqlx::query_scalar("SELECT 1")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(one, 1);
+        sqlx::query("CREATE TABLE kept (v TEXT)")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO kept VALUES ('still here')")
+            .execute(&mut db)
+            .await
+            .unwrap();
+        db.close().await.unwrap();
+        cluster.stop().await;
         assert!(!data_dir.join("pg/postmaster.pid").exists(), "stopped");
 
-        let cluster = PrivateCluster::start(&data_dir, None).await.unwrap();
-        let second = PrivateCluster::start(&data_dir, None).await.unwrap();
+        let cluster = Running::start(&data_dir).await;
+        let second = Running::start(&data_dir).await;
         assert!(
             !second.started_here,
             "a running cluster is reused, not started twice"
         );
-        second.stop().await.unwrap();
-        let value = async {
-            let mut db = PgConnection::connect_with(&cluster.connect_options("suivi")).await?;
-            sqlx::query_scalar::<_, String>("SELECT v FROM kept")
-                .fetch_one(&mut db)
-                .await
-        }
-        .await;
-        cluster.stop().await.unwrap();
-        assert_eq!(value.unwrap(), "still here");
+        second.stop().await;
+        let mut db = cluster.connect("suivi").await;
+        let value: String = sqlx::query_scalar("SELECT v FROM kept")
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(value, "still here", "kept across a restart");
+        db.close().await.unwrap();
+        cluster.stop().await;
     }
 }
