@@ -36,13 +36,24 @@ pub struct Update {
     pub spent: Option<i64>,
 }
 
-/// The latest update dated on or before `as_of`; updates dated after it are
+/// The rule behind every "as of" figure: among dated records, the latest one
+/// dated on or before `as_of`; `key` gives each record's date and a tie-breaker
+/// (the later recorded wins on the same date). Records dated after `as_of` are
 /// ignored, so any past figure can be computed again exactly.
-pub fn state_as_of(updates: &[Update], as_of: NaiveDate) -> Option<&Update> {
-    updates
+pub fn latest_as_of<T>(
+    records: &[T],
+    as_of: NaiveDate,
+    key: impl Fn(&T) -> (NaiveDate, i64),
+) -> Option<&T> {
+    records
         .iter()
-        .filter(|update| update.as_of <= as_of)
-        .max_by_key(|update| (update.as_of, update.id))
+        .filter(|record| key(record).0 <= as_of)
+        .max_by_key(|record| key(record))
+}
+
+/// The latest update dated on or before `as_of`.
+pub fn state_as_of(updates: &[Update], as_of: NaiveDate) -> Option<&Update> {
+    latest_as_of(updates, as_of, |update| (update.as_of, update.id))
 }
 
 /// An activity's plan and its state at the date of the figures.
@@ -247,11 +258,8 @@ pub fn indicator_value_as_of(
     values: &[(NaiveDate, Decimal)],
     as_of: NaiveDate,
 ) -> Option<(NaiveDate, Decimal)> {
-    values
-        .iter()
-        .filter(|(period_end, _)| *period_end <= as_of)
-        .max_by_key(|(period_end, _)| *period_end)
-        .copied()
+    // One value per period end (a unique constraint), so no tie-breaker is needed.
+    latest_as_of(values, as_of, |(period_end, _)| (*period_end, 0)).copied()
 }
 
 #[cfg(test)]

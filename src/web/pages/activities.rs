@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::{parse_id, render};
 use crate::domain::{self, Fcfa, Status};
+use crate::performance;
 use crate::store::activities::{self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome};
 use crate::web::auth::{CurrentUser, MaybeUser};
 use crate::web::csrf::CsrfForm;
@@ -198,10 +199,7 @@ impl ActivityPage {
 
 /// The state as of `today`: the latest update dated on or before it.
 fn current_state(history: &[ProgressRow], today: NaiveDate) -> Option<&ProgressRow> {
-    history
-        .iter()
-        .filter(|u| u.as_of <= today)
-        .max_by_key(|u| (u.as_of, u.id))
+    performance::latest_as_of(history, today, |u| (u.as_of, u.id))
 }
 
 /// The form as first shown: the current values, dated today, based on the
