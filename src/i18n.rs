@@ -1,7 +1,8 @@
 //! Languages and the message catalog: French first, English second.
 //!
-//! Every string shown to a user comes from `locales/app.yml` (one entry per key,
-//! both languages side by side, so a missing translation shows in review) or
+//! Every string shown to a user comes from the catalogs in `locales/` (one
+//! file per area, merged by rust-i18n; one entry per key, both languages side
+//! by side, so a missing translation shows in review) or
 //! from the formatters here, which write numbers, money and dates the way each
 //! language expects: `12 500 000 FCFA`, `65 %`, `26 décembre 2025` in French.
 
@@ -253,10 +254,19 @@ mod tests {
         assert_eq!(Lang::from_accept_language(""), Lang::Fr);
     }
 
-    /// Every key of the catalog has a text in both languages.
+    /// Every key of every catalog file (one per area, all merged by
+    /// rust-i18n) has a text in both languages.
     #[test]
     fn catalog_is_complete_in_both_languages() {
-        let catalog = include_str!("../locales/app.yml");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+        for entry in std::fs::read_dir(dir).expect("locales folder") {
+            let path = entry.expect("locales entry").path();
+            let catalog = std::fs::read_to_string(&path).expect("catalog file");
+            check_catalog(&path.display().to_string(), &catalog);
+        }
+    }
+
+    fn check_catalog(file: &str, catalog: &str) {
         let mut key: Option<&str> = None;
         let mut seen: Vec<&str> = Vec::new();
         let mut problems = Vec::new();
@@ -286,7 +296,7 @@ mod tests {
             }
         }
         check(key, &seen);
-        assert!(problems.is_empty(), "incomplete catalog: {problems:?}");
+        assert!(problems.is_empty(), "{file}: incomplete catalog: {problems:?}");
     }
 
     #[test]
