@@ -296,7 +296,10 @@ mod tests {
             }
         }
         check(key, &seen);
-        assert!(problems.is_empty(), "{file}: incomplete catalog: {problems:?}");
+        assert!(
+            problems.is_empty(),
+            "{file}: incomplete catalog: {problems:?}"
+        );
     }
 
     #[test]

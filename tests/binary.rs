@@ -38,21 +38,52 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", path, "", "");
+        (status, body)
+    }
+
+    /// A raw HTTP/1.0 exchange: status, the session cookie set (if any), body.
+    fn request(&self, method: &str, path: &str, cookie: &str, form: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         write!(
             stream,
-            "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n",
-            self.address
+            "{method} {path} HTTP/1.0\r\nHost: {}\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            self.address,
+            form.len()
         )
         .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         let status = response[9..12].parse().unwrap();
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_default();
-        (status, body)
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let session_cookie = head
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, value)| value.split(';').next())
+            .find(|pair| pair.starts_with("suivi_session="))
+            .unwrap_or_default()
+            .to_owned();
+        (status, session_cookie, body.to_owned())
+    }
+
+    /// Signs in as the demo admin through the login form; returns the cookie.
+    fn sign_in(&self) -> String {
+        let (_, cookie, form) = self.request("GET", "/login", "", "");
+        let token = form
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a CSRF token in the login form");
+        let body = format!("csrf={token}&login=admin&password=suivi-demo&next=%2F");
+        let (status, signed_in, _) = self.request("POST", "/login", &cookie, &body);
+        assert_eq!(status, 303, "the demo admin signs in");
+        if signed_in.is_empty() {
+            cookie
+        } else {
+            signed_in
+        }
     }
 
     fn wait_healthy(&self) {
@@ -101,7 +132,8 @@ fn restarts_on_its_private_cluster_with_data_intact() {
 
     let server = Server::start(&data_dir, true);
     server.wait_healthy();
-    let (status, agency) = server.get("/agencies/ANASER");
+    let cookie = server.sign_in();
+    let (status, _, agency) = server.request("GET", "/agencies/ANASER", &cookie, "");
     assert_eq!(status, 200);
     assert!(agency.contains("Projet Annuel de Performance 2025"));
     server.stop();
@@ -111,9 +143,10 @@ fn restarts_on_its_private_cluster_with_data_intact() {
     );
 
     // Start again without --demo: the data can only come from the first run.
+    // The login session is in PostgreSQL too: the cookie still works.
     let server = Server::start(&data_dir, false);
     server.wait_healthy();
-    let (status, agency) = server.get("/agencies/ANASER");
+    let (status, _, agency) = server.request("GET", "/agencies/ANASER", &cookie, "");
     assert_eq!(status, 200);
     assert_eq!(
         agency.matches("data-plan=").count(),

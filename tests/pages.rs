@@ -17,8 +17,9 @@ const PAGE_BUDGET_BYTES: usize = 100 * 1024;
 #[sqlx::test]
 async fn the_session_page_shows_the_board_figures_in_french(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let id = session_id(&pool, "ANASER", 30).await;
-    let page = get(&app, &format!("/sessions/{id}")).await;
+    let page = reader.get(&format!("/sessions/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.text("#headline [data-figure=done]"), "32");
     assert_eq!(page.text("#headline [data-figure=planned]"), "49");
@@ -46,8 +47,9 @@ async fn the_session_page_shows_the_board_figures_in_french(pool: PgPool) {
 #[sqlx::test]
 async fn the_session_page_breaks_down_by_priority_action(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let id = session_id(&pool, "ANASER", 30).await;
-    let page = get(&app, &format!("/sessions/{id}")).await;
+    let page = reader.get(&format!("/sessions/{id}")).await;
 
     // Independently: group the plan's activities by their node as of the cutoff.
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
@@ -83,9 +85,10 @@ async fn the_session_page_breaks_down_by_priority_action(pool: PgPool) {
 #[sqlx::test]
 async fn the_plan_page_rolls_up_every_node_as_the_module_does(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let as_of = date(2025, 11, 30);
-    let page = get(&app, &format!("/plans/{plan}?as_of=2025-11-30")).await;
+    let page = reader.get(&format!("/plans/{plan}?as_of=2025-11-30")).await;
     assert_eq!(page.status, StatusCode::OK);
 
     let nodes = plans::nodes(&pool, plan).await.unwrap();
@@ -132,8 +135,9 @@ async fn the_plan_page_rolls_up_every_node_as_the_module_does(pool: PgPool) {
 #[sqlx::test]
 async fn the_plan_page_defaults_to_today(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
-    let page = get(&app, &format!("/plans/{plan}")).await;
+    let page = reader.get(&format!("/plans/{plan}")).await;
     let done: u64 = page.text("#headline [data-figure=done]").parse().unwrap();
     assert!(done > 32, "December updates count today, got {done}");
     assert_eq!(page.attrs("input[name=as_of]", "value"), ["2026-11-25"]);
@@ -142,9 +146,10 @@ async fn the_plan_page_defaults_to_today(pool: PgPool) {
 #[sqlx::test]
 async fn a_bad_date_gives_a_400_page_in_french(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     for bad in ["2025-13-45", "hier", "30/11/2025"] {
-        let page = get(&app, &format!("/plans/{plan}?as_of={bad}")).await;
+        let page = reader.get(&format!("/plans/{plan}?as_of={bad}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(page.content_type.starts_with("text/html"));
         assert!(page
@@ -152,12 +157,12 @@ async fn a_bad_date_gives_a_400_page_in_french(pool: PgPool) {
             .contains("La date indiquée n’est pas valide"));
         assert_eq!(page.attrs(".error", "data-status"), ["400"]);
     }
-    let english = get_with(
-        &app,
-        &format!("/plans/{plan}?as_of=x"),
-        &[("accept-language", "en")],
-    )
-    .await;
+    let english = reader
+        .get_with(
+            &format!("/plans/{plan}?as_of=x"),
+            &[("accept-language", "en")],
+        )
+        .await;
     assert_eq!(english.status, StatusCode::BAD_REQUEST);
     assert!(english
         .text(".error .message")
@@ -167,6 +172,7 @@ async fn a_bad_date_gives_a_400_page_in_french(pool: PgPool) {
 #[sqlx::test]
 async fn unknown_ids_give_a_404_page(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     for uri in [
         "/plans/999999",
         "/plans/abc",
@@ -174,7 +180,7 @@ async fn unknown_ids_give_a_404_page(pool: PgPool) {
         "/agencies/NOPE",
         "/no/such/page",
     ] {
-        let page = get(&app, uri).await;
+        let page = reader.get(uri).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(page.text(".error h1"), "Page introuvable", "{uri}");
     }
@@ -183,9 +189,12 @@ async fn unknown_ids_give_a_404_page(pool: PgPool) {
 #[sqlx::test]
 async fn english_follows_accept_language_and_the_switch(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let id = session_id(&pool, "ANASER", 30).await;
     let uri = format!("/sessions/{id}");
-    let page = get_with(&app, &uri, &[("accept-language", "en-GB,en;q=0.9")]).await;
+    let page = reader
+        .get_with(&uri, &[("accept-language", "en-GB,en;q=0.9")])
+        .await;
     assert_eq!(page.text("h1"), "30th ordinary board session");
     assert_eq!(page.text("#headline [data-figure=execution-rate]"), "65%");
     assert!(page.body.contains("Results as of 30 November 2025"));
@@ -194,14 +203,14 @@ async fn english_follows_accept_language_and_the_switch(pool: PgPool) {
     // The switch link sets a cookie and comes back to the same page.
     let switch = page.attrs("a.lang", "href").pop().unwrap();
     assert_eq!(switch, format!("/lang/fr?next=/sessions/{id}"));
-    let response = get_with(&app, "/lang/en?next=/sessions/1", &[]).await;
+    let response = reader.get_with("/lang/en?next=/sessions/1", &[]).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
-    let french_browser_choosing_english = get_with(
-        &app,
-        &uri,
-        &[("accept-language", "fr"), ("cookie", "suivi_lang=en")],
-    )
-    .await;
+    let french_browser_choosing_english = reader
+        .get_with(
+            &uri,
+            &[("accept-language", "fr"), ("cookie", "suivi_lang=en")],
+        )
+        .await;
     assert_eq!(
         french_browser_choosing_english.attrs("html", "lang"),
         ["en"]
@@ -211,7 +220,8 @@ async fn english_follows_accept_language_and_the_switch(pool: PgPool) {
 #[sqlx::test]
 async fn home_and_agency_pages_list_what_the_board_needs(pool: PgPool) {
     let app = demo_app(&pool).await;
-    let home = get(&app, "/?year=2025").await;
+    let mut reader = admin(&app, &pool).await;
+    let home = reader.get("/?year=2025").await;
     assert_eq!(home.status, StatusCode::OK);
     let anaser = "#agencies tr[data-agency=ANASER]";
     // as of 31 December 2025 the demo's December updates count
@@ -228,14 +238,14 @@ async fn home_and_agency_pages_list_what_the_board_needs(pool: PgPool) {
     );
     assert!(home.body.len() < PAGE_BUDGET_BYTES);
 
-    let bad_year = get(&app, "/?year=deux-mille").await;
+    let bad_year = reader.get("/?year=deux-mille").await;
     assert_eq!(bad_year.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        get(&app, "/?sort=nope").await.status,
+        reader.get("/?sort=nope").await.status,
         StatusCode::BAD_REQUEST
     );
 
-    let agency = get(&app, "/agencies/ANASER").await;
+    let agency = reader.get("/agencies/ANASER").await;
     assert_eq!(agency.status, StatusCode::OK);
     let plans = agency.attrs("#plans tr[data-plan]", "data-plan");
     assert!(plans.contains(&"PAP-2025".to_owned()) && plans.contains(&"PAP-2026".to_owned()));
@@ -249,7 +259,8 @@ async fn home_and_agency_pages_list_what_the_board_needs(pool: PgPool) {
 #[sqlx::test]
 async fn healthz_answers_ok_and_pages_carry_security_headers(pool: PgPool) {
     let app = app(&pool);
-    let health = get(&app, "/healthz").await;
+    let mut reader = admin(&app, &pool).await;
+    let health = reader.get("/healthz").await;
     assert_eq!(
         (health.status, health.body.as_str()),
         (StatusCode::OK, "ok")
@@ -269,7 +280,7 @@ async fn healthz_answers_ok_and_pages_carry_security_headers(pool: PgPool) {
     assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
     assert_eq!(response.headers()["x-frame-options"], "DENY");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-    let css = get(&app, "/static/suivi.css").await;
+    let css = reader.get("/static/suivi.css").await;
     assert!(css.content_type.starts_with("text/css"));
     assert!(css.body.contains("@media print"));
 }
@@ -277,8 +288,9 @@ async fn healthz_answers_ok_and_pages_carry_security_headers(pool: PgPool) {
 #[sqlx::test]
 async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let id = session_id(&pool, "ANASER", 30).await;
-    let session = get(&app, &format!("/sessions/{id}")).await;
+    let session = reader.get(&format!("/sessions/{id}")).await;
 
     // The headline's "done" figure links to exactly the 32 activities done at the cutoff.
     let done_link = session
@@ -289,7 +301,7 @@ async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
         done_link.ends_with("as_of=2025-11-30&status=done"),
         "{done_link}"
     );
-    let done = get(&app, &done_link).await;
+    let done = reader.get(&done_link).await;
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(done.text("[data-figure=count]"), "32");
     assert!(done
@@ -302,7 +314,7 @@ async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
         .pop()
         .unwrap();
     assert_eq!(
-        get(&app, &above_link).await.text("[data-figure=count]"),
+        reader.get(&above_link).await.text("[data-figure=count]"),
         "10"
     );
 
@@ -310,7 +322,7 @@ async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
     let row = "#by-node tr[data-node=AP2]";
     let planned = session.text(&format!("{row} [data-figure=planned]"));
     let link = session.attrs(&format!("{row} th a"), "href").pop().unwrap();
-    assert_eq!(get(&app, &link).await.text("[data-figure=count]"), planned);
+    assert_eq!(reader.get(&link).await.text("[data-figure=count]"), planned);
 
     // And a region's row.
     let region = "#by-region tr[data-group=KAY]";
@@ -319,7 +331,7 @@ async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
         .attrs(&format!("{region} th a"), "href")
         .pop()
         .unwrap();
-    assert_eq!(get(&app, &link).await.text("[data-figure=count]"), planned);
+    assert_eq!(reader.get(&link).await.text("[data-figure=count]"), planned);
 
     // The units add up to the plan.
     let units: u64 = session
@@ -336,7 +348,7 @@ async fn every_figure_drills_down_to_its_activities(pool: PgPool) {
 
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     for bad in ["status=finished", "only=everything", "node=NOPE"] {
-        let page = get(&app, &format!("/plans/{plan}/activities?{bad}")).await;
+        let page = reader.get(&format!("/plans/{plan}/activities?{bad}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
     }
 }
@@ -405,14 +417,15 @@ async fn constructed_pair(pool: &PgPool) -> (i64, i64) {
 async fn the_change_since_the_previous_session_is_exact(pool: PgPool) {
     let (first, second) = constructed_pair(&pool).await;
     let app = app(&pool);
-    let page = get(&app, &format!("/sessions/{second}")).await;
+    let mut reader = admin(&app, &pool).await;
+    let page = reader.get(&format!("/sessions/{second}")).await;
     assert_eq!(page.text("#headline [data-figure=done]"), "3");
     assert_eq!(page.text("#headline [data-figure=execution-rate]"), "75 %");
     // from 1/4 to 3/4: +50 points, +2 activities done
     assert_eq!(page.text("#change [data-figure=rate-change]"), "+50 points");
     assert_eq!(page.text("#change [data-figure=done-change]"), "+2");
     // the first session has nothing to compare with
-    let page = get(&app, &format!("/sessions/{first}")).await;
+    let page = reader.get(&format!("/sessions/{first}")).await;
     assert_eq!(page.text("#headline [data-figure=execution-rate]"), "25 %");
     assert!(page.texts("#change").is_empty());
 }
@@ -420,8 +433,9 @@ async fn the_change_since_the_previous_session_is_exact(pool: PgPool) {
 #[sqlx::test]
 async fn the_consolidated_view_sorts_and_totals_without_double_counting(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     // 2025: only ANASER (49) has a plan; its ministry MTI shows the same 49.
-    let page = get(&app, "/?year=2025&sort=planned").await;
+    let page = reader.get("/?year=2025&sort=planned").await;
     let order = page.attrs("#agencies tbody tr", "data-agency");
     assert_eq!(
         &order[..2],
@@ -435,7 +449,7 @@ async fn the_consolidated_view_sorts_and_totals_without_double_counting(pool: Pg
     );
 
     // 2026: ANASER's PAP 2026; a 2013 year shows the UNDP programme alone.
-    let page = get(&app, "/?year=2013&sort=rate").await;
+    let page = reader.get("/?year=2013&sort=rate").await;
     assert_eq!(page.attrs("#agencies tbody tr", "data-agency")[0], "PNUD");
     let planned: u64 = page.text("#total [data-figure=planned]").parse().unwrap();
     assert_eq!(
@@ -449,8 +463,9 @@ async fn the_consolidated_view_sorts_and_totals_without_double_counting(pool: Pg
 #[sqlx::test]
 async fn the_session_charts_draw_the_figures(pool: PgPool) {
     let app = demo_app(&pool).await;
+    let mut reader = admin(&app, &pool).await;
     let id = session_id(&pool, "ANASER", 30).await;
-    let page = get(&app, &format!("/sessions/{id}")).await;
+    let page = reader.get(&format!("/sessions/{id}")).await;
     // One bar per priority action, its length the row's done / planned of 400 units.
     let rows = page.attrs("#by-node tr[data-node]", "data-node");
     let widths = page.attrs("svg#chart-by-node rect.bar", "width");

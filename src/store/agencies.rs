@@ -90,21 +90,25 @@ pub(crate) fn latest_update(
     })
 }
 
-/// Every activity of every plan that covers `year`, as of `as_of`.
+/// Every activity of every plan that covers `year`, as of `as_of`, in the
+/// `readable` agencies (all of them for `None`).
 pub async fn activities_for_year(
     db: &PgPool,
     year: i32,
     as_of: NaiveDate,
+    readable: Option<&[i64]>,
 ) -> sqlx::Result<Vec<AgencyActivity>> {
     sqlx::query_as(concat!(
         "SELECT pl.agency_id, a.target, a.budget, a.planned_end, u.id AS update_id, u.status, \
          u.achieved, u.spent, u.as_of AS update_as_of \
          FROM plans pl JOIN activities a ON a.plan_id = pl.id",
         latest_update_join!("$2"),
-        "WHERE $1 BETWEEN pl.start_year AND pl.end_year"
+        "WHERE $1 BETWEEN pl.start_year AND pl.end_year \
+         AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3))"
     ))
     .bind(year)
     .bind(as_of)
+    .bind(readable)
     .fetch_all(db)
     .await
 }

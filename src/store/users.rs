@@ -125,3 +125,18 @@ pub async fn roles(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<Ag
     .fetch_all(db)
     .await
 }
+
+/// The agencies a user may read: those where they hold a role, and every
+/// agency below those (a ministry's board reads the agencies under it).
+pub async fn readable_agencies(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE readable(id) AS ( \
+             SELECT agency_id FROM user_roles WHERE user_id = $1 \
+             UNION \
+             SELECT g.id FROM agencies g JOIN readable r ON g.parent_id = r.id \
+         ) SELECT id FROM readable ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}

@@ -20,6 +20,9 @@ pub const USER_NAME_KEY: &str = "user_name";
 pub struct CurrentUser {
     pub user: User,
     pub roles: Vec<AgencyRole>,
+    /// Agencies read through a role in them or in an agency above them
+    /// (sorted; unused for admins, who read everything).
+    pub readable: Vec<i64>,
 }
 
 impl CurrentUser {
@@ -30,9 +33,34 @@ impl CurrentUser {
             .map(|r| r.role)
     }
 
-    /// Any role in the agency lets one read it; admins read everything.
+    /// Any role in the agency, or in an agency above it, lets one read it;
+    /// admins read everything.
     pub fn can_read(&self, agency_id: i64) -> bool {
-        self.user.is_admin || self.role_in(agency_id).is_some()
+        self.user.is_admin || self.readable.binary_search(&agency_id).is_ok()
+    }
+
+    /// The agencies this user may read, or `None` for all of them (admins):
+    /// the filter to hand to queries that span agencies.
+    pub fn readable_filter(&self) -> Option<&[i64]> {
+        (!self.user.is_admin).then_some(self.readable.as_slice())
+    }
+
+    /// Refuses with the 403 page unless the user may read the agency.
+    pub fn ensure_can_read(&self, agency_id: i64) -> Result<(), AppError> {
+        if self.can_read(agency_id) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden("error.forbidden_read"))
+        }
+    }
+
+    /// Refuses with the 403 page unless the user may change the agency's data.
+    pub fn ensure_can_edit(&self, agency_id: i64) -> Result<(), AppError> {
+        if self.can_edit(agency_id) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden("error.forbidden_change"))
+        }
     }
 
     /// Only the agency's editors (and admins) record progress.
@@ -54,7 +82,12 @@ impl CurrentUser {
             return Ok(None);
         };
         let roles = users::roles(&state.db, user.id).await?;
-        Ok(Some(CurrentUser { user, roles }))
+        let readable = users::readable_agencies(&state.db, user.id).await?;
+        Ok(Some(CurrentUser {
+            user,
+            roles,
+            readable,
+        }))
     }
 }
 
@@ -121,6 +154,7 @@ mod tests {
                     role: *role,
                 })
                 .collect(),
+            readable: roles.iter().map(|(agency_id, _)| *agency_id).collect(),
         }
     }
 

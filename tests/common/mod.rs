@@ -130,8 +130,16 @@ impl Client {
     }
 
     pub async fn get(&mut self, uri: &str) -> Page {
-        self.send(Request::builder().uri(uri).body(Body::empty()).unwrap())
-            .await
+        self.get_with(uri, &[]).await
+    }
+
+    /// A GET with extra headers; a `cookie` header adds to the client's own.
+    pub async fn get_with(&mut self, uri: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = Request::builder().uri(uri);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
     }
 
     pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
@@ -149,12 +157,15 @@ impl Client {
 
     async fn send(&mut self, mut request: Request<Body>) -> Page {
         if !self.cookies.is_empty() {
-            let cookie = self
+            let mut pairs: Vec<String> = self
                 .cookies
                 .iter()
                 .map(|(n, v)| format!("{n}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
+                .collect();
+            if let Some(given) = request.headers().get(header::COOKIE) {
+                pairs.push(given.to_str().unwrap().to_owned());
+            }
+            let cookie = pairs.join("; ");
             request
                 .headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
@@ -228,6 +239,16 @@ pub async fn signed_in(app: &Router, login: &str) -> Client {
     let page = client.login(login, DEMO_PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{login} signs in");
     client
+}
+
+/// A signed-in admin, created if the database has none (tests without the
+/// demo data); admins read every page.
+pub async fn admin(app: &Router, pool: &PgPool) -> Client {
+    let hash = suivi::passwords::hash(DEMO_PASSWORD).unwrap();
+    suivi::store::users::create(pool, "test.admin", "Test Admin", &hash, true)
+        .await
+        .unwrap();
+    signed_in(app, "test.admin").await
 }
 
 pub async fn agency_id(pool: &PgPool, code: &str) -> i64 {

@@ -14,7 +14,7 @@ use super::{parse_id, render};
 use crate::domain::{self, Fcfa, Status};
 use crate::performance;
 use crate::store::activities::{self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome};
-use crate::web::auth::{CurrentUser, MaybeUser};
+use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::{AppError, AppState, Ctx};
 
@@ -88,17 +88,18 @@ struct ActivityPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    MaybeUser(user): MaybeUser,
+    user: CurrentUser,
     Path(raw_id): Path<String>,
 ) -> Result<Response, AppError> {
     let activity = activities::find(&state.db, parse_id(&raw_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
+    user.ensure_can_read(activity.agency_id)?;
     let history = activities::history(&state.db, activity.id).await?;
     let today = state.today();
     let form = user
-        .filter(|u| u.can_edit(activity.agency_id))
-        .map(|_| blank_form(&history, today));
+        .can_edit(activity.agency_id)
+        .then(|| blank_form(&history, today));
     let page = ActivityPage::new(ctx, activity, history, form, today);
     Ok(render(&page)?.into_response())
 }

@@ -11,6 +11,7 @@ use super::views::PlanTree;
 use crate::store::agencies::{self, Agency};
 use crate::store::plans::{self, Plan};
 use crate::store::sessions::{self, BoardSession};
+use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Ctx};
 
 pub struct PlanRow {
@@ -32,11 +33,13 @@ struct AgencyPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
+    user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let agency = agencies::find_by_code(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
+    user.ensure_can_read(agency.id)?;
     let children = agencies::children(&state.db, agency.id).await?;
     let today = state.today();
     let mut plan_rows = Vec::new();

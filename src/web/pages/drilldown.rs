@@ -14,6 +14,7 @@ use super::{parse_date_param, parse_id, render};
 use crate::domain::Status;
 use crate::performance::Summary;
 use crate::store::plans::{self, Plan};
+use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize, Default)]
@@ -104,6 +105,7 @@ struct DrilldownPage<'a> {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
+    user: CurrentUser,
     Path(raw_id): Path<String>,
     Query(query): Query<DrilldownQuery>,
 ) -> Result<Html<String>, AppError> {
@@ -113,6 +115,7 @@ pub async fn list(
     let plan = plans::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    user.ensure_can_read(plan.agency_id)?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let node_title = match &filter.node {
         Some(code) => Some(

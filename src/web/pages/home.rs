@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::render;
 use crate::performance::{self, Summary};
 use crate::store::agencies::{self, Agency};
+use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize)]
@@ -109,6 +110,7 @@ struct HomePage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
+    user: CurrentUser,
     Query(query): Query<HomeQuery>,
 ) -> Result<Html<String>, AppError> {
     let today = state.today();
@@ -123,13 +125,19 @@ pub async fn show(
     // A past year is read as of its last day; the current one as of today.
     let as_of = NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today));
 
-    let agencies = agencies::list(&state.db).await?;
-    let activities = agencies::activities_for_year(&state.db, year, as_of).await?;
+    let mut agencies = agencies::list(&state.db).await?;
+    agencies.retain(|agency| user.can_read(agency.id));
+    let activities =
+        agencies::activities_for_year(&state.db, year, as_of, user.readable_filter()).await?;
     let figures: Vec<_> = activities
         .iter()
         .map(|a| (a.agency_id, a.figures()))
         .collect();
-    let parents: HashMap<i64, Option<i64>> = agencies.iter().map(|a| (a.id, a.parent_id)).collect();
+    // An agency whose parent the user cannot read heads its own branch.
+    let parents: HashMap<i64, Option<i64>> = agencies
+        .iter()
+        .map(|a| (a.id, a.parent_id.filter(|&p| user.can_read(p))))
+        .collect();
     let totals = performance::rollup_tree(&parents, figures.iter().map(|(id, f)| (*id, f)), as_of);
 
     let sort = SortBy::parse(query.sort.as_deref())?;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::views::{GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, parse_date_param, parse_id, render};
 use crate::store::plans::{self, FundingLine, Plan};
+use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize)]
@@ -34,6 +35,7 @@ struct PlanPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
+    user: CurrentUser,
     Path(raw_id): Path<String>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Html<String>, AppError> {
@@ -42,6 +44,7 @@ pub async fn show(
     let plan = plans::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    user.ensure_can_read(plan.agency_id)?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let by_region = tree.by_region(as_of);
     let indicators = IndicatorView::build(plans::indicators(&state.db, plan.id).await?, as_of);

@@ -14,6 +14,7 @@ use crate::domain::Status;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::{self, FundingLine, Plan};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
+use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, Ctx};
 
 pub struct Reviewed {
@@ -87,11 +88,13 @@ struct SessionPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
+    user: CurrentUser,
     Path(raw_id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id = parse_id(&raw_id)?;
     let db = &state.db;
     let session = sessions::find(db, id).await?.ok_or(AppError::NotFound)?;
+    user.ensure_can_read(session.agency_id)?;
     let cutoff = session.cutoff;
 
     let mut reviewed = None;

@@ -1,0 +1,473 @@
+//! Who may do what: every route of the router, for six kinds of people
+//! (anonymous, a viewer, a board member and an editor of agency A, an editor of
+//! agency B, an admin), with the expected answer. A forbidden request writes
+//! nothing and its page shows nothing of the other agency. The list of routes
+//! is read from the source, so a new route without a line here fails the test.
+//! Also: two Suivi instances on one database share logins and refuse a lost
+//! update.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use common::*;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use suivi::domain::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    ViewerA,
+    BoardA,
+    EditorA,
+    EditorB,
+    Admin,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::ViewerA,
+    Who::BoardA,
+    Who::EditorA,
+    Who::EditorB,
+    Who::Admin,
+];
+
+impl Who {
+    fn login(self) -> Option<&'static str> {
+        match self {
+            Who::Anonymous => None,
+            Who::ViewerA => Some("anaser.lecteur"),
+            Who::BoardA => Some("anaser.ca"),
+            Who::EditorA => Some("anaser.editeur"),
+            Who::EditorB => Some("crss.editeur"),
+            Who::Admin => Some("admin"),
+        }
+    }
+}
+
+/// What a route lets through.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user (their own account).
+    SignedIn,
+    /// Reading agency A's data: its readers; anonymous readers go to login.
+    ReadA,
+    /// Changing agency A's data: its editors and admins.
+    EditA,
+}
+
+impl Rule {
+    fn allows(self, who: Who) -> bool {
+        match self {
+            Rule::Public => true,
+            Rule::SignedIn => who != Who::Anonymous,
+            Rule::ReadA => matches!(who, Who::ViewerA | Who::BoardA | Who::EditorA | Who::Admin),
+            Rule::EditA => matches!(who, Who::EditorA | Who::Admin),
+        }
+    }
+}
+
+/// One line of the matrix: a route as written in the router, a concrete URI
+/// on agency A's demo data, the form to post (the CSRF token is added).
+struct Case {
+    method: &'static str,
+    route: &'static str,
+    uri: String,
+    form: Vec<(&'static str, String)>,
+    rule: Rule,
+}
+
+fn get(route: &'static str, uri: String, rule: Rule) -> Case {
+    Case {
+        method: "GET",
+        route,
+        uri,
+        form: Vec::new(),
+        rule,
+    }
+}
+
+fn post(route: &'static str, uri: String, form: &[(&'static str, &str)], rule: Rule) -> Case {
+    Case {
+        method: "POST",
+        route,
+        uri,
+        form: form.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+        rule,
+    }
+}
+
+/// The ids of agency A's (ANASER's) demo objects used in the URIs.
+struct Ids {
+    plan: i64,
+    session: i64,
+    activity: i64,
+}
+
+fn matrix(ids: &Ids) -> Vec<Case> {
+    let Ids {
+        plan,
+        session,
+        activity,
+    } = ids;
+    vec![
+        get("/", "/?year=2025".into(), Rule::SignedIn),
+        get("/agencies/{code}", "/agencies/ANASER".into(), Rule::ReadA),
+        get("/plans/{id}", format!("/plans/{plan}"), Rule::ReadA),
+        get(
+            "/plans/{id}/activities",
+            format!("/plans/{plan}/activities?status=done"),
+            Rule::ReadA,
+        ),
+        get(
+            "/sessions/{id}",
+            format!("/sessions/{session}"),
+            Rule::ReadA,
+        ),
+        get(
+            "/activities/{id}",
+            format!("/activities/{activity}"),
+            Rule::ReadA,
+        ),
+        post(
+            "/activities/{id}/progress",
+            format!("/activities/{activity}/progress"),
+            &[
+                ("base", ""),
+                ("status", "in_progress"),
+                ("achieved", "1"),
+                ("spent", "0"),
+                ("as_of", "2025-12-20"),
+                ("comment", ""),
+            ],
+            Rule::EditA,
+        ),
+        get("/login", "/login".into(), Rule::Public),
+        post(
+            "/login",
+            "/login".into(),
+            &[("login", "nobody"), ("password", "x"), ("next", "/")],
+            Rule::Public,
+        ),
+        // Signing out without a session changes nothing: harmless, allowed.
+        post("/logout", "/logout".into(), &[], Rule::Public),
+        get(
+            "/account/password",
+            "/account/password".into(),
+            Rule::SignedIn,
+        ),
+        post(
+            "/account/password",
+            "/account/password".into(),
+            &[("current", "wrong"), ("new", "x"), ("confirm", "y")],
+            Rule::SignedIn,
+        ),
+        get("/lang/{code}", "/lang/en?next=/".into(), Rule::Public),
+        get(
+            "/static/suivi.css",
+            "/static/suivi.css".into(),
+            Rule::Public,
+        ),
+        get("/healthz", "/healthz".into(), Rule::Public),
+    ]
+}
+
+/// Every `(method, path)` routed in `src/web`, read from the source.
+fn routes_in_source() -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    let mut files = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/web"
+    ))];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for call in source.split(".route(").skip(1) {
+            // The call's text up to its closing parenthesis.
+            let mut depth = 1;
+            let end = call
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(call.len(), |(i, _)| i);
+            let call = &call[..end];
+            let Some(path) = call.split('"').nth(1) else {
+                continue;
+            };
+            for (method, marker) in [("GET", "get("), ("POST", "post(")] {
+                let routed = call.match_indices(marker).any(|(i, _)| {
+                    i == 0 || !call[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                });
+                if routed {
+                    routes.insert((method.to_owned(), path.to_owned()));
+                }
+            }
+        }
+    }
+    routes
+}
+
+async fn signed_in_as(app: &axum::Router, who: Who) -> Client {
+    match who.login() {
+        None => Client::new(app),
+        Some(login) => signed_in(app, login).await,
+    }
+}
+
+/// Rows that any change writes: the audit log and the progress updates.
+async fn writes(pool: &PgPool) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM audit_log), (SELECT count(*) FROM progress_updates)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+async fn add_people(pool: &PgPool) {
+    let hash = suivi::passwords::hash(DEMO_PASSWORD).unwrap();
+    for (login, agency, role) in [
+        ("anaser.lecteur", "ANASER", Role::Viewer),
+        ("crss.editeur", "CRSS", Role::Editor),
+    ] {
+        let user = suivi::store::users::create(pool, login, login, &hash, false)
+            .await
+            .unwrap()
+            .unwrap();
+        let agency = agency_id(pool, agency).await;
+        suivi::store::users::set_role(pool, user, agency, role)
+            .await
+            .unwrap();
+    }
+}
+
+#[sqlx::test]
+async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    add_people(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let activity: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 ORDER BY id LIMIT 1")
+            .bind(plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let ids = Ids {
+        plan,
+        session: session_id(&pool, "ANASER", 30).await,
+        activity,
+    };
+    let cases = matrix(&ids);
+
+    let covered: BTreeSet<(String, String)> = cases
+        .iter()
+        .map(|c| (c.method.to_owned(), c.route.to_owned()))
+        .collect();
+    let missing: Vec<_> = routes_in_source().difference(&covered).cloned().collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no line in the matrix: {missing:?}"
+    );
+
+    let mut failures = Vec::new();
+    for who in EVERYONE {
+        for case in &cases {
+            // A fresh client per request: a logout or password change must not
+            // leak into the next line.
+            let mut client = signed_in_as(&app, who).await;
+            let before = writes(&pool).await;
+            let page = if case.method == "GET" {
+                client.get(&case.uri).await
+            } else {
+                let form_page = client.get("/login").await;
+                let csrf = csrf_of(&form_page);
+                let mut fields: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+                fields.extend(case.form.iter().map(|(k, v)| (*k, v.as_str())));
+                client.post(&case.uri, &fields).await
+            };
+            let allowed = case.rule.allows(who);
+            let status = page.status;
+            let ok = match (allowed, case.method, who) {
+                (true, _, _) => {
+                    status != StatusCode::FORBIDDEN
+                        && !status.is_server_error()
+                        && page
+                            .location
+                            .as_deref()
+                            .is_none_or(|l| !l.starts_with("/login"))
+                }
+                // Reading pages send the anonymous reader to the login form.
+                (false, "GET", Who::Anonymous) => {
+                    status == StatusCode::SEE_OTHER
+                        && page
+                            .location
+                            .as_deref()
+                            .is_some_and(|l| l.starts_with("/login?next="))
+                }
+                (false, _, _) => status == StatusCode::FORBIDDEN,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{who:?} {} {} -> {status} (allowed: {allowed})",
+                    case.method, case.uri
+                ));
+            }
+            if !allowed {
+                if writes(&pool).await != before {
+                    failures.push(format!("{who:?} {} {} wrote", case.method, case.uri));
+                }
+                for secret in ["Projet Annuel de Performance", "sécurité routière"] {
+                    if page.body.contains(secret) {
+                        failures.push(format!(
+                            "{who:?} {} {} shows {secret:?}",
+                            case.method, case.uri
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[sqlx::test]
+async fn the_overview_lists_only_the_agencies_one_may_read(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    add_people(&pool).await;
+    let codes = |page: &Page| page.attrs("table tbody tr[data-agency]", "data-agency");
+
+    let mut viewer = signed_in(&app, "crss.lecteur").await;
+    let seen = codes(&viewer.get("/?year=2023").await);
+    assert!(seen.contains(&"CRSS".to_owned()), "{seen:?}");
+    assert!(
+        !seen.iter().any(|c| c == "ANASER" || c == "MTI"),
+        "{seen:?}"
+    );
+
+    let mut admin = signed_in(&app, "admin").await;
+    let all = codes(&admin.get("/?year=2025").await);
+    assert!(all.contains(&"ANASER".to_owned()) && all.contains(&"MTI".to_owned()));
+}
+
+#[sqlx::test]
+async fn a_role_in_a_ministry_reads_the_agencies_under_it(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let hash = suivi::passwords::hash(DEMO_PASSWORD).unwrap();
+    let user = suivi::store::users::create(&pool, "mti.ca", "MTI", &hash, false)
+        .await
+        .unwrap()
+        .unwrap();
+    let mti = agency_id(&pool, "MTI").await;
+    suivi::store::users::set_role(&pool, user, mti, Role::Board)
+        .await
+        .unwrap();
+    let mut ministry = signed_in(&app, "mti.ca").await;
+    assert_eq!(
+        ministry.get("/agencies/ANASER").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        ministry.get("/agencies/CRSS").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let page = ministry.get(&format!("/plans/{plan}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.texts("a[href$='/grid']").is_empty(),
+        "reading is not editing"
+    );
+}
+
+fn progress_form<'a>(csrf: &'a str, base: &'a str, comment: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("base", base),
+        ("status", "in_progress"),
+        ("achieved", "3"),
+        ("spent", "0"),
+        ("as_of", "2025-12-20"),
+        ("comment", comment),
+    ]
+}
+
+/// Two instances of Suivi behind a load balancer: separate pools on one
+/// database, one router each. A login made on one works on the other, and two
+/// saves on the same base give one success and one conflict.
+#[sqlx::test]
+async fn two_instances_share_logins_and_refuse_a_lost_update(pool: PgPool) {
+    let first = demo_app(&pool).await;
+    let other_pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    let second = app(&other_pool);
+
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let activity: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 ORDER BY id LIMIT 1")
+            .bind(plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let uri = format!("/activities/{activity}");
+
+    // Alice signs in on the first instance, then the balancer sends her to the
+    // second: same cookie, same session.
+    let mut alice = signed_in(&first, "anaser.editeur").await;
+    alice.app = second.clone();
+    let mut bob = signed_in(&second, "admin").await;
+    bob.app = first.clone();
+
+    let load = |page: &Page| {
+        (
+            csrf_of(page),
+            page.attrs("#progress input[name=base]", "value")[0].clone(),
+        )
+    };
+    let (alice_csrf, alice_base) = load(&alice.get(&uri).await);
+    let (bob_csrf, bob_base) = load(&bob.get(&uri).await);
+    assert_eq!(alice_base, bob_base);
+
+    let progress = format!("{uri}/progress");
+    let alice_fields = progress_form(&alice_csrf, &alice_base, "Alice");
+    let bob_fields = progress_form(&bob_csrf, &bob_base, "Bob");
+    let (a, b) = tokio::join!(
+        alice.post(&progress, &alice_fields),
+        bob.post(&progress, &bob_fields)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+
+    // Exactly one new update, and it was made on the base both had seen.
+    let recorded: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT comment FROM progress_updates WHERE activity_id = $1 AND id > $2")
+            .bind(activity)
+            .bind(alice_base.parse::<i64>().unwrap_or(0))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(recorded.len(), 1);
+    let winner = if a.status == StatusCode::SEE_OTHER {
+        "Alice"
+    } else {
+        "Bob"
+    };
+    assert_eq!(recorded[0].0.as_deref(), Some(winner));
+}
