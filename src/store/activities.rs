@@ -78,9 +78,24 @@ pub struct NewProgress {
     pub comment: Option<String>,
 }
 
+/// Who records an update: named in the history, checked against the freeze.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub is_admin: bool,
+}
+
 #[derive(Debug)]
 pub enum RecordOutcome {
     Recorded(ProgressRow),
+    /// A held board session reviewed the plan with a cutoff on or after the
+    /// update's date: its figures are frozen, and only an admin may add to
+    /// them; nothing written.
+    Frozen {
+        session_number: i32,
+        cutoff: NaiveDate,
+    },
     /// Someone recorded an update after the form was loaded (or the one it
     /// was loaded with is gone); nothing written.
     Conflict {
@@ -93,19 +108,37 @@ pub enum RecordOutcome {
 ///
 /// The activity row is locked first, so two saves on the same base run one
 /// after the other: the second sees the first's update and gets a conflict.
+///
+/// Once a board session that reviewed the plan is held, updates dated on or
+/// before its cutoff would change the figures it adopted: they are refused,
+/// except from an admin, whose override is audited as such.
 pub async fn record(
     db: &PgPool,
     activity: &ActivityDetail,
     base: Option<i64>,
     update: &NewProgress,
-    user_id: i64,
-    author: &str,
+    recorder: Recorder<'_>,
 ) -> sqlx::Result<RecordOutcome> {
     let mut tx = db.begin().await?;
     sqlx::query("SELECT id FROM activities WHERE id = $1 FOR UPDATE")
         .bind(activity.id)
         .execute(&mut *tx)
         .await?;
+    let freezing: Option<(i32, NaiveDate)> = sqlx::query_as(
+        "SELECT number, cutoff FROM board_sessions \
+         WHERE reviewed_plan_id = $1 AND status = 'held' AND cutoff >= $2 \
+         ORDER BY cutoff DESC, number DESC LIMIT 1",
+    )
+    .bind(activity.plan_id)
+    .bind(update.as_of)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let (Some((session_number, cutoff)), false) = (freezing, recorder.is_admin) {
+        return Ok(RecordOutcome::Frozen {
+            session_number,
+            cutoff,
+        });
+    }
     let latest: Option<ProgressRow> = sqlx::query_as(&format!(
         "{PROGRESS_COLUMNS} WHERE activity_id = $1 ORDER BY id DESC LIMIT 1"
     ))
@@ -127,15 +160,19 @@ pub async fn record(
     .bind(update.achieved)
     .bind(update.spent)
     .bind(update.comment.as_deref())
-    .bind(author)
-    .bind(user_id)
+    .bind(recorder.name)
+    .bind(recorder.user_id)
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
         &mut *tx,
         &audit::Entry {
-            user_id: Some(user_id),
-            action: "progress.record",
+            user_id: Some(recorder.user_id),
+            action: if freezing.is_some() {
+                "progress.record_frozen_override"
+            } else {
+                "progress.record"
+            },
             object_type: "progress_update",
             object_id: Some(recorded.id),
             agency_id: Some(activity.agency_id),

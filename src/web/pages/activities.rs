@@ -13,7 +13,9 @@ use serde::Deserialize;
 use super::{parse_id, render};
 use crate::domain::{self, Fcfa, Status};
 use crate::performance;
-use crate::store::activities::{self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome};
+use crate::store::activities::{
+    self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome, Recorder,
+};
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::{AppError, AppState, Ctx};
@@ -139,14 +141,23 @@ pub async fn record(
         &activity,
         base,
         &update,
-        user.user.id,
-        &user.user.display_name,
+        Recorder {
+            user_id: user.user.id,
+            name: &user.user.display_name,
+            is_admin: user.user.is_admin,
+        },
     )
     .await?;
     match outcome {
         RecordOutcome::Recorded(row) => {
             tracing::info!(activity = activity.id, update = row.id, "progress recorded");
             Ok(Redirect::to(&format!("/activities/{}", activity.id)).into_response())
+        }
+        RecordOutcome::Frozen { .. } => {
+            let history = activities::history(&state.db, activity.id).await?;
+            let mut page = ActivityPage::new(ctx, activity, history, Some(input), today);
+            page.errors.as_of = Some("error.progress.frozen");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         RecordOutcome::Conflict { latest } => {
             let history = activities::history(&state.db, activity.id).await?;
