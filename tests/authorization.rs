@@ -380,9 +380,12 @@ async fn a_role_in_a_ministry_reads_the_agencies_under_it(pool: PgPool) {
         ministry.get("/agencies/ANASER").await.status,
         StatusCode::OK
     );
+    let refused = ministry.get("/agencies/CRSS").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        ministry.get("/agencies/CRSS").await.status,
-        StatusCode::FORBIDDEN
+        refused.attrs("form.logout", "action"),
+        ["/logout"],
+        "the 403 page still shows who is signed in"
     );
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let page = ministry.get(&format!("/plans/{plan}")).await;

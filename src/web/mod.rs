@@ -94,6 +94,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(pages::health::check))
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(middleware::from_fn(error::keep_reader_context))
         .layer(sessions)
         .layer(middleware::from_fn(error::render_error_pages))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
