@@ -28,6 +28,7 @@ struct AgencyPage {
     children: Vec<Agency>,
     plans: Vec<PlanRow>,
     sessions: Vec<BoardSession>,
+    can_edit: bool,
 }
 
 pub async fn show(
@@ -52,6 +53,7 @@ pub async fn show(
     }
     let sessions = sessions::list_for_agency(&state.db, agency.id).await?;
     render(&AgencyPage {
+        can_edit: user.can_edit(agency.id),
         ctx,
         agency,
         children,
