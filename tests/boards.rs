@@ -501,7 +501,9 @@ async fn the_trend_charts_draw_each_indicator_value_up_to_the_cutoff(pool: PgPoo
         // The text equivalent names every value.
         let desc = page.text(&format!("{svg} desc"));
         for value in values {
-            let written = suivi::i18n::Lang::Fr.quantity(*value);
+            let written = suivi::i18n::Lang::Fr
+                .quantity(*value)
+                .replace(['\u{a0}', '\u{202f}'], " ");
             assert!(desc.contains(&written), "{written} in {desc}");
         }
     }
