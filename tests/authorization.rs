@@ -220,6 +220,18 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::ReadA,
         ),
         get(
+            "/plans/{id}/grid",
+            format!("/plans/{plan}/grid"),
+            Rule::EditA,
+        ),
+        // An untouched grid: nothing to save, but the rights are checked.
+        post(
+            "/plans/{id}/grid",
+            format!("/plans/{plan}/grid"),
+            &[],
+            Rule::EditA,
+        ),
+        get(
             "/activities/{id}",
             format!("/activities/{activity}"),
             Rule::ReadA,

@@ -27,17 +27,42 @@ pub struct ActivityDetail {
     pub agency_code: String,
 }
 
+const DETAIL_COLUMNS: &str = "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, \
+     pl.id AS plan_id, pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
+     g.id AS agency_id, g.code AS agency_code \
+     FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id";
+
 pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<ActivityDetail>> {
-    sqlx::query_as(
-        "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, pl.id AS plan_id, \
-         pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
-         g.id AS agency_id, g.code AS agency_code \
-         FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
-         WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
+    sqlx::query_as(&format!("{DETAIL_COLUMNS} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Every activity of the plan, for the bulk entry grid.
+pub async fn details_for_plan(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActivityDetail>> {
+    sqlx::query_as(&format!(
+        "{DETAIL_COLUMNS} WHERE a.plan_id = $1 ORDER BY a.position, a.code"
+    ))
+    .bind(plan_id)
+    .fetch_all(db)
     .await
+}
+
+/// For each activity of the plan that has updates, the id of the most
+/// recently recorded one: the base a bulk save is checked against.
+pub async fn latest_recorded_for_plan(
+    db: &PgPool,
+    plan_id: i64,
+) -> sqlx::Result<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT u.activity_id, max(u.id) FROM progress_updates u \
+         JOIN activities a ON a.id = u.activity_id WHERE a.plan_id = $1 GROUP BY u.activity_id",
+    )
+    .bind(plan_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// A recorded update, as shown in the history and written to the audit log.
@@ -120,6 +145,55 @@ pub async fn record(
     recorder: Recorder<'_>,
 ) -> sqlx::Result<RecordOutcome> {
     let mut tx = db.begin().await?;
+    let outcome = record_in(&mut tx, activity, base, update, recorder).await?;
+    if matches!(outcome, RecordOutcome::Recorded(_)) {
+        tx.commit().await?;
+    }
+    // Otherwise dropping the transaction rolls it back and releases the lock.
+    Ok(outcome)
+}
+
+/// One row of a bulk save: the activity, the update the user saw, the new one.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    pub activity: ActivityDetail,
+    pub base: Option<i64>,
+    pub update: NewProgress,
+}
+
+/// Records several updates in one transaction, each under the same rules as
+/// `record`: the rows that conflict or are frozen are reported and skipped,
+/// the others are all written (or none, if the database fails). Outcomes come
+/// in the order of `rows`.
+pub async fn record_batch(
+    db: &PgPool,
+    rows: &[BatchRow],
+    recorder: Recorder<'_>,
+) -> sqlx::Result<Vec<RecordOutcome>> {
+    // Rows are locked in activity order, so two bulk saves that share
+    // activities cannot deadlock.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| rows[i].activity.id);
+    let mut tx = db.begin().await?;
+    let mut outcomes: Vec<Option<RecordOutcome>> = rows.iter().map(|_| None).collect();
+    for i in order {
+        let row = &rows[i];
+        outcomes[i] =
+            Some(record_in(&mut tx, &row.activity, row.base, &row.update, recorder).await?);
+    }
+    tx.commit().await?;
+    Ok(outcomes.into_iter().flatten().collect())
+}
+
+/// The rules of one save, inside the caller's transaction; writes only when
+/// the outcome is `Recorded`.
+async fn record_in(
+    tx: &mut sqlx::PgConnection,
+    activity: &ActivityDetail,
+    base: Option<i64>,
+    update: &NewProgress,
+    recorder: Recorder<'_>,
+) -> sqlx::Result<RecordOutcome> {
     sqlx::query("SELECT id FROM activities WHERE id = $1 FOR UPDATE")
         .bind(activity.id)
         .execute(&mut *tx)
@@ -146,7 +220,6 @@ pub async fn record(
     .fetch_optional(&mut *tx)
     .await?;
     if latest.as_ref().map(|l| l.id) != base {
-        // Dropping the transaction rolls it back and releases the lock.
         return Ok(RecordOutcome::Conflict { latest });
     }
     let recorded: ProgressRow = sqlx::query_as(
@@ -181,7 +254,6 @@ pub async fn record(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(RecordOutcome::Recorded(recorded))
 }
 

@@ -80,6 +80,10 @@ pub fn app(state: AppState) -> Router {
         .route("/agencies/{code}", get(pages::agencies::show))
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/activities", get(pages::drilldown::list))
+        .route(
+            "/plans/{id}/grid",
+            get(pages::grid::show).post(pages::grid::save),
+        )
         .route("/sessions/{id}", get(pages::sessions::show))
         .route(
             "/agencies/{code}/sessions/new",

@@ -217,31 +217,32 @@ fn current_state(history: &[ProgressRow], today: NaiveDate) -> Option<&ProgressR
 /// The form as first shown: the current values, dated today, based on the
 /// most recently recorded update.
 fn blank_form(history: &[ProgressRow], today: NaiveDate) -> ProgressInput {
-    let current = current_state(history, today);
+    let current = current_state(history, today).map(|c| (c.status, c.achieved, c.spent));
+    blank_values(current, history.first().map(|u| u.id), today)
+}
+
+/// A form filled with the current state (status, achieved, spent), dated
+/// today, based on the update `base`; the bulk grid fills its rows alike.
+pub(super) fn blank_values(
+    current: Option<(Status, Option<rust_decimal::Decimal>, Option<i64>)>,
+    base: Option<i64>,
+    today: NaiveDate,
+) -> ProgressInput {
+    let (status, achieved, spent) = current.unwrap_or((Status::NotStarted, None, None));
     ProgressInput {
-        status: current
-            .map_or(Status::NotStarted, |c| c.status)
-            .as_str()
-            .to_owned(),
-        achieved: current
-            .and_then(|c| c.achieved)
+        status: status.as_str().to_owned(),
+        achieved: achieved
             .map(|a| a.normalize().to_string())
             .unwrap_or_default(),
-        spent: current
-            .and_then(|c| c.spent)
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
+        spent: spent.map(|s| s.to_string()).unwrap_or_default(),
         as_of: today.to_string(),
         comment: String::new(),
-        base: history
-            .first()
-            .map(|u| u.id.to_string())
-            .unwrap_or_default(),
+        base: base.map(|id| id.to_string()).unwrap_or_default(),
     }
 }
 
 /// Checks every field, so that all the problems show at once.
-fn validate(
+pub(super) fn validate(
     input: &ProgressInput,
     activity: &ActivityDetail,
     today: NaiveDate,

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod agencies;
 pub mod assets;
 pub mod drilldown;
+pub mod grid;
 pub mod health;
 pub mod home;
 pub mod lang;
