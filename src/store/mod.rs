@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod audit;
 pub mod plans;
 pub mod sessions;
+pub mod structure;
 pub mod users;
 
 /// The "state as of a date" of every activity is its latest progress update dated

@@ -77,12 +77,16 @@ pub struct Node {
 }
 
 /// The plan's nodes in tree order (each parent before its children).
-pub async fn nodes(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<Node>> {
+/// Only the nodes in force on `as_of` (added on or before it, not retired
+/// on or before it).
+pub async fn nodes(db: &PgPool, plan_id: i64, as_of: NaiveDate) -> sqlx::Result<Vec<Node>> {
     let mut nodes: Vec<Node> = sqlx::query_as(
         "SELECT id, parent_id, depth, position, code, title FROM plan_nodes \
-         WHERE plan_id = $1 ORDER BY depth, position, code",
+         WHERE plan_id = $1 AND (added_on IS NULL OR added_on <= $2) \
+         AND (retired_on IS NULL OR retired_on > $2) ORDER BY depth, position, code",
     )
     .bind(plan_id)
+    .bind(as_of)
     .fetch_all(db)
     .await?;
     sort_depth_first(&mut nodes);
@@ -168,7 +172,9 @@ pub async fn activities_as_of(
          u.id AS update_id, u.status, u.achieved, u.spent, u.as_of AS update_as_of, u.comment \
          FROM activities a JOIN regions r ON r.code = a.region_code",
         latest_update_join!("$2"),
-        "WHERE a.plan_id = $1 ORDER BY a.position, a.code"
+        "WHERE a.plan_id = $1 AND (a.added_on IS NULL OR a.added_on <= $2) \
+         AND (a.retired_on IS NULL OR a.retired_on > $2) \
+         ORDER BY a.position, a.code"
     ))
     .bind(plan_id)
     .bind(as_of)
@@ -200,12 +206,20 @@ struct IndicatorValue {
     value: Decimal,
 }
 
-pub async fn indicators(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<Indicator>> {
+/// The plan's indicators in force on `as_of`, each with all its values.
+pub async fn indicators(
+    db: &PgPool,
+    plan_id: i64,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<Indicator>> {
     let mut indicators: Vec<Indicator> = sqlx::query_as(
         "SELECT id, node_id, code, title, unit, baseline, baseline_year, target, target_year, direction \
-         FROM indicators WHERE plan_id = $1 ORDER BY position, code",
+         FROM indicators WHERE plan_id = $1 AND (added_on IS NULL OR added_on <= $2) \
+         AND (retired_on IS NULL OR retired_on > $2) \
+         ORDER BY position, code",
     )
     .bind(plan_id)
+    .bind(as_of)
     .fetch_all(db)
     .await?;
     let values: Vec<IndicatorValue> = sqlx::query_as(

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod agencies;
 pub mod assets;
 pub mod drilldown;
+mod forms;
 pub mod grid;
 pub mod health;
 pub mod home;
@@ -13,6 +14,7 @@ pub mod login;
 pub mod plans;
 pub mod session_editing;
 pub mod sessions;
+pub mod structure;
 mod views;
 
 use askama::Template;

@@ -161,7 +161,8 @@ pub async fn show(
             &parts,
             ctx.lang,
         );
-        let indicators = IndicatorView::build(plans::indicators(db, plan.id).await?, cutoff);
+        let indicators =
+            IndicatorView::build(plans::indicators(db, plan.id, cutoff).await?, cutoff);
         let trends = indicators
             .iter()
             .filter_map(|i| trend_chart(i, cutoff, &ctx))
