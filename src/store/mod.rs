@@ -5,6 +5,7 @@ pub mod activities;
 pub mod agencies;
 pub mod audit;
 pub mod plans;
+pub mod reports;
 pub mod sessions;
 pub mod users;
 

@@ -81,6 +81,15 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/activities", get(pages::drilldown::list))
         .route("/sessions/{id}", get(pages::sessions::show))
+        .route(
+            "/sessions/{id}/dashboard.pdf",
+            get(pages::reports::session_pdf),
+        )
+        .route(
+            "/agencies/{code}/report/{file}",
+            get(pages::reports::agency),
+        )
+        .route("/report/{file}", get(pages::reports::consolidated))
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
         .route("/login", get(pages::login::form).post(pages::login::submit))

@@ -7,6 +7,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 
 use super::render;
+use super::reports::ReportLinks;
 use super::views::PlanTree;
 use crate::store::agencies::{self, Agency};
 use crate::store::plans::{self, Plan};
@@ -28,6 +29,8 @@ struct AgencyPage {
     children: Vec<Agency>,
     plans: Vec<PlanRow>,
     sessions: Vec<BoardSession>,
+    /// The yearly reports of the agency (with the agencies under it).
+    reports: Vec<ReportLinks>,
 }
 
 pub async fn show(
@@ -51,11 +54,17 @@ pub async fn show(
         plan_rows.push(PlanRow { plan, tree, as_of });
     }
     let sessions = sessions::list_for_agency(&state.db, agency.id).await?;
+    let reports = crate::store::reports::report_years(&state.db, agency.id)
+        .await?
+        .into_iter()
+        .map(|year| ReportLinks::agency(&agency.code, year, None))
+        .collect();
     render(&AgencyPage {
         ctx,
         agency,
         children,
         plans: plan_rows,
         sessions,
+        reports,
     })
 }

@@ -10,6 +10,7 @@ pub mod home;
 pub mod lang;
 pub mod login;
 pub mod plans;
+pub mod reports;
 pub mod sessions;
 mod views;
 
