@@ -12,6 +12,7 @@
 //! Not here: the plan files for import and round trip (`plan_files`), HTTP
 //! (`web::pages::reports`) and the command line (`cli`).
 
+pub mod command;
 pub mod csv;
 pub mod figures;
 pub mod pdf;

@@ -147,6 +147,24 @@ impl Fonts {
     pub fn width(&self, text: &str, size: f32, weight: Weight) -> f32 {
         self.face(weight).width(text, size)
     }
+
+    fn fit(&self, text: &str, size: f32, weight: Weight, width: f32) -> String {
+        if self.width(text, size, weight) <= width {
+            return text.to_owned();
+        }
+        let ellipsis = self.width("…", size, weight);
+        let mut cut = String::new();
+        let mut used = 0.0;
+        for c in text.chars() {
+            let advance = self.face(weight).glyph(c).1 * size;
+            if used + advance + ellipsis > width {
+                break;
+            }
+            used += advance;
+            cut.push(c);
+        }
+        format!("{}…", cut.trim_end())
+    }
 }
 
 /// The fonts, read on first use; a clear error when the package is missing.
@@ -374,17 +392,7 @@ impl Canvas {
 
     /// Cuts `text` to fit `width`, ending with "…" when cut.
     pub fn fit(&self, text: &str, size: f32, weight: Weight, width: f32) -> String {
-        if self.width(text, size, weight) <= width {
-            return text.to_owned();
-        }
-        let mut cut = String::new();
-        for c in text.chars() {
-            if self.width(&format!("{cut}{c}…"), size, weight) > width {
-                break;
-            }
-            cut.push(c);
-        }
-        format!("{}…", cut.trim_end())
+        self.fonts.fit(text, size, weight, width)
     }
 
     /// Wrapped text across the content width, breaking pages between lines.
@@ -412,15 +420,7 @@ impl Canvas {
         const SIZE: f32 = 7.5;
         const PAD: f32 = 3.0;
         let line_height = SIZE * LINE_SPACING;
-        let total: f32 = columns
-            .iter()
-            .map(|c| c.share)
-            .sum::<f32>()
-            .max(f32::EPSILON);
-        let widths: Vec<f32> = columns
-            .iter()
-            .map(|c| c.share / total * CONTENT_WIDTH)
-            .collect();
+        let widths = self.column_widths(columns, SIZE, PAD);
         let header: Vec<Vec<String>> = columns
             .iter()
             .zip(&widths)
@@ -476,6 +476,49 @@ impl Canvas {
         self.gap(6.0);
     }
 
+    /// Each column's share of the width, but never narrower than the
+    /// longest word of its title (so that "Réalisées" is not cut): what a
+    /// narrow column lacks is taken from the text columns.
+    fn column_widths(&self, columns: &[Column], size: f32, pad: f32) -> Vec<f32> {
+        let total: f32 = columns
+            .iter()
+            .map(|c| c.share)
+            .sum::<f32>()
+            .max(f32::EPSILON);
+        let mut widths: Vec<f32> = columns
+            .iter()
+            .map(|c| c.share / total * CONTENT_WIDTH)
+            .collect();
+        let mut lacking = 0.0;
+        for (column, width) in columns.iter().zip(widths.iter_mut()) {
+            let longest = column
+                .title
+                .split(' ')
+                .map(|word| self.width(word, size, Weight::Bold))
+                .fold(0.0, f32::max)
+                + 2.0 * pad
+                + 1.0;
+            if *width < longest {
+                lacking += longest - *width;
+                *width = longest;
+            }
+        }
+        let text_width: f32 = columns
+            .iter()
+            .zip(&widths)
+            .filter(|(c, _)| c.align == Align::Left)
+            .map(|(_, w)| *w)
+            .sum();
+        if lacking > 0.0 && text_width > lacking {
+            for (column, width) in columns.iter().zip(widths.iter_mut()) {
+                if column.align == Align::Left {
+                    *width -= lacking * *width / text_width;
+                }
+            }
+        }
+        widths
+    }
+
     fn table_header(
         &mut self,
         columns: &[Column],
@@ -523,13 +566,14 @@ impl Canvas {
                 let baseline = PAGE_HEIGHT - 32.0;
                 let label = page_label(index + 1, total);
                 let right = PAGE_WIDTH - MARGIN - self.fonts.width(&label, size, Weight::Regular);
+                let room = right - MARGIN - 12.0;
                 let footer = Op::Text {
                     x: MARGIN,
                     baseline,
                     size,
                     weight: Weight::Regular,
                     color: Color::MUTED,
-                    text: self.footer.clone(),
+                    text: self.fonts.fit(&self.footer, size, Weight::Regular, room),
                 };
                 draw(&mut surface, self.fonts, &footer);
                 let number = Op::Text {
