@@ -73,8 +73,15 @@ pub async fn run(db: &PgPool, args: &ReportArgs) -> anyhow::Result<()> {
     let partial = partial_path(&args.output);
     let written = match format {
         Format::Xlsx => {
-            let bytes = super::xlsx(report, &mut progress).await?;
-            std::fs::write(&partial, &bytes).map(|()| bytes.len() as u64)
+            let file = std::fs::File::create(&partial)
+                .with_context(|| format!("cannot create {}", partial.display()))?;
+            match super::xlsx(report, file, &mut progress).await {
+                Ok(file) => file.metadata().map(|m| m.len()),
+                Err(error) => {
+                    let _ = std::fs::remove_file(&partial);
+                    return Err(error.into());
+                }
+            }
         }
         Format::Pdf => {
             let bytes = super::pdf(report, &mut progress).await?;

@@ -154,6 +154,21 @@ pub fn parse_file_name(name: &str) -> Result<(i32, Format), &'static str> {
     Ok((year, format))
 }
 
+/// A name fit for a `Content-Disposition` header and any file system: ASCII
+/// letters, digits, `-`, `_` and `.` (agency codes are checked by the schema,
+/// but a header is no place to trust that).
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// A year is read as of its last day, or as of today while it runs.
 pub fn default_as_of(year: i32, today: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today))
@@ -248,17 +263,11 @@ impl Heading {
             }
             _ => String::new(),
         };
-        let name = format!("{stem}-{}{table}.{}", self.as_of, format.extension());
-        // Agency codes are checked by the schema; keep the header safe anyway.
-        name.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
+        safe_file_name(&format!(
+            "{stem}-{}{table}.{}",
+            self.as_of,
+            format.extension()
+        ))
     }
 }
 
@@ -287,6 +296,8 @@ pub enum ReportError {
     Pdf(String),
     #[error("the reader of the export went away")]
     Cancelled,
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
     #[error("export task: {0}")]
     Task(String),
 }
@@ -497,12 +508,14 @@ fn tree_order(nodes: Vec<ReportNode>) -> Vec<ReportNode> {
     ordered
 }
 
-/// The XLSX workbook of a report. The activities go to a writer thread as
-/// they stream in, so that neither side waits for the whole.
+/// Writes the XLSX workbook of a report into `out` and hands the file back.
+/// The activities go to a writer thread as they stream in, so that neither
+/// side waits for the whole.
 pub async fn xlsx(
     mut report: OpenReport,
+    mut out: std::fs::File,
     progress: &mut (dyn FnMut(u64) + Send),
-) -> Result<Vec<u8>, ReportError> {
+) -> Result<std::fs::File, ReportError> {
     let (lang, as_of) = (report.data.heading.lang, report.data.heading.as_of);
     let (sender, mut receiver) = mpsc::channel::<ReportActivity>(1024);
     let writer = tokio::task::spawn_blocking(move || {
@@ -532,7 +545,11 @@ pub async fn xlsx(
     let book = writer.await??;
     streamed?;
     let data = report.finish().await?;
-    tokio::task::spawn_blocking(move || book.finish(&data)).await?
+    tokio::task::spawn_blocking(move || {
+        book.finish(&data, &mut out)?;
+        Ok(out)
+    })
+    .await?
 }
 
 /// The PDF of a report: one agency's lists its activities; the consolidated

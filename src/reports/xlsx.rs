@@ -10,6 +10,8 @@
 //! hold them all. The summary is written last, once every activity is counted
 //! (sheets keep their order whatever the order of writing).
 
+use std::io::Write;
+
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -149,8 +151,8 @@ impl Workbook {
         Ok(())
     }
 
-    /// Writes the other sheets and returns the file.
-    pub fn finish(mut self, data: &ReportData) -> Result<Vec<u8>, ReportError> {
+    /// Writes the other sheets, then the workbook into `out`.
+    pub fn finish(mut self, data: &ReportData, out: &mut std::fs::File) -> Result<(), ReportError> {
         let last_row = self.next_row - 1;
         let activities = self.book.worksheet_from_index(ACTIVITY_SHEET)?;
         activities.autofilter(0, 0, last_row, column_index(ACTIVITY_COLUMNS.len() - 1))?;
@@ -176,7 +178,12 @@ impl Workbook {
             .set_subject(data.heading.subject_line())
             .set_company("Suivi");
         self.book.set_properties(&properties);
-        Ok(self.book.save_to_buffer()?)
+        // Straight to the file: a workbook of 600 000 activities is tens of
+        // megabytes, which need not sit in memory too.
+        let mut writer = std::io::BufWriter::new(out);
+        self.book.save_to_writer(&mut writer)?;
+        writer.flush()?;
+        Ok(())
     }
 }
 

@@ -10,6 +10,8 @@
 //!   for a table other than the activities
 //! - `/sessions/{id}/dashboard.pdf`
 
+use std::io::{Read, Seek, SeekFrom};
+
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
@@ -126,7 +128,7 @@ pub async fn session_pdf(
     let pdf = reports::session_pdf(&state.db, &session, ctx.lang)
         .await
         .map_err(app_error)?;
-    let name = format!(
+    let name = reports::safe_file_name(&format!(
         "{}-{}.pdf",
         ctx.t_with(
             "report.file.session",
@@ -136,18 +138,24 @@ pub async fn session_pdf(
             ]
         ),
         session.cutoff
-    );
+    ));
     Ok(download(Format::Pdf, &name, Body::from(pdf)))
 }
 
 async fn deliver(report: OpenReport, wanted: &Wanted) -> Result<Response, AppError> {
     let name = report.data.heading.file_name(wanted.format, wanted.table);
     let body = match wanted.format {
-        Format::Xlsx => Body::from(
-            reports::xlsx(report, &mut |_| {})
+        Format::Xlsx => {
+            // Written to an unnamed temporary file (gone when closed), then
+            // sent from it: the workbook never sits whole in memory.
+            let file = tempfile::tempfile().map_err(|e| app_error(e.into()))?;
+            let mut file = reports::xlsx(report, file, &mut |_| {})
                 .await
-                .map_err(app_error)?,
-        ),
+                .map_err(app_error)?;
+            file.seek(SeekFrom::Start(0))
+                .map_err(|e| app_error(e.into()))?;
+            file_body(file)
+        }
         Format::Pdf => Body::from(reports::pdf(report, &mut |_| {}).await.map_err(app_error)?),
         Format::Csv => stream_csv(report, wanted.table, wanted.separator),
     };
@@ -171,6 +179,32 @@ fn stream_csv(report: OpenReport, table: CsvTable, separator: Separator) -> Body
         }
     };
     tokio::spawn(task.instrument(tracing::Span::current()));
+    body_of(receiver)
+}
+
+/// A file sent a chunk at a time, read on a blocking thread.
+fn file_body(mut file: std::fs::File) -> Body {
+    let (sender, receiver) = mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    tokio::task::spawn_blocking(move || loop {
+        let mut chunk = vec![0; 64 * 1024];
+        match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(read) => {
+                chunk.truncate(read);
+                if sender.blocking_send(Ok(chunk)).is_err() {
+                    break;
+                }
+            }
+            Err(error) => {
+                let _ = sender.blocking_send(Err(error));
+                break;
+            }
+        }
+    });
+    body_of(receiver)
+}
+
+fn body_of(receiver: mpsc::Receiver<std::io::Result<Vec<u8>>>) -> Body {
     Body::from_stream(futures_util::stream::unfold(
         receiver,
         |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
