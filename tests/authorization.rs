@@ -105,17 +105,107 @@ fn post(route: &'static str, uri: String, form: &[(&'static str, &str)], rule: R
 /// The ids of agency A's (ANASER's) demo objects used in the URIs.
 struct Ids {
     plan: i64,
+    next_plan: i64,
     session: i64,
     activity: i64,
+    resolution: i64,
 }
 
 fn matrix(ids: &Ids) -> Vec<Case> {
     let Ids {
         plan,
+        next_plan,
         session,
         activity,
+        resolution,
     } = ids;
+    // The 30th session's own values: saving them changes nothing that matters.
+    let (plan_text, next_plan_text) = (plan.to_string(), next_plan.to_string());
+    let session_30 = [
+        ("number", "30"),
+        ("kind", "ordinary"),
+        ("held_on", "2025-12-26"),
+        ("cutoff", "2025-11-30"),
+        ("place", "Bamako"),
+        ("chair", ""),
+        ("reviewed_plan", plan_text.as_str()),
+        ("adopted_plan", next_plan_text.as_str()),
+        ("agenda", ""),
+        ("attendees", ""),
+        ("status", "held"),
+    ];
+    let session_31 = [
+        ("number", "31"),
+        ("kind", "ordinary"),
+        ("held_on", "2026-06-26"),
+        ("cutoff", "2026-05-31"),
+        ("reviewed_plan", next_plan_text.as_str()),
+        ("status", "planned"),
+    ];
+    let resolution_form = [
+        ("text", "Accélérer les marchés"),
+        ("responsible_unit", "DAF"),
+    ];
     vec![
+        get(
+            "/agencies/{code}/sessions/new",
+            "/agencies/ANASER/sessions/new".into(),
+            Rule::EditA,
+        ),
+        post(
+            "/agencies/{code}/sessions",
+            "/agencies/ANASER/sessions".into(),
+            &session_31,
+            Rule::EditA,
+        ),
+        get(
+            "/sessions/{id}/edit",
+            format!("/sessions/{session}/edit"),
+            Rule::EditA,
+        ),
+        post(
+            "/sessions/{id}/edit",
+            format!("/sessions/{session}/edit"),
+            &session_30,
+            Rule::EditA,
+        ),
+        get(
+            "/sessions/{id}/resolutions/new",
+            format!("/sessions/{session}/resolutions/new"),
+            Rule::EditA,
+        ),
+        post(
+            "/sessions/{id}/resolutions",
+            format!("/sessions/{session}/resolutions"),
+            &resolution_form,
+            Rule::EditA,
+        ),
+        get(
+            "/resolutions/{id}",
+            format!("/resolutions/{resolution}"),
+            Rule::ReadA,
+        ),
+        get(
+            "/resolutions/{id}/edit",
+            format!("/resolutions/{resolution}/edit"),
+            Rule::EditA,
+        ),
+        post(
+            "/resolutions/{id}/edit",
+            format!("/resolutions/{resolution}/edit"),
+            &resolution_form,
+            Rule::EditA,
+        ),
+        post(
+            "/resolutions/{id}/follow-ups",
+            format!("/resolutions/{resolution}/follow-ups"),
+            &[
+                ("status", "in_progress"),
+                ("noted_on", "2026-11-20"),
+                ("note", "Marché lancé"),
+            ],
+            Rule::EditA,
+        ),
         get("/", "/?year=2025".into(), Rule::SignedIn),
         get("/agencies/{code}", "/agencies/ANASER".into(), Rule::ReadA),
         get("/plans/{id}", format!("/plans/{plan}"), Rule::ReadA),
@@ -141,6 +231,18 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ),
         // The consolidated report covers what each reader may read.
         get("/report/{file}", "/report/2025.csv".into(), Rule::SignedIn),
+        get(
+            "/plans/{id}/grid",
+            format!("/plans/{plan}/grid"),
+            Rule::EditA,
+        ),
+        // An untouched grid: nothing to save, but the rights are checked.
+        post(
+            "/plans/{id}/grid",
+            format!("/plans/{plan}/grid"),
+            &[],
+            Rule::EditA,
+        ),
         get(
             "/activities/{id}",
             format!("/activities/{activity}"),
@@ -278,10 +380,19 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .unwrap();
+    let session = session_id(&pool, "ANASER", 30).await;
+    let resolution: i64 =
+        sqlx::query_scalar("SELECT id FROM resolutions WHERE session_id = $1 ORDER BY id LIMIT 1")
+            .bind(session)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let ids = Ids {
         plan,
-        session: session_id(&pool, "ANASER", 30).await,
+        next_plan: plan_id(&pool, "ANASER", "PAP-2026").await,
+        session,
         activity,
+        resolution,
     };
     let cases = matrix(&ids);
 
@@ -392,9 +503,12 @@ async fn a_role_in_a_ministry_reads_the_agencies_under_it(pool: PgPool) {
         ministry.get("/agencies/ANASER").await.status,
         StatusCode::OK
     );
+    let refused = ministry.get("/agencies/CRSS").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        ministry.get("/agencies/CRSS").await.status,
-        StatusCode::FORBIDDEN
+        refused.attrs("form.logout", "action"),
+        ["/logout"],
+        "the 403 page still shows who is signed in"
     );
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let page = ministry.get(&format!("/plans/{plan}")).await;

@@ -314,3 +314,55 @@ async fn the_30th_session_figures_ignore_an_update_after_its_cutoff(pool: PgPool
     assert_eq!(before, after);
     assert_eq!(after, ("32".to_owned(), "65 %".to_owned()));
 }
+
+/// The 30th session (cutoff 30 November 2025) is held: an update dated on or
+/// before its cutoff is refused to the editor and nothing is written; an
+/// admin may still correct, and the audit log says it was an override.
+#[sqlx::test]
+async fn a_held_session_freezes_updates_dated_before_its_cutoff(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let activity = first_activity(&pool, "PAP-2025").await;
+    let before = updates(&pool, activity).await;
+    let uri = format!("/activities/{activity}/progress");
+
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let (csrf, base) = load_form(&mut editor, activity).await;
+    let fields = with(valid(&csrf, &base), "as_of", "2025-11-15");
+    let refused = editor.post(&uri, &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text("#progress .field-error[data-field=as_of]")
+        .contains("figés"));
+    assert_eq!(
+        refused.attrs("#progress input[name=as_of]", "value"),
+        ["2025-11-15"],
+        "what was typed is kept"
+    );
+    assert_eq!(updates(&pool, activity).await, before);
+
+    // After the cutoff the same editor may record.
+    let fields = with(valid(&csrf, &base), "as_of", "2025-12-01");
+    assert_eq!(
+        editor.post(&uri, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let mut admin = signed_in(&app, "admin").await;
+    let (csrf, base) = load_form(&mut admin, activity).await;
+    let fields = with(valid(&csrf, &base), "as_of", "2025-11-15");
+    assert_eq!(
+        admin.post(&uri, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(updates(&pool, activity).await, before + 2);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE object_type = 'progress_update' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        ["progress.record", "progress.record_frozen_override"]
+    );
+}

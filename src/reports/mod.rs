@@ -630,11 +630,13 @@ pub async fn csv(
 
 /// A board session's dashboard as PDF: its reviewed plan as of its cutoff
 /// (never today's figures), the change since the previous session on the same
-/// plan, and its resolutions.
+/// plan, and its resolutions with their follow-up as of `today` (as on the
+/// dashboard).
 pub async fn session_pdf(
     db: &PgPool,
     session: &BoardSession,
     lang: Lang,
+    today: NaiveDate,
 ) -> Result<Vec<u8>, ReportError> {
     let heading = Heading {
         subject: Subject::Session(SessionHeading {
@@ -686,7 +688,7 @@ pub async fn session_pdf(
     let data = report.finish().await?;
     let extras = pdf::SessionExtras {
         previous,
-        resolutions: sessions::resolutions(db, session.id).await?,
+        resolutions: sessions::resolutions(db, session.id, today).await?,
     };
     tokio::task::spawn_blocking(move || {
         let synthesis = Synthesis::new(&data, tally);

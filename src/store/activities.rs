@@ -27,17 +27,42 @@ pub struct ActivityDetail {
     pub agency_code: String,
 }
 
+const DETAIL_COLUMNS: &str = "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, \
+     pl.id AS plan_id, pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
+     g.id AS agency_id, g.code AS agency_code \
+     FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id";
+
 pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<ActivityDetail>> {
-    sqlx::query_as(
-        "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, pl.id AS plan_id, \
-         pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
-         g.id AS agency_id, g.code AS agency_code \
-         FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
-         WHERE a.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
+    sqlx::query_as(&format!("{DETAIL_COLUMNS} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Every activity of the plan, for the bulk entry grid.
+pub async fn details_for_plan(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActivityDetail>> {
+    sqlx::query_as(&format!(
+        "{DETAIL_COLUMNS} WHERE a.plan_id = $1 ORDER BY a.position, a.code"
+    ))
+    .bind(plan_id)
+    .fetch_all(db)
     .await
+}
+
+/// For each activity of the plan that has updates, the id of the most
+/// recently recorded one: the base a bulk save is checked against.
+pub async fn latest_recorded_for_plan(
+    db: &PgPool,
+    plan_id: i64,
+) -> sqlx::Result<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT u.activity_id, max(u.id) FROM progress_updates u \
+         JOIN activities a ON a.id = u.activity_id WHERE a.plan_id = $1 GROUP BY u.activity_id",
+    )
+    .bind(plan_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// A recorded update, as shown in the history and written to the audit log.
@@ -78,9 +103,24 @@ pub struct NewProgress {
     pub comment: Option<String>,
 }
 
+/// Who records an update: named in the history, checked against the freeze.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub is_admin: bool,
+}
+
 #[derive(Debug)]
 pub enum RecordOutcome {
     Recorded(ProgressRow),
+    /// A held board session reviewed the plan with a cutoff on or after the
+    /// update's date: its figures are frozen, and only an admin may add to
+    /// them; nothing written.
+    Frozen {
+        session_number: i32,
+        cutoff: NaiveDate,
+    },
     /// Someone recorded an update after the form was loaded (or the one it
     /// was loaded with is gone); nothing written.
     Conflict {
@@ -93,19 +133,86 @@ pub enum RecordOutcome {
 ///
 /// The activity row is locked first, so two saves on the same base run one
 /// after the other: the second sees the first's update and gets a conflict.
+///
+/// Once a board session that reviewed the plan is held, updates dated on or
+/// before its cutoff would change the figures it adopted: they are refused,
+/// except from an admin, whose override is audited as such.
 pub async fn record(
     db: &PgPool,
     activity: &ActivityDetail,
     base: Option<i64>,
     update: &NewProgress,
-    user_id: i64,
-    author: &str,
+    recorder: Recorder<'_>,
 ) -> sqlx::Result<RecordOutcome> {
     let mut tx = db.begin().await?;
+    let outcome = record_in(&mut tx, activity, base, update, recorder).await?;
+    if matches!(outcome, RecordOutcome::Recorded(_)) {
+        tx.commit().await?;
+    }
+    // Otherwise dropping the transaction rolls it back and releases the lock.
+    Ok(outcome)
+}
+
+/// One row of a bulk save: the activity, the update the user saw, the new one.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    pub activity: ActivityDetail,
+    pub base: Option<i64>,
+    pub update: NewProgress,
+}
+
+/// Records several updates in one transaction, each under the same rules as
+/// `record`: the rows that conflict or are frozen are reported and skipped,
+/// the others are all written (or none, if the database fails). Outcomes come
+/// in the order of `rows`.
+pub async fn record_batch(
+    db: &PgPool,
+    rows: &[BatchRow],
+    recorder: Recorder<'_>,
+) -> sqlx::Result<Vec<RecordOutcome>> {
+    // Rows are locked in activity order, so two bulk saves that share
+    // activities cannot deadlock.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| rows[i].activity.id);
+    let mut tx = db.begin().await?;
+    let mut outcomes: Vec<Option<RecordOutcome>> = rows.iter().map(|_| None).collect();
+    for i in order {
+        let row = &rows[i];
+        outcomes[i] =
+            Some(record_in(&mut tx, &row.activity, row.base, &row.update, recorder).await?);
+    }
+    tx.commit().await?;
+    Ok(outcomes.into_iter().flatten().collect())
+}
+
+/// The rules of one save, inside the caller's transaction; writes only when
+/// the outcome is `Recorded`.
+async fn record_in(
+    tx: &mut sqlx::PgConnection,
+    activity: &ActivityDetail,
+    base: Option<i64>,
+    update: &NewProgress,
+    recorder: Recorder<'_>,
+) -> sqlx::Result<RecordOutcome> {
     sqlx::query("SELECT id FROM activities WHERE id = $1 FOR UPDATE")
         .bind(activity.id)
         .execute(&mut *tx)
         .await?;
+    let freezing: Option<(i32, NaiveDate)> = sqlx::query_as(
+        "SELECT number, cutoff FROM board_sessions \
+         WHERE reviewed_plan_id = $1 AND status = 'held' AND cutoff >= $2 \
+         ORDER BY cutoff DESC, number DESC LIMIT 1",
+    )
+    .bind(activity.plan_id)
+    .bind(update.as_of)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let (Some((session_number, cutoff)), false) = (freezing, recorder.is_admin) {
+        return Ok(RecordOutcome::Frozen {
+            session_number,
+            cutoff,
+        });
+    }
     let latest: Option<ProgressRow> = sqlx::query_as(&format!(
         "{PROGRESS_COLUMNS} WHERE activity_id = $1 ORDER BY id DESC LIMIT 1"
     ))
@@ -113,7 +220,6 @@ pub async fn record(
     .fetch_optional(&mut *tx)
     .await?;
     if latest.as_ref().map(|l| l.id) != base {
-        // Dropping the transaction rolls it back and releases the lock.
         return Ok(RecordOutcome::Conflict { latest });
     }
     let recorded: ProgressRow = sqlx::query_as(
@@ -127,15 +233,19 @@ pub async fn record(
     .bind(update.achieved)
     .bind(update.spent)
     .bind(update.comment.as_deref())
-    .bind(author)
-    .bind(user_id)
+    .bind(recorder.name)
+    .bind(recorder.user_id)
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
         &mut *tx,
         &audit::Entry {
-            user_id: Some(user_id),
-            action: "progress.record",
+            user_id: Some(recorder.user_id),
+            action: if freezing.is_some() {
+                "progress.record_frozen_override"
+            } else {
+                "progress.record"
+            },
             object_type: "progress_update",
             object_id: Some(recorded.id),
             agency_id: Some(activity.agency_id),
@@ -144,7 +254,6 @@ pub async fn record(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(RecordOutcome::Recorded(recorded))
 }
 

@@ -9,7 +9,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -124,6 +124,22 @@ fn next_request_id() -> String {
     format!("{start:x}-{:06x}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
+/// Runs inside the session layer: hands the reader's context (their name for
+/// the header, the CSRF token of its logout form) to `render_error_pages`,
+/// which runs outside it, so that an error page still shows who is signed in.
+pub async fn keep_reader_context(request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let ctx = match Ctx::from_request_parts(&mut parts, &()).await {
+        Ok(ctx) => ctx,
+        Err(never) => match never {},
+    };
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if response.status().as_u16() >= 400 {
+        response.extensions_mut().insert(ctx);
+    }
+    response
+}
+
 /// Gives each request an id and a tracing span, and renders error pages in the
 /// reader's language.
 pub async fn render_error_pages(request: Request, next: Next) -> Response {
@@ -143,8 +159,12 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
     let marker = response.extensions().get::<ErrorPage>().copied();
     if status.as_u16() >= 400 && (marker.is_some() || !is_html) {
         let message_key = marker.map_or_else(|| default_message_key(status), |m| m.message_key);
+        let ctx = match response.extensions_mut().remove::<Ctx>() {
+            Some(ctx) => ctx,
+            None => Ctx::new(lang, &here),
+        };
         let page = ErrorTemplate {
-            ctx: Ctx::new(lang, &here),
+            ctx,
             status: status.as_u16(),
             title_key: default_message_key(status),
             message_key,

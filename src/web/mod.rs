@@ -80,6 +80,10 @@ pub fn app(state: AppState) -> Router {
         .route("/agencies/{code}", get(pages::agencies::show))
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/activities", get(pages::drilldown::list))
+        .route(
+            "/plans/{id}/grid",
+            get(pages::grid::show).post(pages::grid::save),
+        )
         .route("/sessions/{id}", get(pages::sessions::show))
         .route(
             "/sessions/{id}/dashboard.pdf",
@@ -90,6 +94,39 @@ pub fn app(state: AppState) -> Router {
             get(pages::reports::agency),
         )
         .route("/report/{file}", get(pages::reports::consolidated))
+        .route(
+            "/agencies/{code}/sessions/new",
+            get(pages::session_editing::new_session),
+        )
+        .route(
+            "/agencies/{code}/sessions",
+            post(pages::session_editing::create_session),
+        )
+        .route(
+            "/sessions/{id}/edit",
+            get(pages::session_editing::edit_session).post(pages::session_editing::update_session),
+        )
+        .route(
+            "/sessions/{id}/resolutions/new",
+            get(pages::session_editing::new_resolution),
+        )
+        .route(
+            "/sessions/{id}/resolutions",
+            post(pages::session_editing::create_resolution),
+        )
+        .route(
+            "/resolutions/{id}",
+            get(pages::session_editing::show_resolution),
+        )
+        .route(
+            "/resolutions/{id}/edit",
+            get(pages::session_editing::edit_resolution)
+                .post(pages::session_editing::update_resolution),
+        )
+        .route(
+            "/resolutions/{id}/follow-ups",
+            post(pages::session_editing::add_follow_up),
+        )
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
         .route("/login", get(pages::login::form).post(pages::login::submit))
@@ -103,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(pages::health::check))
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(middleware::from_fn(error::keep_reader_context))
         .layer(sessions)
         .layer(middleware::from_fn(error::render_error_pages))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

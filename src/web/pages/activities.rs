@@ -13,7 +13,9 @@ use serde::Deserialize;
 use super::{parse_id, render};
 use crate::domain::{self, Fcfa, Status};
 use crate::performance;
-use crate::store::activities::{self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome};
+use crate::store::activities::{
+    self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome, Recorder,
+};
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::{AppError, AppState, Ctx};
@@ -99,7 +101,7 @@ pub async fn show(
     let today = state.today();
     let form = user
         .can_edit(activity.agency_id)
-        .then(|| blank_form(&history, today));
+        .then(|| blank_form(&history, entry_date(activity.end_year, today)));
     let page = ActivityPage::new(ctx, activity, history, form, today);
     Ok(render(&page)?.into_response())
 }
@@ -139,14 +141,23 @@ pub async fn record(
         &activity,
         base,
         &update,
-        user.user.id,
-        &user.user.display_name,
+        Recorder {
+            user_id: user.user.id,
+            name: &user.user.display_name,
+            is_admin: user.user.is_admin,
+        },
     )
     .await?;
     match outcome {
         RecordOutcome::Recorded(row) => {
             tracing::info!(activity = activity.id, update = row.id, "progress recorded");
             Ok(Redirect::to(&format!("/activities/{}", activity.id)).into_response())
+        }
+        RecordOutcome::Frozen { .. } => {
+            let history = activities::history(&state.db, activity.id).await?;
+            let mut page = ActivityPage::new(ctx, activity, history, Some(input), today);
+            page.errors.as_of = Some("error.progress.frozen");
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         RecordOutcome::Conflict { latest } => {
             let history = activities::history(&state.db, activity.id).await?;
@@ -203,34 +214,41 @@ fn current_state(history: &[ProgressRow], today: NaiveDate) -> Option<&ProgressR
     performance::latest_as_of(history, today, |u| (u.as_of, u.id))
 }
 
-/// The form as first shown: the current values, dated today, based on the
+/// The date a new update gets by default: today, or the plan's last day for
+/// a plan that is over (a late entry for it must fall within its years).
+pub(super) fn entry_date(plan_end_year: i32, today: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(plan_end_year, 12, 31).map_or(today, |end| end.min(today))
+}
+
+/// The form as first shown: the current values, dated `as_of`, based on the
 /// most recently recorded update.
-fn blank_form(history: &[ProgressRow], today: NaiveDate) -> ProgressInput {
-    let current = current_state(history, today);
+fn blank_form(history: &[ProgressRow], as_of: NaiveDate) -> ProgressInput {
+    let current = current_state(history, as_of).map(|c| (c.status, c.achieved, c.spent));
+    blank_values(current, history.first().map(|u| u.id), as_of)
+}
+
+/// A form filled with the current state (status, achieved, spent), dated
+/// today, based on the update `base`; the bulk grid fills its rows alike.
+pub(super) fn blank_values(
+    current: Option<(Status, Option<rust_decimal::Decimal>, Option<i64>)>,
+    base: Option<i64>,
+    today: NaiveDate,
+) -> ProgressInput {
+    let (status, achieved, spent) = current.unwrap_or((Status::NotStarted, None, None));
     ProgressInput {
-        status: current
-            .map_or(Status::NotStarted, |c| c.status)
-            .as_str()
-            .to_owned(),
-        achieved: current
-            .and_then(|c| c.achieved)
+        status: status.as_str().to_owned(),
+        achieved: achieved
             .map(|a| a.normalize().to_string())
             .unwrap_or_default(),
-        spent: current
-            .and_then(|c| c.spent)
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
+        spent: spent.map(|s| s.to_string()).unwrap_or_default(),
         as_of: today.to_string(),
         comment: String::new(),
-        base: history
-            .first()
-            .map(|u| u.id.to_string())
-            .unwrap_or_default(),
+        base: base.map(|id| id.to_string()).unwrap_or_default(),
     }
 }
 
 /// Checks every field, so that all the problems show at once.
-fn validate(
+pub(super) fn validate(
     input: &ProgressInput,
     activity: &ActivityDetail,
     today: NaiveDate,

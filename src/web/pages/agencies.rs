@@ -31,6 +31,7 @@ struct AgencyPage {
     sessions: Vec<BoardSession>,
     /// The yearly reports of the agency (with the agencies under it).
     reports: Vec<ReportLinks>,
+    can_edit: bool,
 }
 
 pub async fn show(
@@ -60,6 +61,7 @@ pub async fn show(
         .map(|year| ReportLinks::agency(&agency.code, year, None))
         .collect();
     render(&AgencyPage {
+        can_edit: user.can_edit(agency.id),
         ctx,
         agency,
         children,

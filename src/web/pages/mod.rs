@@ -5,12 +5,14 @@ pub mod activities;
 pub mod agencies;
 pub mod assets;
 pub mod drilldown;
+pub mod grid;
 pub mod health;
 pub mod home;
 pub mod lang;
 pub mod login;
 pub mod plans;
 pub mod reports;
+pub mod session_editing;
 pub mod sessions;
 mod views;
 

@@ -30,6 +30,7 @@ struct PlanPage {
     funding: Vec<FundingLine>,
     /// The drill-down list of this plan as of the same date, before filters.
     drill: String,
+    can_edit: bool,
 }
 
 pub async fn show(
@@ -51,6 +52,7 @@ pub async fn show(
     let funding = plans::funding(&state.db, plan.id).await?;
     render(&PlanPage {
         drill: drilldown_link(plan.id, as_of),
+        can_edit: user.can_edit(plan.agency_id),
         ctx,
         plan,
         as_of,

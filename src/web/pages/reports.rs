@@ -125,7 +125,7 @@ pub async fn session_pdf(
         .await?
         .ok_or(AppError::NotFound)?;
     user.ensure_can_read(session.agency_id)?;
-    let pdf = reports::session_pdf(&state.db, &session, ctx.lang)
+    let pdf = reports::session_pdf(&state.db, &session, ctx.lang, state.today())
         .await
         .map_err(app_error)?;
     let name = reports::safe_file_name(&format!(

@@ -29,6 +29,40 @@ pub struct Reviewed {
     /// SVG: execution rate per priority action, and the statuses at the cutoff.
     pub chart_by_node: String,
     pub chart_statuses: String,
+    /// SVG: each indicator with two values or more up to the cutoff, over time.
+    pub trends: Vec<String>,
+}
+
+/// An indicator's values up to the cutoff as a line, when there are at least
+/// two points to join.
+fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) -> Option<String> {
+    let points: Vec<(String, rust_decimal::Decimal)> = indicator
+        .indicator
+        .values
+        .iter()
+        .filter(|(period_end, _)| *period_end <= cutoff)
+        .map(|(period_end, value)| (period_label(*period_end), *value))
+        .collect();
+    (points.len() >= 2).then(|| {
+        charts::trend_line(
+            &format!("trend-{}", indicator.indicator.id),
+            &indicator.indicator.title,
+            &points,
+            indicator.indicator.baseline,
+            indicator.indicator.target,
+            ctx.lang,
+        )
+    })
+}
+
+/// A period named by its end: the year for a year, else month/year.
+fn period_label(period_end: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if (period_end.month(), period_end.day()) == (12, 31) {
+        period_end.year().to_string()
+    } else {
+        period_end.format("%m/%Y").to_string()
+    }
 }
 
 /// The figures of the previous session on the same plan, for the change.
@@ -86,6 +120,7 @@ struct SessionPage {
     open_earlier: Vec<OpenResolution>,
     /// The agency's yearly report as of the session's cutoff.
     report: ReportLinks,
+    can_edit: bool,
 }
 
 pub async fn show(
@@ -129,13 +164,19 @@ pub async fn show(
             &parts,
             ctx.lang,
         );
+        let indicators = IndicatorView::build(plans::indicators(db, plan.id).await?, cutoff);
+        let trends = indicators
+            .iter()
+            .filter_map(|i| trend_chart(i, cutoff, &ctx))
+            .collect();
         reviewed = Some(Reviewed {
             chart_by_node,
             chart_statuses,
+            trends,
             by_region: tree.by_region(cutoff),
             by_unit: tree.by_unit(cutoff),
             drill: drilldown_link(plan.id, cutoff),
-            indicators: IndicatorView::build(plans::indicators(db, plan.id).await?, cutoff),
+            indicators,
             funding: plans::funding(db, plan.id).await?,
             tree,
             plan,
@@ -174,7 +215,9 @@ pub async fn show(
         });
     }
 
-    let resolutions = sessions::resolutions(db, session.id).await?;
+    // The session's own resolutions are followed up to today; the figures
+    // stay as of the cutoff.
+    let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
     let open_earlier = sessions::open_resolutions_before(db, &session).await?;
     let report = ReportLinks::agency(
         &session.agency_code,
@@ -183,6 +226,7 @@ pub async fn show(
     );
     render(&SessionPage {
         report,
+        can_edit: user.can_edit(session.agency_id),
         ctx,
         session,
         reviewed,

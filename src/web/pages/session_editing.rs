@@ -1,0 +1,771 @@
+//! Creating and editing board sessions, their resolutions and the dated
+//! follow-up of each resolution: for the agency's editors and admins. Forms come
+//! back with a message next to each bad field and what was typed (422); nothing
+//! is written until every field is right.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{parse_id, render};
+use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
+use crate::store::agencies;
+use crate::store::plans::{self, Plan};
+use crate::store::sessions::{
+    self, BoardSession, FollowUp, ResolutionDetail, ResolutionFields, SaveOutcome, SessionFields,
+};
+use crate::web::auth::CurrentUser;
+use crate::web::csrf::CsrfForm;
+use crate::web::{AppError, AppState, Ctx};
+
+/// Longest place, chair or responsible unit, as in the schema.
+const SHORT_TEXT_MAX: usize = 200;
+/// Longest agenda or list of attendees, as in the schema.
+const LONG_TEXT_MAX: usize = 4000;
+/// Longest resolution text or follow-up note, as in the schema.
+const NOTE_MAX: usize = 2000;
+
+/// A message key per field name, for the fields that are wrong.
+#[derive(Debug, Default)]
+pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
+
+impl FieldErrors {
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.0.get(field).copied()
+    }
+
+    fn set(&mut self, field: &'static str, key: &'static str) {
+        self.0.entry(field).or_insert(key);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Optional free text: trimmed, empty means absent, `max` characters at most.
+fn optional_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    text: &str,
+    max: usize,
+) -> Option<String> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        errors.set(field, "boards.error.too_long");
+    }
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn required_date(errors: &mut FieldErrors, field: &'static str, text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        errors.set(field, "error.value.empty");
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    if date.is_none() {
+        errors.set(field, "error.bad_date");
+    }
+    date
+}
+
+// ---- Sessions ----
+
+/// The session form as typed: every field a string, so it can come back as is.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SessionInput {
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub held_on: String,
+    #[serde(default)]
+    pub cutoff: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub chair: String,
+    #[serde(default)]
+    pub reviewed_plan: String,
+    #[serde(default)]
+    pub adopted_plan: String,
+    #[serde(default)]
+    pub agenda: String,
+    #[serde(default)]
+    pub attendees: String,
+    #[serde(default)]
+    pub status: String,
+}
+
+impl SessionInput {
+    fn of(session: &BoardSession) -> SessionInput {
+        let plan = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+        SessionInput {
+            number: session.number.to_string(),
+            kind: session.kind.as_str().to_owned(),
+            held_on: session.held_on.to_string(),
+            cutoff: session.cutoff.to_string(),
+            place: session.place.clone().unwrap_or_default(),
+            chair: session.chair.clone().unwrap_or_default(),
+            reviewed_plan: plan(session.reviewed_plan_id),
+            adopted_plan: plan(session.adopted_plan_id),
+            agenda: session.agenda.clone().unwrap_or_default(),
+            attendees: session.attendees.clone().unwrap_or_default(),
+            status: session.status.as_str().to_owned(),
+        }
+    }
+
+    fn blank() -> SessionInput {
+        SessionInput {
+            kind: SessionKind::Ordinary.as_str().to_owned(),
+            status: SessionStatus::Planned.as_str().to_owned(),
+            ..SessionInput::default()
+        }
+    }
+}
+
+/// Checks every field against the agency's plans, so all problems show at once.
+fn validate_session(input: &SessionInput, plans: &[Plan]) -> Result<SessionFields, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let number = match input.number.trim().parse::<i32>() {
+        Ok(n) if n > 0 => Some(n),
+        _ if input.number.trim().is_empty() => {
+            errors.set("number", "error.value.empty");
+            None
+        }
+        _ => {
+            errors.set("number", "boards.error.number");
+            None
+        }
+    };
+    let kind = input.kind.parse::<SessionKind>().ok();
+    if kind.is_none() {
+        errors.set("kind", "boards.error.choice");
+    }
+    let status = input.status.parse::<SessionStatus>().ok();
+    if status.is_none() {
+        errors.set("status", "boards.error.choice");
+    }
+    let held_on = required_date(&mut errors, "held_on", &input.held_on);
+    let cutoff = required_date(&mut errors, "cutoff", &input.cutoff);
+    if let (Some(held_on), Some(cutoff)) = (held_on, cutoff) {
+        if cutoff > held_on {
+            errors.set("cutoff", "boards.error.cutoff_after_session");
+        }
+    }
+    let mut plan = |field: &'static str, text: &str| -> Option<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let id = text
+            .parse::<i64>()
+            .ok()
+            .filter(|id| plans.iter().any(|p| p.id == *id));
+        if id.is_none() {
+            errors.set(field, "boards.error.plan");
+        }
+        id
+    };
+    let reviewed_plan_id = plan("reviewed_plan", &input.reviewed_plan);
+    let adopted_plan_id = plan("adopted_plan", &input.adopted_plan);
+    let place = optional_text(&mut errors, "place", &input.place, SHORT_TEXT_MAX);
+    let chair = optional_text(&mut errors, "chair", &input.chair, SHORT_TEXT_MAX);
+    let agenda = optional_text(&mut errors, "agenda", &input.agenda, LONG_TEXT_MAX);
+    let attendees = optional_text(&mut errors, "attendees", &input.attendees, LONG_TEXT_MAX);
+    match (number, kind, held_on, cutoff, status) {
+        (Some(number), Some(kind), Some(held_on), Some(cutoff), Some(status))
+            if errors.is_empty() =>
+        {
+            Ok(SessionFields {
+                number,
+                kind,
+                held_on,
+                cutoff,
+                place,
+                chair,
+                reviewed_plan_id,
+                adopted_plan_id,
+                agenda,
+                attendees,
+                status,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "session_form.html")]
+struct SessionFormPage {
+    ctx: Ctx,
+    agency_code: String,
+    agency_name: String,
+    /// The session being edited; `None` for a new one.
+    session_id: Option<i64>,
+    form: SessionInput,
+    errors: FieldErrors,
+    plans: Vec<Plan>,
+    kinds: &'static [SessionKind],
+    statuses: &'static [SessionStatus],
+}
+
+impl SessionFormPage {
+    /// The kind alone, without the session's number.
+    fn kind_label(&self, kind: &SessionKind) -> &'static str {
+        match kind {
+            SessionKind::Ordinary => "boards.kind.ordinary",
+            SessionKind::Extraordinary => "boards.kind.extraordinary",
+        }
+    }
+
+    fn action(&self) -> String {
+        match self.session_id {
+            Some(id) => format!("/sessions/{id}/edit"),
+            None => format!("/agencies/{}/sessions", self.agency_code),
+        }
+    }
+}
+
+fn session_form(
+    ctx: Ctx,
+    agency: (&str, &str),
+    session_id: Option<i64>,
+    form: SessionInput,
+    errors: FieldErrors,
+    plans: Vec<Plan>,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SessionFormPage {
+        ctx,
+        agency_code: agency.0.to_owned(),
+        agency_name: agency.1.to_owned(),
+        session_id,
+        form,
+        errors,
+        plans,
+        kinds: SessionKind::ALL,
+        statuses: SessionStatus::ALL,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn editable_agency(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<agencies::Agency, AppError> {
+    let agency = agencies::find_by_code(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.ensure_can_edit(agency.id)?;
+    Ok(agency)
+}
+
+async fn editable_session(
+    state: &AppState,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<BoardSession, AppError> {
+    let session = sessions::find(&state.db, parse_id(raw_id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.ensure_can_edit(session.agency_id)?;
+    Ok(session)
+}
+
+pub async fn new_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let agency = editable_agency(&state, &user, &code).await?;
+    let plans = plans::list_for_agency(&state.db, agency.id).await?;
+    let agency_ref = (agency.code.as_str(), agency.name.as_str());
+    session_form(
+        ctx,
+        agency_ref,
+        None,
+        SessionInput::blank(),
+        FieldErrors::default(),
+        plans,
+    )
+}
+
+pub async fn create_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    CsrfForm(input): CsrfForm<SessionInput>,
+) -> Result<Response, AppError> {
+    let agency = editable_agency(&state, &user, &code).await?;
+    let plans = plans::list_for_agency(&state.db, agency.id).await?;
+    let agency_ref = (agency.code.as_str(), agency.name.as_str());
+    let fields = match validate_session(&input, &plans) {
+        Ok(fields) => fields,
+        Err(errors) => return session_form(ctx, agency_ref, None, input, errors, plans),
+    };
+    match sessions::create(&state.db, agency.id, &fields, user.user.id).await? {
+        SaveOutcome::Saved(id) => Ok(Redirect::to(&format!("/sessions/{id}")).into_response()),
+        SaveOutcome::DuplicateNumber => {
+            let mut errors = FieldErrors::default();
+            errors.set("number", "boards.error.duplicate_number");
+            session_form(ctx, agency_ref, None, input, errors, plans)
+        }
+    }
+}
+
+pub async fn edit_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let session = editable_session(&state, &user, &raw_id).await?;
+    let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
+    session_form(
+        ctx,
+        (&session.agency_code, &session.agency_name),
+        Some(session.id),
+        SessionInput::of(&session),
+        FieldErrors::default(),
+        plans,
+    )
+}
+
+pub async fn update_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+    CsrfForm(input): CsrfForm<SessionInput>,
+) -> Result<Response, AppError> {
+    let session = editable_session(&state, &user, &raw_id).await?;
+    let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
+    let agency_ref = (session.agency_code.as_str(), session.agency_name.as_str());
+    let fields = match validate_session(&input, &plans) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            return session_form(ctx, agency_ref, Some(session.id), input, errors, plans)
+        }
+    };
+    match sessions::update(&state.db, &session, &fields, user.user.id).await? {
+        SaveOutcome::Saved(id) => Ok(Redirect::to(&format!("/sessions/{id}")).into_response()),
+        SaveOutcome::DuplicateNumber => {
+            let mut errors = FieldErrors::default();
+            errors.set("number", "boards.error.duplicate_number");
+            session_form(ctx, agency_ref, Some(session.id), input, errors, plans)
+        }
+    }
+}
+
+// ---- Resolutions ----
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ResolutionInput {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub responsible_unit: String,
+    #[serde(default)]
+    pub due_on: String,
+}
+
+fn validate_resolution(input: &ResolutionInput) -> Result<ResolutionFields, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let text = optional_text(&mut errors, "text", &input.text, NOTE_MAX);
+    if text.is_none() {
+        errors.set("text", "error.value.empty");
+    }
+    let responsible_unit = optional_text(
+        &mut errors,
+        "responsible_unit",
+        &input.responsible_unit,
+        SHORT_TEXT_MAX,
+    );
+    let due_on = match input.due_on.trim() {
+        "" => None,
+        _ => required_date(&mut errors, "due_on", &input.due_on),
+    };
+    match text {
+        Some(text) if errors.is_empty() => Ok(ResolutionFields {
+            text,
+            responsible_unit,
+            due_on,
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "resolution_form.html")]
+struct ResolutionFormPage {
+    ctx: Ctx,
+    session: BoardSession,
+    /// The resolution being edited; `None` for a new one.
+    resolution_id: Option<i64>,
+    form: ResolutionInput,
+    errors: FieldErrors,
+}
+
+impl ResolutionFormPage {
+    fn action(&self) -> String {
+        match self.resolution_id {
+            Some(id) => format!("/resolutions/{id}/edit"),
+            None => format!("/sessions/{}/resolutions", self.session.id),
+        }
+    }
+}
+
+fn resolution_form(
+    ctx: Ctx,
+    session: BoardSession,
+    resolution_id: Option<i64>,
+    form: ResolutionInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ResolutionFormPage {
+        ctx,
+        session,
+        resolution_id,
+        form,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn new_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let session = editable_session(&state, &user, &raw_id).await?;
+    resolution_form(
+        ctx,
+        session,
+        None,
+        ResolutionInput::default(),
+        FieldErrors::default(),
+    )
+}
+
+pub async fn create_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+    CsrfForm(input): CsrfForm<ResolutionInput>,
+) -> Result<Response, AppError> {
+    let session = editable_session(&state, &user, &raw_id).await?;
+    match validate_resolution(&input) {
+        Ok(fields) => {
+            sessions::add_resolution(&state.db, &session, &fields, user.user.id).await?;
+            Ok(Redirect::to(&format!("/sessions/{}#resolutions", session.id)).into_response())
+        }
+        Err(errors) => resolution_form(ctx, session, None, input, errors),
+    }
+}
+
+async fn readable_resolution(
+    state: &AppState,
+    user: &CurrentUser,
+    raw_id: &str,
+) -> Result<ResolutionDetail, AppError> {
+    let resolution = sessions::find_resolution(&state.db, parse_id(raw_id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.ensure_can_read(resolution.agency_id)?;
+    Ok(resolution)
+}
+
+pub async fn edit_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let resolution = readable_resolution(&state, &user, &raw_id).await?;
+    user.ensure_can_edit(resolution.agency_id)?;
+    let session = sessions::find(&state.db, resolution.session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = ResolutionInput {
+        text: resolution.text.clone(),
+        responsible_unit: resolution.responsible_unit.clone().unwrap_or_default(),
+        due_on: resolution.due_on.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    resolution_form(
+        ctx,
+        session,
+        Some(resolution.id),
+        form,
+        FieldErrors::default(),
+    )
+}
+
+pub async fn update_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+    CsrfForm(input): CsrfForm<ResolutionInput>,
+) -> Result<Response, AppError> {
+    let resolution = readable_resolution(&state, &user, &raw_id).await?;
+    user.ensure_can_edit(resolution.agency_id)?;
+    match validate_resolution(&input) {
+        Ok(fields) => {
+            sessions::update_resolution(&state.db, &resolution, &fields, user.user.id).await?;
+            Ok(Redirect::to(&format!("/resolutions/{}", resolution.id)).into_response())
+        }
+        Err(errors) => {
+            let session = sessions::find(&state.db, resolution.session_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            resolution_form(ctx, session, Some(resolution.id), input, errors)
+        }
+    }
+}
+
+// ---- Follow-up ----
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FollowUpInput {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub noted_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn validate_follow_up(
+    input: &FollowUpInput,
+    today: NaiveDate,
+) -> Result<(ResolutionStatus, NaiveDate, String), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let status = input.status.parse::<ResolutionStatus>().ok();
+    if status.is_none() {
+        errors.set("status", "boards.error.choice");
+    }
+    let noted_on = required_date(&mut errors, "noted_on", &input.noted_on);
+    if noted_on.is_some_and(|d| d > today) {
+        errors.set("noted_on", "error.progress.future");
+    }
+    let note = optional_text(&mut errors, "note", &input.note, NOTE_MAX);
+    if note.is_none() {
+        errors.set("note", "error.value.empty");
+    }
+    match (status, noted_on, note) {
+        (Some(status), Some(noted_on), Some(note)) if errors.is_empty() => {
+            Ok((status, noted_on, note))
+        }
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "resolution.html")]
+struct ResolutionPage {
+    ctx: Ctx,
+    resolution: ResolutionDetail,
+    follow_ups: Vec<FollowUp>,
+    /// The follow-up form, for those who may add one.
+    form: Option<FollowUpInput>,
+    errors: FieldErrors,
+    statuses: &'static [ResolutionStatus],
+}
+
+impl ResolutionPage {
+    /// The status today: the latest follow-up's, else the one adopted.
+    fn current_status(&self) -> ResolutionStatus {
+        self.follow_ups
+            .last()
+            .map_or(self.resolution.status, |f| f.status)
+    }
+}
+
+async fn resolution_page(
+    state: &AppState,
+    ctx: Ctx,
+    resolution: ResolutionDetail,
+    form: Option<FollowUpInput>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let follow_ups = sessions::follow_ups(&state.db, resolution.id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ResolutionPage {
+        ctx,
+        resolution,
+        follow_ups,
+        form,
+        errors,
+        statuses: ResolutionStatus::ALL,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn show_resolution(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+) -> Result<Response, AppError> {
+    let resolution = readable_resolution(&state, &user, &raw_id).await?;
+    let form = user.can_edit(resolution.agency_id).then(|| FollowUpInput {
+        status: String::new(),
+        noted_on: state.today().to_string(),
+        note: String::new(),
+    });
+    resolution_page(&state, ctx, resolution, form, FieldErrors::default()).await
+}
+
+pub async fn add_follow_up(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(raw_id): Path<String>,
+    CsrfForm(input): CsrfForm<FollowUpInput>,
+) -> Result<Response, AppError> {
+    let resolution = readable_resolution(&state, &user, &raw_id).await?;
+    user.ensure_can_edit(resolution.agency_id)?;
+    match validate_follow_up(&input, state.today()) {
+        Ok((status, noted_on, note)) => {
+            sessions::add_follow_up(
+                &state.db,
+                &resolution,
+                noted_on,
+                status,
+                &note,
+                user.user.id,
+                &user.user.display_name,
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/resolutions/{}", resolution.id)).into_response())
+        }
+        Err(errors) => resolution_page(&state, ctx, resolution, Some(input), errors).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(id: i64) -> Plan {
+        Plan {
+            id,
+            agency_id: 1,
+            agency_code: "ANASER".into(),
+            agency_name: "ANASER".into(),
+            code: "PAP-2026".into(),
+            title: "PAP 2026".into(),
+            kind: crate::domain::PlanKind::ALL[0],
+            start_year: 2026,
+            end_year: 2026,
+            status: crate::domain::PlanStatus::ALL[0],
+            level_names: vec!["Action prioritaire".into()],
+            illustrative: false,
+        }
+    }
+
+    fn input() -> SessionInput {
+        SessionInput {
+            number: "31".into(),
+            kind: "ordinary".into(),
+            held_on: "2026-06-26".into(),
+            cutoff: "2026-05-31".into(),
+            place: "  Bamako ".into(),
+            chair: String::new(),
+            reviewed_plan: "7".into(),
+            adopted_plan: String::new(),
+            agenda: "1. Bilan\n2. Divers".into(),
+            attendees: String::new(),
+            status: "planned".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_session_form_gives_its_fields() {
+        let fields = validate_session(&input(), &[plan(7)]).unwrap();
+        assert_eq!(fields.number, 31);
+        assert_eq!(fields.place.as_deref(), Some("Bamako"));
+        assert_eq!(fields.chair, None);
+        assert_eq!(fields.reviewed_plan_id, Some(7));
+        assert_eq!(fields.adopted_plan_id, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = SessionInput {
+            number: "-3".into(),
+            kind: "secret".into(),
+            held_on: "2026-06-26".into(),
+            cutoff: "2026-07-31".into(),
+            reviewed_plan: "8".into(),
+            place: "x".repeat(201),
+            status: "closed".into(),
+            ..input()
+        };
+        let errors = validate_session(&bad, &[plan(7)]).unwrap_err();
+        assert_eq!(errors.get("number"), Some("boards.error.number"));
+        assert_eq!(errors.get("kind"), Some("boards.error.choice"));
+        assert_eq!(errors.get("status"), Some("boards.error.choice"));
+        assert_eq!(
+            errors.get("cutoff"),
+            Some("boards.error.cutoff_after_session")
+        );
+        assert_eq!(errors.get("reviewed_plan"), Some("boards.error.plan"));
+        assert_eq!(errors.get("place"), Some("boards.error.too_long"));
+        assert_eq!(errors.get("held_on"), None);
+    }
+
+    #[test]
+    fn follow_ups_need_a_note_and_a_date_not_in_the_future() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let errors = validate_follow_up(
+            &FollowUpInput {
+                status: "done".into(),
+                noted_on: "2026-12-01".into(),
+                note: "  ".into(),
+            },
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(errors.get("noted_on"), Some("error.progress.future"));
+        assert_eq!(errors.get("note"), Some("error.value.empty"));
+        let (status, noted_on, note) = validate_follow_up(
+            &FollowUpInput {
+                status: "in_progress".into(),
+                noted_on: "2026-11-20".into(),
+                note: "Marché lancé".into(),
+            },
+            today,
+        )
+        .unwrap();
+        assert_eq!(status, ResolutionStatus::InProgress);
+        assert_eq!(noted_on, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap());
+        assert_eq!(note, "Marché lancé");
+    }
+}

@@ -1,0 +1,361 @@
+//! The bulk entry grid through the router: only changed rows are saved, all
+//! in one go; one bad value saves nothing; a row saved by someone else
+//! meanwhile is listed and the others still save; only editors get in.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use scraper::Selector;
+use sqlx::PgPool;
+
+/// Every field of the grid form as the browser would send it untouched.
+fn form_fields(page: &Page) -> Vec<(String, String)> {
+    let html = page.html();
+    let mut fields = Vec::new();
+    let inputs = Selector::parse("form#grid input[name]").unwrap();
+    for input in html.select(&inputs) {
+        let name = input.value().attr("name").unwrap().to_owned();
+        let value = input.value().attr("value").unwrap_or("").to_owned();
+        fields.push((name, value));
+    }
+    let selects = Selector::parse("form#grid select[name]").unwrap();
+    let selected = Selector::parse("option[selected]").unwrap();
+    for select in html.select(&selects) {
+        let name = select.value().attr("name").unwrap().to_owned();
+        let value = select
+            .select(&selected)
+            .next()
+            .and_then(|o| o.value().attr("value"))
+            .unwrap_or("")
+            .to_owned();
+        fields.push((name, value));
+    }
+    fields
+}
+
+fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+    let field = fields
+        .iter_mut()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no field {name}"));
+    field.1 = value.to_owned();
+}
+
+async fn submit(client: &mut Client, uri: &str, fields: &[(String, String)]) -> Page {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    client.post(uri, &pairs).await
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+const UPDATES: &str = "SELECT count(*) FROM progress_updates";
+const AUDITS: &str = "SELECT count(*) FROM audit_log WHERE action = 'progress.record'";
+
+/// The PAP 2026 activities not done today, in plan order.
+async fn open_activities(pool: &PgPool) -> Vec<i64> {
+    let plan = plan_id(pool, "ANASER", "PAP-2026").await;
+    suivi::store::plans::activities_as_of(pool, plan, today())
+        .await
+        .unwrap()
+        .iter()
+        .filter(|a| a.figures().status != suivi::domain::Status::Done)
+        .map(|a| a.id)
+        .collect()
+}
+
+#[sqlx::test]
+async fn three_changed_rows_are_saved_together_and_move_the_rate(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let before = editor.get(&format!("/plans/{plan}")).await;
+    let done_before: i64 = before.text("#headline [data-figure=done]").parse().unwrap();
+    let planned: i64 = before
+        .text("#headline [data-figure=planned]")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        before.attrs("#grid-link", "href"),
+        [format!("/plans/{plan}/grid")]
+    );
+
+    let uri = format!("/plans/{plan}/grid");
+    let grid = editor.get(&uri).await;
+    assert_eq!(grid.status, StatusCode::OK);
+    assert_eq!(
+        grid.attrs("tr[data-activity]", "data-activity").len() as i64,
+        planned
+    );
+    let mut fields = form_fields(&grid);
+    let open = open_activities(&pool).await;
+    for id in &open[..3] {
+        set(&mut fields, &format!("{id}.status"), "done");
+        set(&mut fields, &format!("{id}.achieved"), "12,5");
+        set(&mut fields, &format!("{id}.comment"), "Clôturée en atelier");
+    }
+    let (updates, audits) = (count(&pool, UPDATES).await, count(&pool, AUDITS).await);
+    let saved = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(format!("{uri}?saved=3").as_str())
+    );
+    assert_eq!(count(&pool, UPDATES).await, updates + 3);
+    assert_eq!(count(&pool, AUDITS).await, audits + 3);
+    let achieved: Vec<String> = sqlx::query_scalar(
+        "SELECT achieved::text FROM progress_updates WHERE comment = 'Clôturée en atelier'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(achieved, ["12.500", "12.500", "12.500"]);
+
+    let confirmation = editor.get(&format!("{uri}?saved=3")).await;
+    assert_eq!(confirmation.attrs("#saved", "data-saved"), ["3"]);
+
+    let after = editor.get(&format!("/plans/{plan}")).await;
+    let done_after: i64 = after.text("#headline [data-figure=done]").parse().unwrap();
+    assert_eq!(done_after, done_before + 3);
+    // The rate, rounded half up to a whole percent as the page shows it.
+    let rate = (done_after * 200 + planned) / (2 * planned);
+    assert_eq!(
+        after.text("#headline [data-figure=execution-rate]"),
+        format!("{rate} %")
+    );
+
+    // Submitting the grid untouched writes nothing.
+    let grid = editor.get(&uri).await;
+    let untouched = submit(&mut editor, &uri, &form_fields(&grid)).await;
+    assert_eq!(
+        untouched.location.as_deref(),
+        Some(format!("{uri}?saved=0").as_str())
+    );
+    assert_eq!(count(&pool, UPDATES).await, updates + 3);
+}
+
+#[sqlx::test]
+async fn one_bad_value_saves_nothing_and_each_message_shows_in_its_row(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let uri = format!("/plans/{plan}/grid");
+    let mut fields = form_fields(&editor.get(&uri).await);
+    let open = open_activities(&pool).await;
+    let long_comment = "x".repeat(2001);
+    let cases = [
+        ("achieved", "-5", "achieved"),
+        ("spent", "abc", "spent"),
+        ("as_of", "2026-12-24", "as_of"),
+        ("status", "foo", "status"),
+        ("comment", long_comment.as_str(), "comment"),
+        ("as_of", "2025-06-30", "as_of"),
+    ];
+    for ((field, value, _), id) in cases.iter().zip(&open) {
+        set(&mut fields, &format!("{id}.{field}"), value);
+    }
+    // And one good row, which must not be saved either.
+    set(&mut fields, &format!("{}.status", open[6]), "done");
+    let updates = count(&pool, UPDATES).await;
+
+    let page = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!page.text("#grid-invalid").is_empty());
+    for ((field, value, error_field), id) in cases.iter().zip(&open) {
+        let row = format!("tr[data-activity='{id}']");
+        let message = page.text(&format!("{row} .field-error[data-field={error_field}]"));
+        assert!(!message.is_empty(), "{field}={value}: no message");
+        if *field == "status" {
+            assert_eq!(
+                page.attrs(&format!("{row} select option[selected]"), "value"),
+                [*value]
+            );
+        } else if *field != "comment" {
+            assert_eq!(
+                page.attrs(&format!("{row} input[name='{id}.{field}']"), "value"),
+                [*value],
+                "what was typed is kept"
+            );
+        }
+    }
+    assert!(page
+        .text(&format!(
+            "tr[data-activity='{}'] .field-error[data-field=as_of]",
+            open[5]
+        ))
+        .contains("2026"));
+    assert_eq!(
+        page.attrs(
+            &format!("tr[data-activity='{}'] option[selected]", open[6]),
+            "value"
+        ),
+        ["done"]
+    );
+    assert_eq!(count(&pool, UPDATES).await, updates, "nothing written");
+}
+
+#[sqlx::test]
+async fn a_row_saved_meanwhile_is_listed_and_the_others_are_saved(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let uri = format!("/plans/{plan}/grid");
+    let open = open_activities(&pool).await;
+    let (contested, free) = (open[0], open[1]);
+
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let mut fields = form_fields(&editor.get(&uri).await);
+
+    // Meanwhile an admin records progress on the contested activity.
+    let mut admin = signed_in(&app, "admin").await;
+    let admin_grid = admin.get(&uri).await;
+    let mut admin_fields = form_fields(&admin_grid);
+    set(
+        &mut admin_fields,
+        &format!("{contested}.status"),
+        "in_progress",
+    );
+    set(
+        &mut admin_fields,
+        &format!("{contested}.comment"),
+        "Saisie de l’admin",
+    );
+    let first = submit(&mut admin, &uri, &admin_fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+
+    for id in [contested, free] {
+        set(&mut fields, &format!("{id}.status"), "done");
+        set(&mut fields, &format!("{id}.comment"), "Saisie de l’éditeur");
+    }
+    let page = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(
+        page.attrs("#conflicts tr[data-conflict]", "data-conflict"),
+        [contested.to_string()]
+    );
+    assert!(page
+        .text(&format!(
+            "#conflicts tr[data-conflict='{contested}'] [data-version=theirs]"
+        ))
+        .contains("En cours"));
+    assert_eq!(page.attrs("#saved", "data-saved"), ["1"]);
+    let editor_rows: Vec<i64> = sqlx::query_scalar(
+        "SELECT activity_id FROM progress_updates WHERE comment = 'Saisie de l’éditeur'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(editor_rows, [free]);
+    // The user's values are still in the grid: submitting again keeps them.
+    assert_eq!(
+        page.attrs(
+            &format!("tr[data-activity='{contested}'] option[selected]"),
+            "value"
+        ),
+        ["done"]
+    );
+    let retry = submit(&mut editor, &uri, &form_fields(&page)).await;
+    assert_eq!(retry.status, StatusCode::SEE_OTHER);
+    let latest: String = sqlx::query_scalar(
+        "SELECT status FROM progress_updates WHERE activity_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(contested)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(latest, "done");
+}
+
+#[sqlx::test]
+async fn only_the_agency_editors_and_admins_use_the_grid(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let uri = format!("/plans/{plan}/grid");
+    let open = open_activities(&pool).await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let mut fields = form_fields(&editor.get(&uri).await);
+    set(&mut fields, &format!("{}.status", open[0]), "done");
+    let updates = count(&pool, UPDATES).await;
+
+    for login in ["anaser.ca", "crss.lecteur"] {
+        let mut client = signed_in(&app, login).await;
+        assert_eq!(
+            client.get(&uri).await.status,
+            StatusCode::FORBIDDEN,
+            "{login}"
+        );
+        let plan_page = client.get(&format!("/plans/{plan}")).await;
+        assert!(
+            plan_page.texts("#grid-link").is_empty(),
+            "{login} sees no grid link"
+        );
+        // With a valid token of their own session.
+        let csrf = csrf_of(&client.get("/account/password").await);
+        let mut forged = fields.clone();
+        set(&mut forged, "csrf", &csrf);
+        let page = submit(&mut client, &uri, &forged).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{login}");
+    }
+    let mut anonymous = Client::new(&app);
+    let page = anonymous.get(&uri).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        submit(&mut anonymous, &uri, &fields).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Without its CSRF token, even the editor's grid is refused.
+    let mut no_token = fields.clone();
+    no_token.retain(|(n, _)| n != "csrf");
+    assert_eq!(
+        submit(&mut editor, &uri, &no_token).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(count(&pool, UPDATES).await, updates, "nothing written");
+
+    // A row of another plan slipped into the form is refused as a whole.
+    let other_plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let stranger: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 ORDER BY id LIMIT 1")
+            .bind(other_plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let mut smuggled = fields.clone();
+    smuggled.push((format!("{stranger}.status"), "done".into()));
+    smuggled.push((format!("{stranger}.as_of"), "2025-12-20".into()));
+    smuggled.push((format!("{stranger}.shown"), "x".into()));
+    let page = submit(&mut editor, &uri, &smuggled).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert_eq!(count(&pool, UPDATES).await, updates, "nothing written");
+}
+
+/// A plan that is over: new entries default to its last day (today would be
+/// outside its years), so a late correction saves without retyping the date.
+#[sqlx::test]
+async fn a_finished_plan_s_grid_dates_entries_on_its_last_day(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let uri = format!("/plans/{plan}/grid");
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let grid = editor.get(&uri).await;
+    let dates = grid.attrs("input[name$='.as_of']", "value");
+    assert_eq!(dates.len(), 49);
+    assert!(dates.iter().all(|d| d == "2025-12-31"), "{dates:?}");
+    let mut fields = form_fields(&grid);
+    let first = grid.attrs("tr[data-activity]", "data-activity")[0].clone();
+    set(
+        &mut fields,
+        &format!("{first}.comment"),
+        "Correction tardive",
+    );
+    let saved = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(format!("{uri}?saved=1").as_str())
+    );
+}
