@@ -17,5 +17,6 @@ pub mod i18n; // languages and formats
 pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
+pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod store; // SQL
 pub mod web; // HTTP

@@ -341,6 +341,18 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::ReadA,
         ),
         get(
+            "/sessions/{id}/dashboard.pdf",
+            format!("/sessions/{session}/dashboard.pdf"),
+            Rule::ReadA,
+        ),
+        get(
+            "/agencies/{code}/report/{file}",
+            "/agencies/ANASER/report/2025.pdf?as_of=2025-11-30".into(),
+            Rule::ReadA,
+        ),
+        // The consolidated report covers what each reader may read.
+        get("/report/{file}", "/report/2025.csv".into(), Rule::SignedIn),
+        get(
             "/plans/{id}/grid",
             format!("/plans/{plan}/grid"),
             Rule::EditA,

@@ -124,6 +124,15 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/sessions/{id}", get(pages::sessions::show))
         .route(
+            "/sessions/{id}/dashboard.pdf",
+            get(pages::reports::session_pdf),
+        )
+        .route(
+            "/agencies/{code}/report/{file}",
+            get(pages::reports::agency),
+        )
+        .route("/report/{file}", get(pages::reports::consolidated))
+        .route(
             "/agencies/{code}/sessions/new",
             get(pages::session_editing::new_session),
         )

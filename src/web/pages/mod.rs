@@ -12,6 +12,7 @@ pub mod home;
 pub mod lang;
 pub mod login;
 pub mod plans;
+pub mod reports;
 pub mod session_editing;
 pub mod sessions;
 pub mod structure;
