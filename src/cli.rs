@@ -56,6 +56,53 @@ pub enum Command {
     /// Write reports to files.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Read plans and progress from spreadsheets (XLSX or CSV).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Create or update an agency's plan from a plan file (see the template).
+    Plan(ImportPlanArgs),
+    /// Record the progress rows of a plan file that changed since its export.
+    Progress(ImportProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPlanArgs {
+    /// The plan file: XLSX, or CSV with `;` or `,`, UTF-8 or Windows-1252.
+    pub file: PathBuf,
+    /// The agency's code.
+    #[arg(long)]
+    pub agency: String,
+    /// The plan's code; a plan the agency does not have yet is created.
+    #[arg(long)]
+    pub plan: String,
+    /// The title of a plan to create.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The year of a plan to create.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The account the change is recorded under (in the audit log).
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: String,
+    /// Check the file and say what would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportProgressArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub agency: String,
+    #[arg(long)]
+    pub plan: String,
+    /// The account the updates are recorded under.
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -177,6 +224,7 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::Export(ExportCommand::Report(args)) => {
             crate::reports::command::run(&database.pool, &args).await
         }
+        Command::Import(command) => crate::imports::command::run(&database.pool, command).await,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod demo; // demo data from the seed articles
 pub mod domain; // validated small types
 pub mod generate; // synthetic national-scale data
 pub mod i18n; // languages and formats
+pub mod imports; // plans and progress in from spreadsheets
 pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster

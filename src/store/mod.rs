@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod agencies;
 pub mod audit;
+pub mod imports;
 pub mod plans;
 pub mod reports;
 pub mod sessions;
