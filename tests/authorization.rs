@@ -174,6 +174,29 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         ),
         get(
+            "/plans/{id}/export",
+            format!("/plans/{plan}/export?format=csv"),
+            Rule::ReadA,
+        ),
+        get(
+            "/plans/{id}/import",
+            format!("/plans/{plan}/import"),
+            Rule::EditA,
+        ),
+        // Not a multipart body: refused as such once the rights are checked.
+        post(
+            "/plans/{id}/import",
+            format!("/plans/{plan}/import"),
+            &[],
+            Rule::EditA,
+        ),
+        post(
+            "/plans/{id}/import/apply",
+            format!("/plans/{plan}/import/apply"),
+            &[("token", "unknown")],
+            Rule::EditA,
+        ),
+        get(
             "/plans/{id}/nodes/new",
             format!("/plans/{plan}/nodes/new"),
             Rule::EditA,

@@ -340,3 +340,126 @@ async fn the_command_line_imports_a_plan_and_refuses_a_bad_file(pool: PgPool) {
         None
     );
 }
+
+#[sqlx::test]
+async fn an_editor_uploads_previews_then_applies_progress_in_the_browser(pool: PgPool) {
+    use axum::http::StatusCode;
+    let app = demo_app(&pool).await;
+    let plan = plan(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let page = editor.get(&format!("/plans/{}", plan.id)).await;
+    let import_uri = format!("/plans/{}/import", plan.id);
+    assert_eq!(
+        page.attrs("#import-link", "href"),
+        std::slice::from_ref(&import_uri)
+    );
+
+    let export = editor
+        .get(&format!("/plans/{}/export?format=csv", plan.id))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    let csv = String::from_utf8(export.bytes.clone()).unwrap();
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT code FROM activities WHERE plan_id = $1 ORDER BY position, code LIMIT 2",
+    )
+    .bind(plan.id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut edited = csv;
+    for code in &codes {
+        edited = edit_cell(&edited, code, "Statut", "Reportée");
+        edited = edit_cell(&edited, code, "À la date du", "2026-11-24");
+    }
+    let updates = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM progress_updates")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = updates().await;
+
+    let form = editor.get(&import_uri).await;
+    let csrf = csrf_of(&form);
+    let preview = editor
+        .post_file(
+            &import_uri,
+            &[("csrf", &csrf), ("kind", "progress")],
+            ("file", "plan.csv", edited.as_bytes()),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert_eq!(preview.attrs("#changes-count", "data-count"), ["2"]);
+    assert_eq!(updates().await, before, "a preview writes nothing");
+
+    let token = preview.attrs("#apply input[name=token]", "value")[0].clone();
+    let applied = editor
+        .post(
+            &format!("{import_uri}/apply"),
+            &[("csrf", &csrf), ("token", &token)],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::OK);
+    assert!(applied
+        .text("#done")
+        .contains("2 activité(s) mise(s) à jour"));
+    assert_eq!(updates().await, before + 2);
+    // A token serves once.
+    let again = editor
+        .post(
+            &format!("{import_uri}/apply"),
+            &[("csrf", &csrf), ("token", &token)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(updates().await, before + 2);
+
+    // A broken file: every problem listed by line, nothing kept.
+    let broken = edit_cell(&edited, &codes[0], "Réalisation", "beaucoup");
+    let refused = editor
+        .post_file(
+            &import_uri,
+            &[("csrf", &csrf), ("kind", "progress")],
+            ("file", "plan.csv", broken.as_bytes()),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.attrs("#problems tr[data-line]", "data-line"), ["2"]);
+    assert!(refused.texts("#apply").is_empty());
+}
+
+#[sqlx::test]
+async fn only_editors_import_and_readers_export_what_they_read(pool: PgPool) {
+    use axum::http::StatusCode;
+    let app = demo_app(&pool).await;
+    let plan = plan(&pool, "ANASER", "PAP-2026").await;
+    let import_uri = format!("/plans/{}/import", plan.id);
+    let export_uri = format!("/plans/{}/export?format=xlsx", plan.id);
+    let file = imports::export_csv(&pool, &plan, today()).await.unwrap();
+
+    let mut board = signed_in(&app, "anaser.ca").await;
+    let export = board.get(&export_uri).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.bytes.starts_with(b"PK"));
+    assert_eq!(board.get(&import_uri).await.status, StatusCode::FORBIDDEN);
+    let csrf = csrf_of(&board.get("/account/password").await);
+    let refused = board
+        .post_file(
+            &import_uri,
+            &[("csrf", &csrf), ("kind", "plan")],
+            ("file", "p.csv", &file),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let mut outsider = signed_in(&app, "crss.lecteur").await;
+    assert_eq!(
+        outsider.get(&export_uri).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let uploads: i64 = sqlx::query_scalar("SELECT count(*) FROM import_uploads")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(uploads, 0);
+}

@@ -210,6 +210,16 @@ pub struct ProgressImport {
     pub unchanged: usize,
 }
 
+/// The progress rows of a file that differ from the plan's current state,
+/// ready to record.
+#[derive(Debug)]
+pub struct ProgressPlan {
+    pub batch: Vec<BatchRow>,
+    /// (line, code) of each row of `batch`.
+    pub lines: Vec<(usize, String)>,
+    pub unchanged: usize,
+}
+
 /// Records the progress rows of the file that differ from the plan's current
 /// state, each under the browser's rules; nothing when the file has problems.
 pub async fn import_progress(
@@ -219,6 +229,41 @@ pub async fn import_progress(
     recorder: Recorder<'_>,
     today: NaiveDate,
 ) -> sqlx::Result<Result<ProgressImport, Vec<Problem>>> {
+    match prepare_progress(db, plan, bytes, today).await? {
+        Ok(prepared) => Ok(Ok(record_progress(db, prepared, recorder).await?)),
+        Err(problems) => Ok(Err(problems)),
+    }
+}
+
+/// Records prepared rows in one transaction; conflicts and frozen rows are
+/// reported, not written.
+pub async fn record_progress(
+    db: &PgPool,
+    prepared: ProgressPlan,
+    recorder: Recorder<'_>,
+) -> sqlx::Result<ProgressImport> {
+    let mut result = ProgressImport {
+        unchanged: prepared.unchanged,
+        ..ProgressImport::default()
+    };
+    let outcomes = activities::record_batch(db, &prepared.batch, recorder).await?;
+    for ((line, code), outcome) in prepared.lines.into_iter().zip(outcomes) {
+        match outcome {
+            RecordOutcome::Recorded(_) => result.recorded.push(code),
+            RecordOutcome::Conflict { .. } => result.conflicts.push((line, code)),
+            RecordOutcome::Frozen { .. } => result.frozen.push((line, code)),
+        }
+    }
+    Ok(result)
+}
+
+/// Reads the file and finds the rows that changed, writing nothing.
+pub async fn prepare_progress(
+    db: &PgPool,
+    plan: &Plan,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
     let table = match table::read(bytes) {
         Ok(table) => table,
         Err(error) => return Ok(Err(unreadable(error.key()))),
@@ -259,12 +304,12 @@ pub async fn import_progress(
     if !unknown.is_empty() {
         return Ok(Err(unknown));
     }
-    let mut result = ProgressImport::default();
+    let mut unchanged = 0;
     let mut batch = Vec::new();
     let mut lines = Vec::new();
     for row in &file.activities {
         let Some(progress) = &row.progress else {
-            result.unchanged += 1;
+            unchanged += 1;
             continue;
         };
         let now = &current[&row.code];
@@ -275,7 +320,7 @@ pub async fn import_progress(
             && now.comment == progress.comment;
         let untouched_new = now.status.is_none() && progress.status == Status::NotStarted;
         if same || untouched_new {
-            result.unchanged += 1;
+            unchanged += 1;
             continue;
         }
         batch.push(BatchRow {
@@ -291,15 +336,11 @@ pub async fn import_progress(
         });
         lines.push((row.line, row.code.clone()));
     }
-    let outcomes = activities::record_batch(db, &batch, recorder).await?;
-    for ((line, code), outcome) in lines.into_iter().zip(outcomes) {
-        match outcome {
-            RecordOutcome::Recorded(_) => result.recorded.push(code),
-            RecordOutcome::Conflict { .. } => result.conflicts.push((line, code)),
-            RecordOutcome::Frozen { .. } => result.frozen.push((line, code)),
-        }
-    }
-    Ok(Ok(result))
+    Ok(Ok(ProgressPlan {
+        batch,
+        lines,
+        unchanged,
+    }))
 }
 
 /// The plan file's rows for a plan: its levels and activities in force

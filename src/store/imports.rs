@@ -210,3 +210,50 @@ pub async fn plan_by_code(db: &PgPool, agency_id: i64, code: &str) -> sqlx::Resu
         .fetch_optional(db)
         .await
 }
+
+/// Keeps an uploaded file for its preview's "apply" button; purges old ones.
+pub async fn keep_upload(
+    db: &PgPool,
+    token: &str,
+    user_id: i64,
+    plan_id: i64,
+    kind: &str,
+    file_name: &str,
+    content: &[u8],
+) -> sqlx::Result<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM import_uploads WHERE created_at < now() - interval '1 day'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO import_uploads (token, user_id, plan_id, kind, file_name, content) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token)
+    .bind(user_id)
+    .bind(plan_id)
+    .bind(kind)
+    .bind(file_name)
+    .bind(content)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// The upload of this user for this plan, taken (it serves once).
+pub async fn take_upload(
+    db: &PgPool,
+    token: &str,
+    user_id: i64,
+    plan_id: i64,
+) -> sqlx::Result<Option<(String, String, Vec<u8>)>> {
+    sqlx::query_as(
+        "DELETE FROM import_uploads WHERE token = $1 AND user_id = $2 AND plan_id = $3 \
+         AND created_at > now() - interval '1 day' RETURNING kind, file_name, content",
+    )
+    .bind(token)
+    .bind(user_id)
+    .bind(plan_id)
+    .fetch_optional(db)
+    .await
+}

@@ -24,12 +24,80 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
 
 /// A fresh token, e.g. at login, so that one seen before login is worthless.
 pub async fn rotate(session: &Session) -> Result<String, AppError> {
+    let token = random_token()?;
+    session.insert(CSRF_KEY, &token).await?;
+    Ok(token)
+}
+
+/// 32 random bytes from the OS, in hex: unguessable names for tokens.
+pub fn random_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|error| AppError::Internal(anyhow::anyhow!("no randomness: {error}")))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    session.insert(CSRF_KEY, &token).await?;
-    Ok(token)
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A multipart form (a file upload) whose `csrf` field matched the session's
+/// token: its text fields and its one file (name and bytes).
+#[derive(Debug)]
+pub struct CsrfUpload {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl CsrfUpload {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl FromRequest<AppState> for CsrfUpload {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let session = request
+            .extensions()
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))?;
+        let bad = |error: axum::extract::multipart::MultipartError| {
+            if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::bad_request("imports.error.too_large")
+            } else {
+                AppError::bad_request("error.bad_request")
+            }
+        };
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| AppError::bad_request("error.bad_request"))?;
+        let mut upload = CsrfUpload {
+            fields: Vec::new(),
+            file: None,
+        };
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(bad)?;
+                    if !bytes.is_empty() {
+                        upload.file = Some((file_name, bytes.to_vec()));
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(bad)?;
+                    upload.fields.push((name, text));
+                }
+            }
+        }
+        let expected = session.get::<String>(CSRF_KEY).await?;
+        match (upload.field(CSRF_KEY), expected) {
+            (Some(sent), Some(expected)) if same_token(sent, &expected) => Ok(upload),
+            _ => Err(AppError::forbidden("error.csrf")),
+        }
+    }
 }
 
 /// A URL-encoded form whose `csrf` field matched the session's token; any

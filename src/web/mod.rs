@@ -81,6 +81,12 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/activities", get(pages::drilldown::list))
         .route("/plans/{id}/structure", get(pages::structure::show))
+        .route("/plans/{id}/export", get(pages::imports::export))
+        .route(
+            "/plans/{id}/import",
+            get(pages::imports::form).post(pages::imports::upload),
+        )
+        .route("/plans/{id}/import/apply", post(pages::imports::apply))
         .route(
             "/plans/{id}/nodes/new",
             get(pages::structure::new_node).post(pages::structure::create_node),

@@ -9,6 +9,7 @@ mod forms;
 pub mod grid;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod lang;
 pub mod login;
 pub mod plans;
