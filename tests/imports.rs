@@ -42,6 +42,19 @@ async fn shape(pool: &PgPool, plan_id: i64) -> Vec<String> {
     rows
 }
 
+/// The plan's indicators, every field, comparable between two plans.
+async fn indicator_shape(pool: &PgPool, plan_id: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT concat_ws('|', i.code, i.title, i.unit, i.baseline::text, i.baseline_year, \
+         i.target::text, i.target_year, i.direction, n.code) FROM indicators i \
+         LEFT JOIN plan_nodes n ON n.id = i.node_id WHERE i.plan_id = $1 ORDER BY i.code",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
 async fn admin_id(pool: &PgPool) -> i64 {
     sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
         .fetch_one(pool)
@@ -94,6 +107,10 @@ async fn export_then_import_gives_the_same_plan_in_csv_and_xlsx(pool: PgPool) {
         .unwrap();
     let (copy, _) = import_new(&pool, &xlsx, "COPIE-XLSX").await;
     assert_eq!(shape(&pool, copy).await, expected);
+    // The workbook carries the indicators too, on their own sheet.
+    let indicators = indicator_shape(&pool, original.id).await;
+    assert!(!indicators.is_empty());
+    assert_eq!(indicator_shape(&pool, copy).await, indicators);
 
     // The same file again onto the copy: nothing to do.
     let target = Target::Existing(plans::find(&pool, copy).await.unwrap().unwrap());
@@ -102,7 +119,7 @@ async fn export_then_import_gives_the_same_plan_in_csv_and_xlsx(pool: PgPool) {
         .unwrap()
         .unwrap();
     assert!(again.changes.is_empty(), "{:?}", again.changes);
-    assert_eq!(again.unchanged, expected.len());
+    assert_eq!(again.unchanged, expected.len() + indicators.len());
 }
 
 #[sqlx::test]

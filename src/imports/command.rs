@@ -35,11 +35,12 @@ fn summary(import: &PlanImport) -> String {
         import.changes.iter().filter(|c| f(c)).count()
     };
     format!(
-        "{} niveau(x) créé(s), {} modifié(s) ; {} activité(s) créée(s), {} modifiée(s) ; {} ligne(s) inchangée(s)",
+        "{} niveau(x) créé(s), {} modifié(s) ; {} activité(s) créée(s), {} modifiée(s) ; {} indicateur(s) créé(s) ou modifié(s) ; {} ligne(s) inchangée(s)",
         count(|c| matches!(c, CreateNode { .. })),
         count(|c| matches!(c, UpdateNode { .. })),
         count(|c| matches!(c, CreateActivity { .. })),
         count(|c| matches!(c, UpdateActivity { .. })),
+        count(|c| matches!(c, CreateIndicator { .. } | UpdateIndicator { .. })),
         import.unchanged
     )
 }

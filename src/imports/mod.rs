@@ -21,7 +21,7 @@ use crate::reports::Separator;
 use crate::store::activities::{self, BatchRow, NewProgress, RecordOutcome, Recorder};
 use crate::store::imports::{self, NewPlan, PlanChange};
 use crate::store::plans::{self, Plan};
-use crate::store::structure::{self, ActivityFields, NodeFields};
+use crate::store::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 use plan_file::{Context, PlanFile, Problem, COLUMNS, LEVEL_SEPARATOR};
 
 /// Where a plan import goes: an existing plan, or a new one of the agency.
@@ -84,7 +84,7 @@ pub async fn prepare_plan_import(
         today,
         years,
     };
-    let file = match plan_file::parse(&table, &context) {
+    let mut file = match plan_file::parse(&table, &context) {
         Ok(file) => file,
         Err(problems) => return Ok(Err(problems)),
     };
@@ -92,6 +92,16 @@ pub async fn prepare_plan_import(
         Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
         Target::New(_) => None,
     };
+    if let Some(sheet) = table::read_sheet(bytes, plan_file::INDICATOR_SHEET) {
+        let mut node_codes: Vec<String> = file.nodes.iter().map(|n| n.code.clone()).collect();
+        if let Some(existing) = &existing {
+            node_codes.extend(existing.nodes.iter().map(|n| n.code.clone()));
+        }
+        match plan_file::parse_indicators(&sheet, &node_codes) {
+            Ok(indicators) => file.indicators = indicators,
+            Err(problems) => return Ok(Err(problems)),
+        }
+    }
     Ok(Ok(diff(&file, existing.as_ref())))
 }
 
@@ -171,6 +181,45 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
                         id: known.id,
                         fields,
                         node_code: activity.node.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for indicator in &file.indicators {
+        let fields = IndicatorFields {
+            node_id: None,
+            code: indicator.code.clone(),
+            title: indicator.title.clone(),
+            unit: indicator.unit.clone(),
+            baseline: indicator.baseline.map(|d| d.normalize()),
+            baseline_year: indicator.baseline_year,
+            target: indicator.target.map(|d| d.normalize()),
+            target_year: indicator.target_year,
+            direction: indicator.direction,
+        };
+        match existing
+            .indicators
+            .iter()
+            .find(|i| i.code == indicator.code)
+        {
+            None => changes.push(PlanChange::CreateIndicator {
+                fields,
+                node_code: indicator.node.clone(),
+            }),
+            Some(known) => {
+                let mut current = IndicatorFields::from(known);
+                current.node_id = None;
+                current.baseline = current.baseline.map(|d| d.normalize());
+                current.target = current.target.map(|d| d.normalize());
+                let known_node = known.node_id.and_then(|n| node_code.get(&n).copied());
+                if current == fields && known_node == indicator.node.as_deref() {
+                    unchanged += 1;
+                } else {
+                    changes.push(PlanChange::UpdateIndicator {
+                        id: known.id,
+                        fields,
+                        node_code: indicator.node.clone(),
                     });
                 }
             }
@@ -461,6 +510,52 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
+
+    let structure = structure::load(db, plan.id).await?;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(plan_file::INDICATOR_SHEET)?;
+    for (column, (_, title)) in plan_file::INDICATOR_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *title, &bold)?;
+        sheet.set_column_width(column as u16, if column == 2 { 40 } else { 14 })?;
+    }
+    let quantity = |q: Option<rust_decimal::Decimal>| {
+        q.map(|q| q.normalize().to_string().replace('.', ","))
+            .unwrap_or_default()
+    };
+    let in_force = structure
+        .indicators
+        .iter()
+        .filter(|i| i.retired_on.is_none());
+    for (index, indicator) in in_force.enumerate() {
+        let node = indicator
+            .node_id
+            .and_then(|n| structure.nodes.iter().find(|x| x.id == n))
+            .map(|n| n.code.clone())
+            .unwrap_or_default();
+        let cells = [
+            node,
+            indicator.code.clone(),
+            indicator.title.clone(),
+            indicator.unit.clone().unwrap_or_default(),
+            quantity(indicator.baseline),
+            indicator
+                .baseline_year
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            quantity(indicator.target),
+            indicator
+                .target_year
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            crate::i18n::Lang::Fr
+                .t(indicator.direction.label_key())
+                .into_owned(),
+        ];
+        for (column, cell) in cells.iter().enumerate() {
+            sheet.write_string(index as u32 + 1, column as u16, cell)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
     Ok(workbook.save_to_buffer()?)
 }
 

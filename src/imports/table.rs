@@ -39,6 +39,23 @@ pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
     Ok(table)
 }
 
+/// The sheet of that name of an XLSX workbook; `None` for a CSV file or a
+/// workbook without it.
+pub fn read_sheet(bytes: &[u8], name: &str) -> Option<Table> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).ok()?;
+    let range = workbook.worksheet_range(name).ok()?;
+    Some(
+        range
+            .rows()
+            .map(|row| row.iter().map(cell_text).collect())
+            .filter(|row: &Vec<String>| row.iter().any(|c| !c.is_empty()))
+            .collect(),
+    )
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
     let mut workbook: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| TableError::Unreadable)?;

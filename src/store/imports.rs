@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::audit;
-use super::structure::{ActivityFields, NodeFields};
+use super::structure::{ActivityFields, IndicatorFields, NodeFields};
 
 /// A plan to create, when the import names a plan the agency does not have.
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +39,15 @@ pub enum PlanChange {
         id: i64,
         fields: ActivityFields,
         node_code: String,
+    },
+    CreateIndicator {
+        fields: IndicatorFields,
+        node_code: Option<String>,
+    },
+    UpdateIndicator {
+        id: i64,
+        fields: IndicatorFields,
+        node_code: Option<String>,
     },
 }
 
@@ -195,6 +204,56 @@ async fn apply_one(
             .bind(&fields.region_code)
             .bind(fields.planned_start)
             .bind(fields.planned_end)
+            .execute(&mut **tx)
+            .await?;
+        }
+        PlanChange::CreateIndicator { fields, node_code } => {
+            let node = match node_code {
+                Some(code) => Some(node_id(tx, plan_id, code).await?),
+                None => None,
+            };
+            sqlx::query(
+                "INSERT INTO indicators (plan_id, node_id, position, code, title, unit, baseline, \
+                 baseline_year, target, target_year, direction, added_on) \
+                 VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM indicators WHERE plan_id = $1), \
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(plan_id)
+            .bind(node)
+            .bind(&fields.code)
+            .bind(&fields.title)
+            .bind(fields.unit.as_deref())
+            .bind(fields.baseline)
+            .bind(fields.baseline_year)
+            .bind(fields.target)
+            .bind(fields.target_year)
+            .bind(fields.direction)
+            .bind(added_on)
+            .execute(&mut **tx)
+            .await?;
+        }
+        PlanChange::UpdateIndicator {
+            id,
+            fields,
+            node_code,
+        } => {
+            let node = match node_code {
+                Some(code) => Some(node_id(tx, plan_id, code).await?),
+                None => None,
+            };
+            sqlx::query(
+                "UPDATE indicators SET node_id = $2, title = $3, unit = $4, baseline = $5, \
+                 baseline_year = $6, target = $7, target_year = $8, direction = $9 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(node)
+            .bind(&fields.title)
+            .bind(fields.unit.as_deref())
+            .bind(fields.baseline)
+            .bind(fields.baseline_year)
+            .bind(fields.target)
+            .bind(fields.target_year)
+            .bind(fields.direction)
             .execute(&mut **tx)
             .await?;
         }

@@ -108,6 +108,16 @@ impl ImportPage {
                 fields.code.clone(),
                 fields.title.clone(),
             ),
+            PlanChange::CreateIndicator { fields, .. } => (
+                "imports.create_indicator",
+                fields.code.clone(),
+                fields.title.clone(),
+            ),
+            PlanChange::UpdateIndicator { fields, .. } => (
+                "imports.update_indicator",
+                fields.code.clone(),
+                fields.title.clone(),
+            ),
         }
     }
 }
