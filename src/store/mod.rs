@@ -2,8 +2,10 @@
 //! and computes no figures: `performance` does that from the rows.
 
 pub mod activities;
+pub mod admin;
 pub mod agencies;
 pub mod audit;
+pub mod login_attempts;
 pub mod plans;
 pub mod sessions;
 pub mod users;
