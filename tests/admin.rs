@@ -503,13 +503,15 @@ async fn an_admin_flag_taken_away_applies_at_once(pool: PgPool) {
         page.text(".error .message"),
         "Seuls les administrateurs de Suivi ont accès à l’administration."
     );
+    let home = second.get("/").await;
     assert!(
-        second
-            .get("/")
-            .await
-            .attrs("#admin-link", "href")
-            .is_empty(),
+        home.attrs("#admin-link", "href").is_empty(),
         "the header no longer links to the admin pages"
+    );
+    assert_eq!(
+        home.text("#account"),
+        "Second (ex-admin)",
+        "nor the old name"
     );
     let updates = audited(&pool, "user.update").await;
     assert_eq!(updates.len(), 1);

@@ -85,10 +85,13 @@ impl CurrentUser {
             session.flush().await?;
             return Ok(None);
         };
-        // An admin flag changed since sign-in shows in the header from the
-        // next page on.
+        // A name or admin flag changed since sign-in shows in the header from
+        // the next page on.
         if session.get::<bool>(USER_ADMIN_KEY).await? != Some(user.is_admin) {
             session.insert(USER_ADMIN_KEY, user.is_admin).await?;
+        }
+        if session.get::<String>(USER_NAME_KEY).await?.as_ref() != Some(&user.display_name) {
+            session.insert(USER_NAME_KEY, &user.display_name).await?;
         }
         let roles = users::roles(&state.db, user.id).await?;
         let readable = users::readable_agencies(&state.db, user.id).await?;

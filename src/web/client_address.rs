@@ -69,4 +69,44 @@ mod tests {
         headers.insert("x-forwarded-for", HeaderValue::from_static("garbage"));
         assert_eq!(forwarded_for(&headers), None);
     }
+
+    async fn address(
+        trust_proxy: bool,
+        forwarded: Option<&str>,
+        peer: Option<&str>,
+    ) -> ClientAddress {
+        let db = sqlx::PgPool::connect_lazy("postgres://localhost/unused").unwrap();
+        let state = AppState::new(
+            db,
+            super::super::WebConfig {
+                trust_proxy,
+                ..Default::default()
+            },
+        );
+        let mut request = axum::http::Request::builder().uri("/login");
+        if let Some(forwarded) = forwarded {
+            request = request.header("x-forwarded-for", forwarded);
+        }
+        let (mut parts, ()) = request.body(()).unwrap().into_parts();
+        if let Some(peer) = peer {
+            parts
+                .extensions
+                .insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+        }
+        match ClientAddress::from_request_parts(&mut parts, &state).await {
+            Ok(address) => address,
+            Err(never) => match never {},
+        }
+    }
+
+    #[tokio::test]
+    async fn the_header_counts_only_behind_a_trusted_proxy() {
+        let ip = |text: &str| ClientAddress(text.parse().ok());
+        let forwarded = Some("6.6.6.6, 41.73.1.2");
+        let peer = Some("10.0.0.5:51000");
+        assert_eq!(address(false, forwarded, peer).await, ip("10.0.0.5"));
+        assert_eq!(address(true, forwarded, peer).await, ip("41.73.1.2"));
+        assert_eq!(address(true, Some("n/a"), peer).await, ip("10.0.0.5"));
+        assert_eq!(address(false, None, None).await, ClientAddress(None));
+    }
 }
