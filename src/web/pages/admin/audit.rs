@@ -326,7 +326,7 @@ mod tests {
             "admin.audit.bad_range"
         );
         assert_eq!(
-            refused(q(|q| q.kind = Some("nope".into()))),
+            refused(q(|q| q.kind = Some("Nope!".into()))),
             "admin.audit.bad_kind"
         );
         assert_eq!(
