@@ -31,7 +31,8 @@ impl FromRequestParts<AppState> for ClientAddress {
         let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
             .await
             .ok()
-            .map(|ConnectInfo(peer)| peer.ip());
+            // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
+            .map(|ConnectInfo(peer)| peer.ip().to_canonical());
         Ok(ClientAddress(peer))
     }
 }
@@ -46,6 +47,7 @@ fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
         .parse::<IpAddr>()
         .ok()
         .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .map(|ip| ip.to_canonical())
 }
 
 #[cfg(test)]
@@ -108,5 +110,9 @@ mod tests {
         assert_eq!(address(true, forwarded, peer).await, ip("41.73.1.2"));
         assert_eq!(address(true, Some("n/a"), peer).await, ip("10.0.0.5"));
         assert_eq!(address(false, None, None).await, ClientAddress(None));
+        assert_eq!(
+            address(false, None, Some("[::ffff:10.0.0.5]:51000")).await,
+            ip("10.0.0.5")
+        );
     }
 }
