@@ -53,6 +53,98 @@ pub enum Command {
     /// Manage accounts (the first admin is created this way).
     #[command(subcommand)]
     User(UserCommand),
+    /// Write reports to files.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Read plans and progress from spreadsheets (XLSX or CSV).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Create or update an agency's plan from a plan file (see the template).
+    Plan(ImportPlanArgs),
+    /// Record the progress rows of a plan file that changed since its export.
+    Progress(ImportProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPlanArgs {
+    /// The plan file: XLSX, or CSV with `;` or `,`, UTF-8 or Windows-1252.
+    pub file: PathBuf,
+    /// The agency's code.
+    #[arg(long)]
+    pub agency: String,
+    /// The plan's code; a plan the agency does not have yet is created.
+    #[arg(long)]
+    pub plan: String,
+    /// The title of a plan to create.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The year of a plan to create.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The account the change is recorded under (in the audit log).
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: String,
+    /// Check the file and say what would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportProgressArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub agency: String,
+    #[arg(long)]
+    pub plan: String,
+    /// The account the updates are recorded under.
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The yearly performance report of an agency and the agencies under it,
+    /// or of every agency without --agency.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The agency's code; without it, the consolidated report of every agency.
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// The year of the plans.
+    #[arg(long)]
+    pub year: i32,
+    /// The date of the figures (YYYY-MM-DD); by default the year's last day,
+    /// or today while the year runs.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write (replaced only once the report is complete).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Language of headers, labels and the PDF: fr or en.
+    #[arg(long, default_value = "fr")]
+    pub lang: String,
+    /// CSV only: the field separator, semicolon (for French Excel) or comma.
+    #[arg(long, default_value = "semicolon")]
+    pub sep: String,
+    /// CSV only: the table to write: activities, summary, indicators or funding.
+    #[arg(long, default_value = "activities")]
+    pub table: String,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Xlsx,
+    Csv,
+    Pdf,
 }
 
 /// The password is read from `SUIVI_PASSWORD` or else from the first line of
@@ -134,6 +226,10 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::Generate(args) => generate(database, &args).await,
         Command::Serve(args) => serve(database, args).await,
         Command::User(command) => crate::accounts::run(&database.pool, command).await,
+        Command::Export(ExportCommand::Report(args)) => {
+            crate::reports::command::run(&database.pool, &args).await
+        }
+        Command::Import(command) => crate::imports::command::run(&database.pool, command).await,
     }
 }
 

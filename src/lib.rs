@@ -14,8 +14,10 @@ pub mod demo; // demo data from the seed articles
 pub mod domain; // validated small types
 pub mod generate; // synthetic national-scale data
 pub mod i18n; // languages and formats
+pub mod imports; // plans and progress in from spreadsheets
 pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
+pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod store; // SQL
 pub mod web; // HTTP

@@ -112,6 +112,8 @@ struct Ids {
     session: i64,
     activity: i64,
     resolution: i64,
+    node: i64,
+    indicator: i64,
     /// Agency A, its parent, and agency B's editor with their role there.
     agency: i64,
     parent: i64,
@@ -126,6 +128,8 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         session,
         activity,
         resolution,
+        node,
+        indicator,
         agency,
         parent,
         editor_b,
@@ -133,6 +137,17 @@ fn matrix(ids: &Ids) -> Vec<Case> {
     } = ids;
     let (agency_text, parent_text, agency_b_text) =
         (agency.to_string(), parent.to_string(), agency_b.to_string());
+    let node_form = [("parent", ""), ("code", "X9"), ("title", "Nouveau")];
+    let indicator_form = [
+        ("code", "IND-X"),
+        ("title", "Indicateur"),
+        ("direction", "increase"),
+    ];
+    let value_form = [
+        ("period_label", "2025"),
+        ("period_end", "2025-12-31"),
+        ("value", "3"),
+    ];
     // The 30th session's own values: saving them changes nothing that matters.
     let (plan_text, next_plan_text) = (plan.to_string(), next_plan.to_string());
     let session_30 = [
@@ -160,7 +175,113 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ("text", "Accélérer les marchés"),
         ("responsible_unit", "DAF"),
     ];
+    let activity_form = [
+        ("node", ""),
+        ("code", "B9.99"),
+        ("title", "Nouvelle"),
+        ("region", "NAT"),
+    ];
     vec![
+        get(
+            "/plans/{id}/structure",
+            format!("/plans/{plan}/structure"),
+            Rule::EditA,
+        ),
+        get(
+            "/plans/{id}/nodes/new",
+            format!("/plans/{plan}/nodes/new"),
+            Rule::EditA,
+        ),
+        post(
+            "/plans/{id}/nodes/new",
+            format!("/plans/{plan}/nodes/new"),
+            &node_form,
+            Rule::EditA,
+        ),
+        get(
+            "/nodes/{id}/edit",
+            format!("/nodes/{node}/edit"),
+            Rule::EditA,
+        ),
+        post(
+            "/nodes/{id}/edit",
+            format!("/nodes/{node}/edit"),
+            &node_form,
+            Rule::EditA,
+        ),
+        post(
+            "/nodes/{id}/retire",
+            format!("/nodes/{node}/retire"),
+            &[],
+            Rule::EditA,
+        ),
+        get(
+            "/plans/{id}/activities/new",
+            format!("/plans/{plan}/activities/new"),
+            Rule::EditA,
+        ),
+        post(
+            "/plans/{id}/activities/new",
+            format!("/plans/{plan}/activities/new"),
+            &activity_form,
+            Rule::EditA,
+        ),
+        get(
+            "/activities/{id}/edit",
+            format!("/activities/{activity}/edit"),
+            Rule::EditA,
+        ),
+        post(
+            "/activities/{id}/edit",
+            format!("/activities/{activity}/edit"),
+            &activity_form,
+            Rule::EditA,
+        ),
+        post(
+            "/activities/{id}/retire",
+            format!("/activities/{activity}/retire"),
+            &[],
+            Rule::EditA,
+        ),
+        get(
+            "/plans/{id}/indicators/new",
+            format!("/plans/{plan}/indicators/new"),
+            Rule::EditA,
+        ),
+        post(
+            "/plans/{id}/indicators/new",
+            format!("/plans/{plan}/indicators/new"),
+            &indicator_form,
+            Rule::EditA,
+        ),
+        get(
+            "/indicators/{id}/edit",
+            format!("/indicators/{indicator}/edit"),
+            Rule::EditA,
+        ),
+        post(
+            "/indicators/{id}/edit",
+            format!("/indicators/{indicator}/edit"),
+            &indicator_form,
+            Rule::EditA,
+        ),
+        post(
+            "/indicators/{id}/retire",
+            format!("/indicators/{indicator}/retire"),
+            &[],
+            Rule::EditA,
+        ),
+        get(
+            "/indicators/{id}/values",
+            format!("/indicators/{indicator}/values"),
+            Rule::EditA,
+        ),
+        post(
+            "/indicators/{id}/values",
+            format!("/indicators/{indicator}/values"),
+            &value_form,
+            Rule::EditA,
+        ),
         get(
             "/agencies/{code}/sessions/new",
             "/agencies/ANASER/sessions/new".into(),
@@ -233,6 +354,18 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             format!("/sessions/{session}"),
             Rule::ReadA,
         ),
+        get(
+            "/sessions/{id}/dashboard.pdf",
+            format!("/sessions/{session}/dashboard.pdf"),
+            Rule::ReadA,
+        ),
+        get(
+            "/agencies/{code}/report/{file}",
+            "/agencies/ANASER/report/2025.pdf?as_of=2025-11-30".into(),
+            Rule::ReadA,
+        ),
+        // The consolidated report covers what each reader may read.
+        get("/report/{file}", "/report/2025.csv".into(), Rule::SignedIn),
         get(
             "/plans/{id}/grid",
             format!("/plans/{plan}/grid"),
@@ -470,7 +603,22 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .unwrap();
+    let node: i64 = sqlx::query_scalar(
+        "SELECT id FROM plan_nodes WHERE plan_id = $1 ORDER BY depth, position LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let indicator: i64 =
+        sqlx::query_scalar("SELECT id FROM indicators WHERE plan_id = $1 ORDER BY id LIMIT 1")
+            .bind(plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let ids = Ids {
+        node,
+        indicator,
         plan,
         next_plan: plan_id(&pool, "ANASER", "PAP-2026").await,
         session,

@@ -257,3 +257,61 @@ async fn an_editor_records_progress_and_the_plan_execution_rate_follows(pool: Pg
     browser.screenshot("plan-2026-after").await;
     browser.close().await;
 }
+
+/// A staff member signs in, opens the bulk grid from the plan, marks three
+/// activities done in one submit, and sees the plan's execution rate follow.
+#[sqlx::test]
+async fn a_staff_member_updates_three_activities_in_the_grid(pool: PgPool) {
+    let Some(browser) = Browser::start(&pool).await else {
+        return;
+    };
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    browser.sign_in("anaser.editeur").await;
+    browser.open(&format!("/plans/{plan}")).await;
+    let figure = |name: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .text(&format!("#headline [data-figure={name}]"))
+                .await
+                .parse::<u64>()
+                .unwrap()
+        }
+    };
+    let (done, planned) = (figure("done").await, figure("planned").await);
+    let codes = browser
+        .attrs("#tree tr.activity:not([data-status=done])", "data-activity")
+        .await;
+    assert!(codes.len() >= 3, "three activities left to do");
+    let mut ids = Vec::new();
+    for code in &codes[..3] {
+        ids.push(activity_id(&pool, plan, code).await);
+    }
+
+    browser.click("#grid-link").await;
+    assert_eq!(browser.path().await, format!("/plans/{plan}/grid"));
+    browser.screenshot("grid-before").await;
+    let names: Vec<(String, &str)> = ids
+        .iter()
+        .flat_map(|id| {
+            [
+                (format!("{id}.status"), "done"),
+                (format!("{id}.comment"), "Saisie groupée"),
+            ]
+        })
+        .collect();
+    let fields: Vec<(&str, &str)> = names.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    browser.fill_and_submit("form#grid", &fields).await;
+    assert_eq!(browser.status().await, 200);
+    assert_eq!(browser.attrs("#saved", "data-saved").await, ["3"]);
+    browser.screenshot("grid-saved").await;
+
+    browser.click("#plan-link").await;
+    assert_eq!(figure("done").await, done + 3);
+    assert_eq!(
+        browser.text("#headline [data-figure=execution-rate]").await,
+        percent(done + 3, planned)
+    );
+    browser.screenshot("plan-2026-after-grid").await;
+    browser.close().await;
+}

@@ -153,7 +153,7 @@ async fn the_30th_session_reads_32_of_49_and_10_above_target(pool: PgPool) {
 
     // The adopted programme: 50 activities in 5 priority actions.
     let adopted = session.adopted_plan_id.unwrap();
-    let nodes = plans::nodes(&pool, adopted).await.unwrap();
+    let nodes = plans::nodes(&pool, adopted, today()).await.unwrap();
     let activities = plans::activities_as_of(&pool, adopted, session.cutoff)
         .await
         .unwrap();

@@ -333,3 +333,29 @@ async fn only_the_agency_editors_and_admins_use_the_grid(pool: PgPool) {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert_eq!(count(&pool, UPDATES).await, updates, "nothing written");
 }
+
+/// A plan that is over: new entries default to its last day (today would be
+/// outside its years), so a late correction saves without retyping the date.
+#[sqlx::test]
+async fn a_finished_plan_s_grid_dates_entries_on_its_last_day(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let uri = format!("/plans/{plan}/grid");
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let grid = editor.get(&uri).await;
+    let dates = grid.attrs("input[name$='.as_of']", "value");
+    assert_eq!(dates.len(), 49);
+    assert!(dates.iter().all(|d| d == "2025-12-31"), "{dates:?}");
+    let mut fields = form_fields(&grid);
+    let first = grid.attrs("tr[data-activity]", "data-activity")[0].clone();
+    set(
+        &mut fields,
+        &format!("{first}.comment"),
+        "Correction tardive",
+    );
+    let saved = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(
+        saved.location.as_deref(),
+        Some(format!("{uri}?saved=1").as_str())
+    );
+}

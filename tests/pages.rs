@@ -54,7 +54,7 @@ async fn the_session_page_breaks_down_by_priority_action(pool: PgPool) {
     // Independently: group the plan's activities by their node as of the cutoff.
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let cutoff = date(2025, 11, 30);
-    let nodes = plans::nodes(&pool, plan).await.unwrap();
+    let nodes = plans::nodes(&pool, plan, today()).await.unwrap();
     let activities = plans::activities_as_of(&pool, plan, cutoff).await.unwrap();
     let mut expected: HashMap<String, (u64, u64)> = HashMap::new();
     for activity in &activities {
@@ -91,7 +91,7 @@ async fn the_plan_page_rolls_up_every_node_as_the_module_does(pool: PgPool) {
     let page = reader.get(&format!("/plans/{plan}?as_of=2025-11-30")).await;
     assert_eq!(page.status, StatusCode::OK);
 
-    let nodes = plans::nodes(&pool, plan).await.unwrap();
+    let nodes = plans::nodes(&pool, plan, today()).await.unwrap();
     let activities = plans::activities_as_of(&pool, plan, as_of).await.unwrap();
     let parents: HashMap<i64, Option<i64>> = nodes.iter().map(|n| (n.id, n.parent_id)).collect();
     let figures: Vec<_> = activities

@@ -223,6 +223,33 @@ pub fn rollup_tree<'a, N: Copy + Eq + Hash>(
     totals
 }
 
+/// Rolls summaries up a tree: each node's total covers its own summary and
+/// those of all its descendants. Same as [`rollup_tree`], for callers that
+/// count activities as they stream by and keep only one summary per node.
+pub fn rollup_summaries<N: Copy + Eq + Hash>(
+    parents: &HashMap<N, Option<N>>,
+    own: &HashMap<N, Summary>,
+) -> HashMap<N, Summary> {
+    let mut totals: HashMap<N, Summary> = parents
+        .keys()
+        .map(|&node| (node, Summary::default()))
+        .collect();
+    for (&node, summary) in own {
+        let mut current = Some(node);
+        // Bounded by the number of nodes, so that a cycle in bad data cannot hang us.
+        let mut steps = 0;
+        while let Some(id) = current {
+            if steps > parents.len() {
+                break;
+            }
+            totals.entry(id).or_default().merge(summary);
+            current = parents.get(&id).copied().flatten();
+            steps += 1;
+        }
+    }
+    totals
+}
+
 /// An indicator's plan: where it started, where it should get to, which way is good.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndicatorPlan {

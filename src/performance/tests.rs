@@ -270,3 +270,20 @@ fn indicator_value_as_of_ignores_later_periods() {
     );
     assert_eq!(indicator_value_as_of(&values, date(2025, 1, 1)), None);
 }
+
+#[test]
+fn rolling_up_summaries_gives_what_rolling_up_activities_gives() {
+    let parents = HashMap::from([(1, None), (2, Some(1)), (3, Some(1)), (4, Some(2))]);
+    let done = activity(Status::Done, Some(10), Some(12));
+    let open = activity(Status::InProgress, None, None);
+    let activities = vec![(4, &done), (4, &open), (3, &done), (2, &open), (1, &done)];
+    let as_of = date(2025, 11, 30);
+    let mut own: HashMap<i32, Summary> = HashMap::new();
+    for (node, figures) in &activities {
+        own.entry(*node).or_default().add(figures, as_of);
+    }
+    assert_eq!(
+        rollup_summaries(&parents, &own),
+        rollup_tree(&parents, activities, as_of)
+    );
+}

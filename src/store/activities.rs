@@ -39,10 +39,10 @@ pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<ActivityDetail>> 
         .await
 }
 
-/// Every activity of the plan, for the bulk entry grid.
+/// Every activity of the plan still in force, for the bulk entry grid.
 pub async fn details_for_plan(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActivityDetail>> {
     sqlx::query_as(&format!(
-        "{DETAIL_COLUMNS} WHERE a.plan_id = $1 ORDER BY a.position, a.code"
+        "{DETAIL_COLUMNS} WHERE a.plan_id = $1 AND a.retired_on IS NULL ORDER BY a.position, a.code"
     ))
     .bind(plan_id)
     .fetch_all(db)

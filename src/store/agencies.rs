@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::{FromRow, PgPool};
 
-use super::latest_update_join;
+use super::{in_force, latest_update_join};
 use crate::domain::Status;
 use crate::performance::{ActivityFigures, Update};
 
@@ -104,7 +104,9 @@ pub async fn activities_for_year(
          FROM plans pl JOIN activities a ON a.plan_id = pl.id",
         latest_update_join!("$2"),
         "WHERE $1 BETWEEN pl.start_year AND pl.end_year \
-         AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3))"
+         AND",
+        in_force!("a", "$2"),
+        "AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3))"
     ))
     .bind(year)
     .bind(as_of)

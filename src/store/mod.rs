@@ -5,9 +5,12 @@ pub mod activities;
 pub mod admin;
 pub mod agencies;
 pub mod audit;
+pub mod imports;
 pub mod login_attempts;
 pub mod plans;
+pub mod reports;
 pub mod sessions;
+pub mod structure;
 pub mod users;
 
 /// The "state as of a date" of every activity is its latest progress update dated
@@ -24,3 +27,27 @@ macro_rules! latest_update_join {
     };
 }
 pub(crate) use latest_update_join;
+
+/// SQL condition: the row of `$table` (a node, an activity or an indicator)
+/// is in force on the date `$date_param`: added on or before it (or from the
+/// start), not retired on or before it. Figures as of a date count only these.
+macro_rules! in_force {
+    ($table:literal, $date_param:literal) => {
+        concat!(
+            " (",
+            $table,
+            ".added_on IS NULL OR ",
+            $table,
+            ".added_on <= ",
+            $date_param,
+            ") AND (",
+            $table,
+            ".retired_on IS NULL OR ",
+            $table,
+            ".retired_on > ",
+            $date_param,
+            ") "
+        )
+    };
+}
+pub(crate) use in_force;

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use sqlx::{FromRow, PgPool};
 
 use super::agencies::latest_update;
-use super::latest_update_join;
+use super::{in_force, latest_update_join};
 use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus, Status};
 use crate::performance::{ActivityFigures, Update};
 
@@ -77,12 +77,17 @@ pub struct Node {
 }
 
 /// The plan's nodes in tree order (each parent before its children).
-pub async fn nodes(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<Node>> {
-    let mut nodes: Vec<Node> = sqlx::query_as(
-        "SELECT id, parent_id, depth, position, code, title FROM plan_nodes \
-         WHERE plan_id = $1 ORDER BY depth, position, code",
-    )
+/// Only the nodes in force on `as_of` (added on or before it, not retired
+/// on or before it).
+pub async fn nodes(db: &PgPool, plan_id: i64, as_of: NaiveDate) -> sqlx::Result<Vec<Node>> {
+    let mut nodes: Vec<Node> = sqlx::query_as(concat!(
+        "SELECT n.id, n.parent_id, n.depth, n.position, n.code, n.title FROM plan_nodes n \
+             WHERE n.plan_id = $1 AND",
+        in_force!("n", "$2"),
+        "ORDER BY n.depth, n.position, n.code"
+    ))
     .bind(plan_id)
+    .bind(as_of)
     .fetch_all(db)
     .await?;
     sort_depth_first(&mut nodes);
@@ -168,7 +173,9 @@ pub async fn activities_as_of(
          u.id AS update_id, u.status, u.achieved, u.spent, u.as_of AS update_as_of, u.comment \
          FROM activities a JOIN regions r ON r.code = a.region_code",
         latest_update_join!("$2"),
-        "WHERE a.plan_id = $1 ORDER BY a.position, a.code"
+        "WHERE a.plan_id = $1 AND",
+        in_force!("a", "$2"),
+        "ORDER BY a.position, a.code"
     ))
     .bind(plan_id)
     .bind(as_of)
@@ -200,12 +207,20 @@ struct IndicatorValue {
     value: Decimal,
 }
 
-pub async fn indicators(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<Indicator>> {
-    let mut indicators: Vec<Indicator> = sqlx::query_as(
-        "SELECT id, node_id, code, title, unit, baseline, baseline_year, target, target_year, direction \
-         FROM indicators WHERE plan_id = $1 ORDER BY position, code",
-    )
+/// The plan's indicators in force on `as_of`, each with all its values.
+pub async fn indicators(
+    db: &PgPool,
+    plan_id: i64,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<Indicator>> {
+    let mut indicators: Vec<Indicator> = sqlx::query_as(concat!(
+        "SELECT i.id, i.node_id, i.code, i.title, i.unit, i.baseline, i.baseline_year, \
+             i.target, i.target_year, i.direction FROM indicators i WHERE i.plan_id = $1 AND",
+        in_force!("i", "$2"),
+        "ORDER BY i.position, i.code"
+    ))
     .bind(plan_id)
+    .bind(as_of)
     .fetch_all(db)
     .await?;
     let values: Vec<IndicatorValue> = sqlx::query_as(

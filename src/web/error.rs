@@ -28,6 +28,10 @@ pub enum AppError {
     /// `key` names the message.
     #[error("forbidden: {key}")]
     Forbidden { key: &'static str },
+    /// The request is right but the data's state does not allow it (a node
+    /// that still holds items cannot be retired); `key` names the message.
+    #[error("conflict: {key}")]
+    Conflict { key: &'static str },
     /// A page that needs a signed-in user, reached without one: reading pages
     /// send the reader to the login form, then back to `next`.
     #[error("login required")]
@@ -62,6 +66,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Database(_)
             | AppError::Template(_)
@@ -79,7 +84,9 @@ impl IntoResponse for AppError {
         }
         let status = self.status();
         let message_key = match &self {
-            AppError::BadRequest { key } | AppError::Forbidden { key } => key,
+            AppError::BadRequest { key }
+            | AppError::Forbidden { key }
+            | AppError::Conflict { key } => key,
             _ => default_message_key(status),
         };
         if status.is_server_error() {
@@ -97,6 +104,7 @@ fn default_message_key(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND => "error.not_found",
         StatusCode::FORBIDDEN => "error.forbidden",
         StatusCode::METHOD_NOT_ALLOWED => "error.method_not_allowed",
+        StatusCode::CONFLICT => "error.conflict",
         StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
         status if status.is_client_error() => "error.bad_request",
         _ => "error.internal",

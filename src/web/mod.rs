@@ -87,11 +87,58 @@ pub fn app(state: AppState) -> Router {
         .route("/agencies/{code}", get(pages::agencies::show))
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/activities", get(pages::drilldown::list))
+        .route("/plans/{id}/structure", get(pages::structure::show))
+        .route(
+            "/plans/{id}/nodes/new",
+            get(pages::structure::new_node).post(pages::structure::create_node),
+        )
+        .route(
+            "/nodes/{id}/edit",
+            get(pages::structure::edit_node).post(pages::structure::update_node),
+        )
+        .route("/nodes/{id}/retire", post(pages::structure::retire_node))
+        .route(
+            "/plans/{id}/activities/new",
+            get(pages::structure::new_activity).post(pages::structure::create_activity),
+        )
+        .route(
+            "/activities/{id}/edit",
+            get(pages::structure::edit_activity).post(pages::structure::update_activity),
+        )
+        .route(
+            "/activities/{id}/retire",
+            post(pages::structure::retire_activity),
+        )
+        .route(
+            "/plans/{id}/indicators/new",
+            get(pages::structure::new_indicator).post(pages::structure::create_indicator),
+        )
+        .route(
+            "/indicators/{id}/edit",
+            get(pages::structure::edit_indicator).post(pages::structure::update_indicator),
+        )
+        .route(
+            "/indicators/{id}/retire",
+            post(pages::structure::retire_indicator),
+        )
+        .route(
+            "/indicators/{id}/values",
+            get(pages::structure::values).post(pages::structure::set_value),
+        )
         .route(
             "/plans/{id}/grid",
             get(pages::grid::show).post(pages::grid::save),
         )
         .route("/sessions/{id}", get(pages::sessions::show))
+        .route(
+            "/sessions/{id}/dashboard.pdf",
+            get(pages::reports::session_pdf),
+        )
+        .route(
+            "/agencies/{code}/report/{file}",
+            get(pages::reports::agency),
+        )
+        .route("/report/{file}", get(pages::reports::consolidated))
         .route(
             "/agencies/{code}/sessions/new",
             get(pages::session_editing::new_session),

@@ -40,9 +40,13 @@ pub async fn demo_app(pool: &PgPool) -> Router {
 pub struct Page {
     pub status: StatusCode,
     pub content_type: String,
+    /// The body as text (binary bodies such as XLSX or PDF: see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
     /// The `Location` header of a redirect.
     pub location: Option<String>,
+    /// The `Content-Disposition` header of a download.
+    pub disposition: Option<String>,
 }
 
 impl Page {
@@ -106,12 +110,18 @@ pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
+    let disposition = response
+        .headers()
+        .get(header::CONTENT_DISPOSITION)
+        .map(|v| v.to_str().unwrap().to_owned());
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     Page {
         status,
         content_type,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
         location: None,
+        disposition,
     }
 }
 
@@ -189,12 +199,15 @@ impl Client {
         };
         let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
         let location = header_text(header::LOCATION);
+        let disposition = header_text(header::CONTENT_DISPOSITION);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         Page {
             status,
             content_type,
-            body: String::from_utf8(bytes.to_vec()).unwrap(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
             location,
+            disposition,
         }
     }
 

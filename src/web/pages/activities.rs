@@ -101,7 +101,7 @@ pub async fn show(
     let today = state.today();
     let form = user
         .can_edit(activity.agency_id)
-        .then(|| blank_form(&history, today));
+        .then(|| blank_form(&history, entry_date(activity.end_year, today)));
     let page = ActivityPage::new(ctx, activity, history, form, today);
     Ok(render(&page)?.into_response())
 }
@@ -214,11 +214,17 @@ fn current_state(history: &[ProgressRow], today: NaiveDate) -> Option<&ProgressR
     performance::latest_as_of(history, today, |u| (u.as_of, u.id))
 }
 
-/// The form as first shown: the current values, dated today, based on the
+/// The date a new update gets by default: today, or the plan's last day for
+/// a plan that is over (a late entry for it must fall within its years).
+pub(super) fn entry_date(plan_end_year: i32, today: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(plan_end_year, 12, 31).map_or(today, |end| end.min(today))
+}
+
+/// The form as first shown: the current values, dated `as_of`, based on the
 /// most recently recorded update.
-fn blank_form(history: &[ProgressRow], today: NaiveDate) -> ProgressInput {
-    let current = current_state(history, today).map(|c| (c.status, c.achieved, c.spent));
-    blank_values(current, history.first().map(|u| u.id), today)
+fn blank_form(history: &[ProgressRow], as_of: NaiveDate) -> ProgressInput {
+    let current = current_state(history, as_of).map(|c| (c.status, c.achieved, c.spent));
+    blank_values(current, history.first().map(|u| u.id), as_of)
 }
 
 /// A form filled with the current state (status, achieved, spent), dated

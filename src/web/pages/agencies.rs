@@ -7,6 +7,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 
 use super::render;
+use super::reports::ReportLinks;
 use super::views::PlanTree;
 use crate::store::agencies::{self, Agency};
 use crate::store::plans::{self, Plan};
@@ -28,6 +29,8 @@ struct AgencyPage {
     children: Vec<Agency>,
     plans: Vec<PlanRow>,
     sessions: Vec<BoardSession>,
+    /// The yearly reports of the agency (with the agencies under it).
+    reports: Vec<ReportLinks>,
     can_edit: bool,
 }
 
@@ -52,6 +55,11 @@ pub async fn show(
         plan_rows.push(PlanRow { plan, tree, as_of });
     }
     let sessions = sessions::list_for_agency(&state.db, agency.id).await?;
+    let reports = crate::store::reports::report_years(&state.db, agency.id)
+        .await?
+        .into_iter()
+        .map(|year| ReportLinks::agency(&agency.code, year, None))
+        .collect();
     render(&AgencyPage {
         can_edit: user.can_edit(agency.id),
         ctx,
@@ -59,5 +67,6 @@ pub async fn show(
         children,
         plans: plan_rows,
         sessions,
+        reports,
     })
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::activities::{blank_values, validate, FieldErrors, ProgressInput};
+use super::activities::{blank_values, entry_date, validate, FieldErrors, ProgressInput};
 use super::views::PlanTree;
 use super::{parse_id, render};
 use crate::domain::Status;
@@ -148,7 +148,7 @@ async fn build_lines(
             let shown = blank_values(
                 a.latest_update().map(|u| (u.status, a.achieved, a.spent)),
                 bases.get(&a.id).copied(),
-                today,
+                entry_date(plan.end_year, today),
             );
             let mut row = typed(a.id, shown.clone());
             row.code.clone_from(&a.code);

@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::render;
+use super::reports::ReportLinks;
 use crate::performance::{self, Summary};
 use crate::store::agencies::{self, Agency};
 use crate::web::auth::CurrentUser;
@@ -105,6 +106,8 @@ struct HomePage {
     sort: SortBy,
     previous_year: i32,
     next_year: Option<i32>,
+    /// The consolidated report of the year (the agencies one may read).
+    report: ReportLinks,
 }
 
 pub async fn show(
@@ -160,5 +163,6 @@ pub async fn show(
         sort,
         previous_year: year - 1,
         next_year: (year < today.year()).then_some(year + 1),
+        report: ReportLinks::consolidated(year, None),
     })
 }

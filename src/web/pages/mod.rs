@@ -6,14 +6,17 @@ pub mod admin;
 pub mod agencies;
 pub mod assets;
 pub mod drilldown;
+mod forms;
 pub mod grid;
 pub mod health;
 pub mod home;
 pub mod lang;
 pub mod login;
 pub mod plans;
+pub mod reports;
 pub mod session_editing;
 pub mod sessions;
+pub mod structure;
 mod views;
 
 use askama::Template;

@@ -48,7 +48,8 @@ pub async fn show(
     user.ensure_can_read(plan.agency_id)?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let by_region = tree.by_region(as_of);
-    let indicators = IndicatorView::build(plans::indicators(&state.db, plan.id).await?, as_of);
+    let indicators =
+        IndicatorView::build(plans::indicators(&state.db, plan.id, as_of).await?, as_of);
     let funding = plans::funding(&state.db, plan.id).await?;
     render(&PlanPage {
         drill: drilldown_link(plan.id, as_of),

@@ -3,8 +3,6 @@
 //! back with a message next to each bad field and what was typed (422); nothing
 //! is written until every field is right.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::forms::{optional_text, required_date, FieldErrors};
 use super::{parse_id, render};
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
 use crate::store::agencies;
@@ -29,51 +28,6 @@ const SHORT_TEXT_MAX: usize = 200;
 const LONG_TEXT_MAX: usize = 4000;
 /// Longest resolution text or follow-up note, as in the schema.
 const NOTE_MAX: usize = 2000;
-
-/// A message key per field name, for the fields that are wrong.
-#[derive(Debug, Default)]
-pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
-
-impl FieldErrors {
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.get(field).copied()
-    }
-
-    fn set(&mut self, field: &'static str, key: &'static str) {
-        self.0.entry(field).or_insert(key);
-    }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// Optional free text: trimmed, empty means absent, `max` characters at most.
-fn optional_text(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    text: &str,
-    max: usize,
-) -> Option<String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        errors.set(field, "boards.error.too_long");
-    }
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-fn required_date(errors: &mut FieldErrors, field: &'static str, text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    if text.is_empty() {
-        errors.set(field, "error.value.empty");
-        return None;
-    }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-    if date.is_none() {
-        errors.set(field, "error.bad_date");
-    }
-    date
-}
 
 // ---- Sessions ----
 

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
+use super::reports::ReportLinks;
 use super::views::{GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, parse_id, render};
 use crate::charts::{self, Bar};
@@ -117,6 +118,8 @@ struct SessionPage {
     adopted: Option<Adopted>,
     resolutions: Vec<Resolution>,
     open_earlier: Vec<OpenResolution>,
+    /// The agency's yearly report as of the session's cutoff.
+    report: ReportLinks,
     can_edit: bool,
 }
 
@@ -161,7 +164,8 @@ pub async fn show(
             &parts,
             ctx.lang,
         );
-        let indicators = IndicatorView::build(plans::indicators(db, plan.id).await?, cutoff);
+        let indicators =
+            IndicatorView::build(plans::indicators(db, plan.id, cutoff).await?, cutoff);
         let trends = indicators
             .iter()
             .filter_map(|i| trend_chart(i, cutoff, &ctx))
@@ -216,7 +220,13 @@ pub async fn show(
     // stay as of the cutoff.
     let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
     let open_earlier = sessions::open_resolutions_before(db, &session).await?;
+    let report = ReportLinks::agency(
+        &session.agency_code,
+        chrono::Datelike::year(&cutoff),
+        Some(cutoff),
+    );
     render(&SessionPage {
+        report,
         can_edit: user.can_edit(session.agency_id),
         ctx,
         session,

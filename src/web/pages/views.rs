@@ -91,7 +91,7 @@ impl PlanTree {
 
     /// Reads the plan's tree and its activities as of `as_of`, and builds it.
     pub async fn load(db: &PgPool, plan: &Plan, as_of: NaiveDate) -> sqlx::Result<PlanTree> {
-        let nodes = plans::nodes(db, plan.id).await?;
+        let nodes = plans::nodes(db, plan.id, as_of).await?;
         let activities = plans::activities_as_of(db, plan.id, as_of).await?;
         Ok(PlanTree::build(plan, nodes, activities, as_of))
     }

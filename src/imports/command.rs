@@ -1,0 +1,150 @@
+//! `suivi import plan` and `suivi import progress`: the browser's imports from
+//! the command line. Problems are printed by line and column and the command
+//! fails without writing anything; what was done is printed at the end.
+
+use anyhow::{anyhow, bail, Context as _};
+use sqlx::PgPool;
+
+use super::plan_file::Problem;
+use super::{PlanImport, Target};
+use crate::cli::ImportCommand;
+use crate::i18n::Lang;
+use crate::store::activities::Recorder;
+use crate::store::imports::NewPlan;
+use crate::store::{agencies, imports, plans, users};
+
+fn print_problems(problems: &[Problem]) {
+    for problem in problems {
+        eprintln!(
+            "ligne {}, colonne « {} » : {}{}",
+            problem.line,
+            problem.column,
+            Lang::Fr.t(problem.key),
+            if problem.value.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", problem.value)
+            }
+        );
+    }
+}
+
+fn summary(import: &PlanImport) -> String {
+    use crate::store::imports::PlanChange::*;
+    let count = |f: fn(&crate::store::imports::PlanChange) -> bool| {
+        import.changes.iter().filter(|c| f(c)).count()
+    };
+    format!(
+        "{} niveau(x) créé(s), {} modifié(s) ; {} activité(s) créée(s), {} modifiée(s) ; {} ligne(s) inchangée(s)",
+        count(|c| matches!(c, CreateNode { .. })),
+        count(|c| matches!(c, UpdateNode { .. })),
+        count(|c| matches!(c, CreateActivity { .. })),
+        count(|c| matches!(c, UpdateActivity { .. })),
+        import.unchanged
+    )
+}
+
+pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
+    let today = chrono::Local::now().date_naive();
+    match command {
+        ImportCommand::Plan(args) => {
+            let bytes = std::fs::read(&args.file)
+                .with_context(|| format!("cannot read {}", args.file.display()))?;
+            let agency = agencies::find_by_code(db, &args.agency)
+                .await?
+                .ok_or_else(|| anyhow!("no agency with code {}", args.agency))?;
+            let user = users::find_by_login(db, &args.login)
+                .await?
+                .ok_or_else(|| anyhow!("no account {}", args.login))?;
+            let target = match imports::plan_by_code(db, agency.id, &args.plan).await? {
+                Some(id) => Target::Existing(plans::find(db, id).await?.context("plan vanished")?),
+                None => {
+                    let (Some(title), Some(year)) = (args.title.clone(), args.year) else {
+                        bail!(
+                            "{} has no plan {}: give --title and --year to create it",
+                            args.agency,
+                            args.plan
+                        );
+                    };
+                    Target::New(NewPlan {
+                        agency_id: agency.id,
+                        code: args.plan.clone(),
+                        title,
+                        year,
+                        level_names: Vec::new(),
+                    })
+                }
+            };
+            eprintln!("lecture de {}…", args.file.display());
+            let import = match super::prepare_plan_import(db, &bytes, &target, today).await? {
+                Ok(import) => import,
+                Err(problems) => {
+                    print_problems(&problems);
+                    bail!("{} problème(s) : rien n’a été écrit", problems.len());
+                }
+            };
+            let target = with_file_levels(target, &bytes);
+            if args.dry_run {
+                println!("essai : {}", summary(&import));
+                return Ok(());
+            }
+            let plan_id = super::apply_plan_import(db, &target, &import, today, user.id).await?;
+            println!("plan {plan_id} : {}", summary(&import));
+            Ok(())
+        }
+        ImportCommand::Progress(args) => {
+            let bytes = std::fs::read(&args.file)
+                .with_context(|| format!("cannot read {}", args.file.display()))?;
+            let agency = agencies::find_by_code(db, &args.agency)
+                .await?
+                .ok_or_else(|| anyhow!("no agency with code {}", args.agency))?;
+            let user = users::find_by_login(db, &args.login)
+                .await?
+                .ok_or_else(|| anyhow!("no account {}", args.login))?;
+            let plan_id = imports::plan_by_code(db, agency.id, &args.plan)
+                .await?
+                .ok_or_else(|| anyhow!("{} has no plan {}", args.agency, args.plan))?;
+            let plan = plans::find(db, plan_id).await?.context("plan vanished")?;
+            let recorder = Recorder {
+                user_id: user.id,
+                name: &user.display_name,
+                is_admin: user.is_admin,
+            };
+            match super::import_progress(db, &plan, &bytes, recorder, today).await? {
+                Err(problems) => {
+                    print_problems(&problems);
+                    bail!("{} problème(s) : rien n’a été écrit", problems.len());
+                }
+                Ok(result) => {
+                    for (line, code) in &result.conflicts {
+                        eprintln!(
+                            "ligne {line} ({code}) : modifiée depuis l’export, non enregistrée"
+                        );
+                    }
+                    for (line, code) in &result.frozen {
+                        eprintln!("ligne {line} ({code}) : chiffres figés par une session tenue, non enregistrée");
+                    }
+                    println!(
+                        "{} mise(s) à jour enregistrée(s), {} conflit(s), {} figée(s), {} inchangée(s)",
+                        result.recorded.len(),
+                        result.conflicts.len(),
+                        result.frozen.len(),
+                        result.unchanged
+                    );
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// A new plan takes its level names from the file's level columns.
+pub fn with_file_levels(target: Target, bytes: &[u8]) -> Target {
+    match target {
+        Target::New(mut new) if new.level_names.is_empty() => {
+            new.level_names = super::level_names_of(bytes);
+            Target::New(new)
+        }
+        other => other,
+    }
+}

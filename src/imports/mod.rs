@@ -1,0 +1,437 @@
+//! Plans in and out as spreadsheets, for the browser and the command line
+//! alike: the plan file (see `plan_file`) exported and read back; a plan
+//! import that first says what it would create or change, or lists every
+//! problem by line and column, and then applies everything in one
+//! transaction; and the progress import, the round trip through Excel, which
+//! records only the rows that changed under the same conflict rule as the
+//! browser.
+
+pub mod command;
+pub mod plan_file;
+pub mod table;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::domain::Status;
+use crate::reports::csv::CsvWriter;
+use crate::reports::Separator;
+use crate::store::activities::{self, BatchRow, NewProgress, RecordOutcome, Recorder};
+use crate::store::imports::{self, NewPlan, PlanChange};
+use crate::store::plans::{self, Plan};
+use crate::store::structure::{self, ActivityFields, NodeFields};
+use plan_file::{Context, PlanFile, Problem, COLUMNS, LEVEL_SEPARATOR};
+
+/// Where a plan import goes: an existing plan, or a new one of the agency.
+pub enum Target {
+    Existing(Plan),
+    New(NewPlan),
+}
+
+/// What a plan import would do.
+#[derive(Debug)]
+pub struct PlanImport {
+    pub changes: Vec<PlanChange>,
+    /// Rows (nodes and activities) already as in the file.
+    pub unchanged: usize,
+    /// Whether the plan had activities before: then what the import adds is
+    /// in force from today, and past figures stand.
+    pub had_activities: bool,
+}
+
+fn unreadable(key: &'static str) -> Vec<Problem> {
+    vec![Problem {
+        line: 1,
+        column: String::new(),
+        key,
+        value: String::new(),
+    }]
+}
+
+async fn regions(db: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
+    Ok(structure::regions(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect())
+}
+
+/// Reads and checks the file against the plan: the changes to make, or
+/// every problem.
+pub async fn prepare_plan_import(
+    db: &PgPool,
+    bytes: &[u8],
+    target: &Target,
+    today: NaiveDate,
+) -> sqlx::Result<Result<PlanImport, Vec<Problem>>> {
+    let table = match table::read(bytes) {
+        Ok(table) => table,
+        Err(error) => return Ok(Err(unreadable(error.key()))),
+    };
+    let regions = regions(db).await?;
+    let (level_names, years) = match target {
+        Target::Existing(plan) => (
+            Some(plan.level_names.as_slice()),
+            (plan.start_year, plan.end_year),
+        ),
+        Target::New(new) => (None, (new.year, new.year)),
+    };
+    let context = Context {
+        regions: &regions,
+        level_names,
+        today,
+        years,
+    };
+    let file = match plan_file::parse(&table, &context) {
+        Ok(file) => file,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let existing = match target {
+        Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
+        Target::New(_) => None,
+    };
+    Ok(Ok(diff(&file, existing.as_ref())))
+}
+
+/// The changes that bring the plan to what the file says, parents first.
+fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport {
+    let mut changes = Vec::new();
+    let mut unchanged = 0;
+    let empty = structure::Structure {
+        nodes: Vec::new(),
+        activities: Vec::new(),
+        indicators: Vec::new(),
+    };
+    let existing = existing.unwrap_or(&empty);
+    let node_code: HashMap<i64, &str> = existing
+        .nodes
+        .iter()
+        .map(|n| (n.id, n.code.as_str()))
+        .collect();
+    for node in &file.nodes {
+        let fields = NodeFields {
+            parent_id: None,
+            code: node.code.clone(),
+            title: node.title.clone(),
+        };
+        match existing.nodes.iter().find(|n| n.code == node.code) {
+            None => changes.push(PlanChange::CreateNode {
+                fields,
+                parent_code: node.parent.clone(),
+            }),
+            Some(known) => {
+                let known_parent = known.parent_id.and_then(|p| node_code.get(&p).copied());
+                if known.title != node.title || known_parent != node.parent.as_deref() {
+                    changes.push(PlanChange::UpdateNode {
+                        id: known.id,
+                        fields,
+                        parent_code: node.parent.clone(),
+                    });
+                } else {
+                    unchanged += 1;
+                }
+            }
+        }
+    }
+    for activity in &file.activities {
+        let fields = ActivityFields {
+            node_id: 0,
+            code: activity.code.clone(),
+            title: activity.title.clone(),
+            unit: activity.unit.clone(),
+            target: activity.target,
+            budget: activity.budget,
+            responsible_unit: activity.responsible_unit.clone(),
+            region_code: activity.region_code.clone(),
+            planned_start: activity.planned_start,
+            planned_end: activity.planned_end,
+        };
+        match existing.activities.iter().find(|a| a.code == activity.code) {
+            None => changes.push(PlanChange::CreateActivity {
+                fields,
+                node_code: activity.node.clone(),
+            }),
+            Some(known) => {
+                let mut current = ActivityFields::from(known);
+                current.node_id = 0;
+                let same_node =
+                    node_code.get(&known.node_id).copied() == Some(activity.node.as_str());
+                let same_target =
+                    current.target.map(|t| t.normalize()) == fields.target.map(|t| t.normalize());
+                let rest_same = (ActivityFields {
+                    target: fields.target,
+                    ..current
+                }) == fields;
+                if same_node && same_target && rest_same {
+                    unchanged += 1;
+                } else {
+                    changes.push(PlanChange::UpdateActivity {
+                        id: known.id,
+                        fields,
+                        node_code: activity.node.clone(),
+                    });
+                }
+            }
+        }
+    }
+    PlanImport {
+        changes,
+        unchanged,
+        had_activities: !existing.activities.is_empty(),
+    }
+}
+
+/// Applies a prepared import in one transaction; returns the plan's id.
+pub async fn apply_plan_import(
+    db: &PgPool,
+    target: &Target,
+    import: &PlanImport,
+    today: NaiveDate,
+    user_id: i64,
+) -> sqlx::Result<i64> {
+    let (plan, agency_id) = match target {
+        Target::Existing(plan) => (Ok(plan.id), plan.agency_id),
+        Target::New(new) => (Err(new), new.agency_id),
+    };
+    let added_on = import.had_activities.then_some(today);
+    imports::apply(db, plan, &import.changes, added_on, user_id, agency_id).await
+}
+
+/// What a progress import did.
+#[derive(Debug, Default)]
+pub struct ProgressImport {
+    pub recorded: Vec<String>,
+    /// Rows whose activity was updated since the file was exported: (line, code).
+    pub conflicts: Vec<(usize, String)>,
+    /// Rows dated within a held board session's frozen figures.
+    pub frozen: Vec<(usize, String)>,
+    pub unchanged: usize,
+}
+
+/// Records the progress rows of the file that differ from the plan's current
+/// state, each under the browser's rules; nothing when the file has problems.
+pub async fn import_progress(
+    db: &PgPool,
+    plan: &Plan,
+    bytes: &[u8],
+    recorder: Recorder<'_>,
+    today: NaiveDate,
+) -> sqlx::Result<Result<ProgressImport, Vec<Problem>>> {
+    let table = match table::read(bytes) {
+        Ok(table) => table,
+        Err(error) => return Ok(Err(unreadable(error.key()))),
+    };
+    let regions = regions(db).await?;
+    let context = Context {
+        regions: &regions,
+        level_names: Some(&plan.level_names),
+        today,
+        years: (plan.start_year, plan.end_year),
+    };
+    let file = match plan_file::parse(&table, &context) {
+        Ok(file) => file,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let details: HashMap<String, activities::ActivityDetail> =
+        activities::details_for_plan(db, plan.id)
+            .await?
+            .into_iter()
+            .map(|d| (d.code.clone(), d))
+            .collect();
+    let current: HashMap<String, plans::Activity> = plans::activities_as_of(db, plan.id, today)
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect();
+    let unknown: Vec<Problem> = file
+        .activities
+        .iter()
+        .filter(|a| !details.contains_key(&a.code))
+        .map(|a| Problem {
+            line: a.line,
+            column: "Code".into(),
+            key: "imports.error.unknown_activity",
+            value: a.code.clone(),
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Ok(Err(unknown));
+    }
+    let mut result = ProgressImport::default();
+    let mut batch = Vec::new();
+    let mut lines = Vec::new();
+    for row in &file.activities {
+        let Some(progress) = &row.progress else {
+            result.unchanged += 1;
+            continue;
+        };
+        let now = &current[&row.code];
+        let same = now.status == Some(progress.status)
+            && now.achieved.map(|a| a.normalize()) == progress.achieved.map(|a| a.normalize())
+            && now.spent == progress.spent
+            && now.update_as_of == Some(progress.as_of)
+            && now.comment == progress.comment;
+        let untouched_new = now.status.is_none() && progress.status == Status::NotStarted;
+        if same || untouched_new {
+            result.unchanged += 1;
+            continue;
+        }
+        batch.push(BatchRow {
+            activity: details[&row.code].clone(),
+            base: progress.base,
+            update: NewProgress {
+                as_of: progress.as_of,
+                status: progress.status,
+                achieved: progress.achieved,
+                spent: progress.spent,
+                comment: progress.comment.clone(),
+            },
+        });
+        lines.push((row.line, row.code.clone()));
+    }
+    let outcomes = activities::record_batch(db, &batch, recorder).await?;
+    for ((line, code), outcome) in lines.into_iter().zip(outcomes) {
+        match outcome {
+            RecordOutcome::Recorded(_) => result.recorded.push(code),
+            RecordOutcome::Conflict { .. } => result.conflicts.push((line, code)),
+            RecordOutcome::Frozen { .. } => result.frozen.push((line, code)),
+        }
+    }
+    Ok(Ok(result))
+}
+
+/// The plan file's rows for a plan: its levels and activities in force
+/// today, with their current progress and the version it was exported from.
+async fn export_rows(
+    db: &PgPool,
+    plan: &Plan,
+    today: NaiveDate,
+) -> sqlx::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let structure = structure::load(db, plan.id).await?;
+    let current: HashMap<i64, plans::Activity> = plans::activities_as_of(db, plan.id, today)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let bases = activities::latest_recorded_for_plan(db, plan.id).await?;
+    let depth = structure
+        .nodes
+        .iter()
+        .map(|n| n.depth as usize + 1)
+        .max()
+        .unwrap_or(1);
+    let mut header: Vec<String> = (0..depth)
+        .map(|d| plan.level_name(d as i32).to_owned())
+        .collect();
+    header.extend(COLUMNS.iter().map(|(_, f)| (*f).to_owned()));
+    let mut rows = Vec::new();
+    for activity in structure
+        .activities
+        .iter()
+        .filter(|a| a.retired_on.is_none())
+    {
+        // The path from the root down to the activity's node.
+        let mut path = Vec::new();
+        let mut node = structure.nodes.iter().find(|n| n.id == activity.node_id);
+        while let Some(n) = node {
+            path.push(format!("{}{LEVEL_SEPARATOR}{}", n.code, n.title));
+            node = n
+                .parent_id
+                .and_then(|p| structure.nodes.iter().find(|x| x.id == p));
+        }
+        path.reverse();
+        path.resize(depth, String::new());
+        let state = current.get(&activity.id);
+        let quantity = |q: Option<rust_decimal::Decimal>| {
+            q.map(|q| q.normalize().to_string().replace('.', ","))
+                .unwrap_or_default()
+        };
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let status = state.and_then(|s| s.status);
+        let mut row = path;
+        row.extend([
+            activity.code.clone(),
+            activity.title.clone(),
+            quantity(activity.target),
+            activity.unit.clone().unwrap_or_default(),
+            activity.budget.to_string(),
+            activity.responsible_unit.clone().unwrap_or_default(),
+            activity.region_code.clone(),
+            date(activity.planned_start),
+            date(activity.planned_end),
+            status
+                .map(|s| crate::i18n::Lang::Fr.t(s.label_key()).into_owned())
+                .unwrap_or_default(),
+            quantity(state.and_then(|s| s.achieved)),
+            state
+                .and_then(|s| s.spent)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            date(state.and_then(|s| s.update_as_of)),
+            state.and_then(|s| s.comment.clone()).unwrap_or_default(),
+            bases
+                .get(&activity.id)
+                .map(|b| b.to_string())
+                .unwrap_or_default(),
+        ]);
+        rows.push(row);
+    }
+    Ok((header, rows))
+}
+
+/// The plan file as CSV (`;`, UTF-8 with BOM, decimal comma).
+pub async fn export_csv(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result<Vec<u8>> {
+    let (header, rows) = export_rows(db, plan, today).await?;
+    let mut writer = CsvWriter::new(Separator::Semicolon);
+    for row in std::iter::once(&header).chain(&rows) {
+        for cell in row {
+            writer.text(cell);
+        }
+        writer.end_row();
+    }
+    Ok(writer.into_bytes())
+}
+
+/// The plan file as XLSX: one sheet, text cells, frozen header, filters.
+pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let (header, rows) = export_rows(db, plan, today).await?;
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Plan")?;
+    let bold = Format::new().set_bold();
+    for (column, title) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, title, &bold)?;
+        sheet.set_column_width(
+            column as u16,
+            if column < header.len() - COLUMNS.len() {
+                30
+            } else {
+                14
+            },
+        )?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        for (column, cell) in row.iter().enumerate() {
+            sheet.write_string(index as u32 + 1, column as u16, cell)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The level names a file's header gives (the columns before `Code`).
+pub fn level_names_of(bytes: &[u8]) -> Vec<String> {
+    let Ok(table) = table::read(bytes) else {
+        return Vec::new();
+    };
+    let header = table.first().cloned().unwrap_or_default();
+    header
+        .iter()
+        .take_while(|h| h.trim().to_lowercase() != "code")
+        .cloned()
+        .collect()
+}

@@ -1,0 +1,172 @@
+//! The breakdowns of a report, added up as the activities stream by: the
+//! whole, each node of each plan (rolled up its tree), each region, each
+//! agency. Only counting here: every figure is a `performance::Summary`, and
+//! rates come from its methods.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use super::ReportData;
+use crate::performance::{self, ActivityFigures, Ratio, Summary};
+use crate::store::reports::ReportActivity;
+
+/// Running totals of a report's activities.
+#[derive(Debug, Default)]
+pub struct Tally {
+    total: Summary,
+    /// Activities attached directly to each node.
+    by_node: HashMap<i64, Summary>,
+    /// By (region name, region code), in the order of the names.
+    by_region: BTreeMap<(String, String), Summary>,
+    by_agency: HashMap<i64, Summary>,
+}
+
+impl Tally {
+    pub fn add(&mut self, row: &ReportActivity, figures: &ActivityFigures, as_of: NaiveDate) {
+        self.total.add(figures, as_of);
+        self.by_node
+            .entry(row.node_id)
+            .or_default()
+            .add(figures, as_of);
+        // The key is built only for the first activity of a region.
+        match self
+            .by_region
+            .iter_mut()
+            .find(|((_, code), _)| *code == row.region_code)
+        {
+            Some((_, summary)) => summary.add(figures, as_of),
+            None => {
+                let mut summary = Summary::default();
+                summary.add(figures, as_of);
+                self.by_region
+                    .insert((row.region_name.clone(), row.region_code.clone()), summary);
+            }
+        }
+        self.by_agency
+            .entry(row.agency_id)
+            .or_default()
+            .add(figures, as_of);
+    }
+
+    /// How many activities were counted.
+    pub fn rows(&self) -> u64 {
+        self.total.planned
+    }
+}
+
+/// A node of a plan's tree with the figures of everything under it.
+#[derive(Debug, Clone)]
+pub struct NodeLine {
+    pub plan_code: String,
+    /// The plan's own name for the node's level ("Action prioritaire").
+    pub level_name: String,
+    pub depth: i32,
+    pub code: String,
+    pub title: String,
+    pub summary: Summary,
+    /// At the deepest level that holds activities in its plan (the priority
+    /// actions of a PAP): the level the board reads figures by.
+    pub is_leaf_level: bool,
+}
+
+/// A region or an agency with its figures.
+#[derive(Debug, Clone)]
+pub struct GroupLine {
+    pub code: String,
+    pub label: String,
+    pub summary: Summary,
+}
+
+/// Everything the summary sheet, the summary CSV and the PDF show.
+#[derive(Debug, Clone)]
+pub struct Synthesis {
+    pub total: Summary,
+    pub nodes: Vec<NodeLine>,
+    pub regions: Vec<GroupLine>,
+    pub agencies: Vec<GroupLine>,
+    pub funding_planned: i64,
+    pub funding_mobilised: i64,
+}
+
+impl Synthesis {
+    pub fn new(data: &ReportData, tally: Tally) -> Synthesis {
+        let parents: HashMap<i64, Option<i64>> = data
+            .nodes
+            .iter()
+            .map(|node| (node.id, node.parent_id))
+            .collect();
+        let rolled = performance::rollup_summaries(&parents, &tally.by_node);
+        // Per plan, the deepest level at which activities are attached.
+        let mut leaf_depth: HashMap<i64, i32> = HashMap::new();
+        for node in &data.nodes {
+            if tally.by_node.get(&node.id).is_some_and(|s| s.planned > 0) {
+                let depth = leaf_depth.entry(node.plan_id).or_insert(node.depth);
+                *depth = (*depth).max(node.depth);
+            }
+        }
+        let plans: HashMap<i64, &crate::store::reports::ReportPlan> =
+            data.plans.iter().map(|plan| (plan.id, plan)).collect();
+        let nodes = data
+            .nodes
+            .iter()
+            .filter_map(|node| {
+                let plan = plans.get(&node.plan_id)?;
+                Some(NodeLine {
+                    plan_code: plan.code.clone(),
+                    level_name: plan.level_name(node.depth).to_owned(),
+                    depth: node.depth,
+                    code: node.code.clone(),
+                    title: node.title.clone(),
+                    summary: rolled.get(&node.id).copied().unwrap_or_default(),
+                    is_leaf_level: leaf_depth.get(&node.plan_id) == Some(&node.depth),
+                })
+            })
+            .collect();
+        let regions = tally
+            .by_region
+            .into_iter()
+            .map(|((label, code), summary)| GroupLine {
+                code,
+                label,
+                summary,
+            })
+            .collect();
+        // Every agency with a plan this year, in the order of their codes, even
+        // one whose plan has no activity yet.
+        let mut agencies: Vec<GroupLine> = Vec::new();
+        for plan in &data.plans {
+            if agencies.last().map(|a| &a.code) != Some(&plan.agency_code) {
+                agencies.push(GroupLine {
+                    code: plan.agency_code.clone(),
+                    label: plan.agency_name.clone(),
+                    summary: tally
+                        .by_agency
+                        .get(&plan.agency_id)
+                        .copied()
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        Synthesis {
+            total: tally.total,
+            nodes,
+            regions,
+            agencies,
+            funding_planned: data.funding.iter().map(|line| line.planned).sum(),
+            funding_mobilised: data.funding.iter().map(|line| line.mobilised).sum(),
+        }
+    }
+
+    /// Money mobilised over money planned, all sources together.
+    pub fn mobilisation_rate(&self) -> Option<Ratio> {
+        Ratio::new(
+            i128::from(self.funding_mobilised),
+            i128::from(self.funding_planned),
+        )
+    }
+
+    pub fn leaf_nodes(&self) -> impl Iterator<Item = &NodeLine> {
+        self.nodes.iter().filter(|node| node.is_leaf_level)
+    }
+}

@@ -1,0 +1,790 @@
+//! The yearly performance report ("rapport annuel de performance") of an
+//! agency or of every agency one may read, as XLSX, CSV or PDF, and a board
+//! session's dashboard as PDF.
+//!
+//! Data flows as everywhere else: `store::reports` reads the rows inside one
+//! snapshot, `performance` computes every figure ([`figures`] only adds them
+//! up as rows stream by), and the format modules lay them out. Activities are
+//! streamed, never collected, except for the PDF of one agency (whose table
+//! lists them): a CSV of 600 000 activities goes out with flat memory, and the
+//! XLSX keeps its activities sheet in a temporary file ("constant memory").
+//!
+//! Not here: the plan files for import and round trip (`plan_files`), HTTP
+//! (`web::pages::reports`) and the command line (`cli`).
+
+pub mod command;
+pub mod csv;
+pub mod figures;
+pub mod pdf;
+pub mod xlsx;
+
+use chrono::{Datelike, NaiveDate};
+use futures_util::stream::BoxStream;
+use futures_util::TryStreamExt;
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+
+use crate::i18n::Lang;
+use crate::performance::{self, IndicatorPlan, Ratio, Summary};
+use crate::store::reports::{
+    self as rows, ReportActivity, ReportFunding, ReportIndicator, ReportNode, ReportPlan, Snapshot,
+};
+use crate::store::sessions::{self, BoardSession};
+use figures::{Synthesis, Tally};
+
+/// How often long work reports its progress, in activities.
+pub const PROGRESS_EVERY: u64 = 50_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Xlsx, Format::Csv, Format::Pdf];
+
+    pub fn parse(text: &str) -> Option<Format> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "xlsx" => Some(Format::Xlsx),
+            "csv" => Some(Format::Csv),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// Which table a CSV holds: CSV has one table per file, so each table of the
+/// workbook is its own download (`?table=`), the activities by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTable {
+    Activities,
+    Summary,
+    Indicators,
+    Funding,
+}
+
+impl CsvTable {
+    pub const ALL: [CsvTable; 4] = [
+        CsvTable::Activities,
+        CsvTable::Summary,
+        CsvTable::Indicators,
+        CsvTable::Funding,
+    ];
+
+    pub fn parse(text: Option<&str>) -> Option<CsvTable> {
+        match text.map(str::trim).unwrap_or("") {
+            "" | "activities" => Some(CsvTable::Activities),
+            "summary" => Some(CsvTable::Summary),
+            "indicators" => Some(CsvTable::Indicators),
+            "funding" => Some(CsvTable::Funding),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CsvTable::Activities => "activities",
+            CsvTable::Summary => "summary",
+            CsvTable::Indicators => "indicators",
+            CsvTable::Funding => "funding",
+        }
+    }
+
+    /// The catalog key of the table's name (the sheet of the same content).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CsvTable::Activities => "report.sheet.activities",
+            CsvTable::Summary => "report.sheet.summary",
+            CsvTable::Indicators => "report.sheet.indicators",
+            CsvTable::Funding => "report.sheet.funding",
+        }
+    }
+}
+
+/// The CSV field separator: `;` by default, because French Excel reads `,` as
+/// the decimal mark; `,` on request (`?sep=comma`), with `.` as decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separator {
+    Semicolon,
+    Comma,
+}
+
+impl Separator {
+    pub fn parse(text: Option<&str>) -> Option<Separator> {
+        match text.map(str::trim).unwrap_or("") {
+            "" | "semicolon" | ";" => Some(Separator::Semicolon),
+            "comma" | "," => Some(Separator::Comma),
+            _ => None,
+        }
+    }
+}
+
+/// A year of the URL or command line, in the range plans may have.
+pub fn parse_year(text: &str) -> Option<i32> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|year| (1960..=2200).contains(year))
+}
+
+/// `2025.xlsx` → (2025, XLSX).
+pub fn parse_file_name(name: &str) -> Result<(i32, Format), &'static str> {
+    let (year, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let year = parse_year(year).ok_or("error.bad_year")?;
+    let format = Format::parse(extension).ok_or("report.bad_format")?;
+    Ok((year, format))
+}
+
+/// A name fit for a `Content-Disposition` header and any file system: ASCII
+/// letters, digits, `-`, `_` and `.` (agency codes are checked by the schema,
+/// but a header is no place to trust that).
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A year is read as of its last day, or as of today while it runs.
+pub fn default_as_of(year: i32, today: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today))
+}
+
+/// What a report is about, for its title, its file name and what it shows.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// An agency and the agencies under it.
+    Agency { code: String, name: String },
+    /// Every agency the reader may read.
+    Consolidated,
+    /// A board session's dashboard: its reviewed plan as of its cutoff.
+    Session(SessionHeading),
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionHeading {
+    pub agency_code: String,
+    pub agency_name: String,
+    /// "30e session ordinaire", in the reader's language.
+    pub title: String,
+    pub number: i32,
+    pub held_on: NaiveDate,
+    pub place: Option<String>,
+    pub chair: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub subject: Subject,
+    pub year: i32,
+    pub as_of: NaiveDate,
+    pub lang: Lang,
+}
+
+impl Heading {
+    pub fn is_consolidated(&self) -> bool {
+        matches!(self.subject, Subject::Consolidated)
+    }
+
+    /// "Rapport annuel de performance 2025", or the session's title.
+    pub fn title(&self) -> String {
+        match &self.subject {
+            Subject::Session(session) => session.title.clone(),
+            _ => self
+                .lang
+                .t_with("report.title", &[("year", &self.year.to_string())]),
+        }
+    }
+
+    /// Whose report it is: "Agence … (ANASER)" or "every agency you may read".
+    pub fn subject_line(&self) -> String {
+        match &self.subject {
+            Subject::Agency { code, name } => format!("{name} ({code})"),
+            Subject::Consolidated => self.lang.t("report.consolidated").into_owned(),
+            Subject::Session(session) => {
+                format!("{} ({})", session.agency_name, session.agency_code)
+            }
+        }
+    }
+
+    /// "Situation au 30 novembre 2025".
+    pub fn as_of_line(&self) -> String {
+        self.lang
+            .t_with("report.as_of", &[("date", &self.lang.date(self.as_of))])
+    }
+
+    /// An ASCII file name: `rapport-ANASER-2025-au-2025-11-30.xlsx`; a CSV
+    /// other than the activities names its table.
+    pub fn file_name(&self, format: Format, table: CsvTable) -> String {
+        let stem = match &self.subject {
+            Subject::Agency { code, .. } => self.lang.t_with(
+                "report.file.agency",
+                &[("agency", code), ("year", &self.year.to_string())],
+            ),
+            Subject::Consolidated => self.lang.t_with(
+                "report.file.consolidated",
+                &[("year", &self.year.to_string())],
+            ),
+            Subject::Session(session) => self.lang.t_with(
+                "report.file.session",
+                &[
+                    ("agency", &session.agency_code),
+                    ("n", &session.number.to_string()),
+                ],
+            ),
+        };
+        let table = match (format, table) {
+            (Format::Csv, table) if table != CsvTable::Activities => {
+                format!("-{}", table.as_str())
+            }
+            _ => String::new(),
+        };
+        safe_file_name(&format!(
+            "{stem}-{}{table}.{}",
+            self.as_of,
+            format.extension()
+        ))
+    }
+}
+
+/// Which plans a report covers.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// The plans covering the year of the agency and of every agency under it.
+    Agency(i64),
+    /// The plans covering the year of these agencies (`None`: all of them).
+    Agencies(Option<Vec<i64>>),
+    /// One plan (a session's reviewed plan).
+    Plan(i64),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("{0} activities: more than a worksheet holds")]
+    TooManyRows(u64),
+    #[error("spreadsheet: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{0}")]
+    Fonts(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+    #[error("the reader of the export went away")]
+    Cancelled,
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("export task: {0}")]
+    Task(String),
+}
+
+impl From<tokio::task::JoinError> for ReportError {
+    fn from(error: tokio::task::JoinError) -> ReportError {
+        ReportError::Task(error.to_string())
+    }
+}
+
+/// An indicator with its figures as of the report's date.
+#[derive(Debug, Clone)]
+pub struct IndicatorLine {
+    pub indicator: ReportIndicator,
+    pub latest: Option<(NaiveDate, Decimal)>,
+    pub progress: Option<Ratio>,
+    pub met: Option<bool>,
+}
+
+impl IndicatorLine {
+    fn new(indicator: ReportIndicator, as_of: NaiveDate) -> IndicatorLine {
+        let latest = performance::indicator_value_as_of(&indicator.values, as_of);
+        let plan = IndicatorPlan {
+            baseline: indicator.baseline,
+            target: indicator.target,
+            direction: indicator.direction,
+        };
+        IndicatorLine {
+            progress: latest.and_then(|(_, value)| plan.progress(value)),
+            met: latest.and_then(|(_, value)| plan.is_met(value)),
+            latest,
+            indicator,
+        }
+    }
+
+    /// The value recorded for the period ending on `period_end`, if any.
+    pub fn value_at(&self, period_end: NaiveDate) -> Option<Decimal> {
+        self.indicator
+            .values
+            .iter()
+            .find(|(end, _)| *end == period_end)
+            .map(|(_, value)| *value)
+    }
+}
+
+/// Everything of a report but its activities: small, read first.
+#[derive(Debug)]
+pub struct ReportData {
+    pub heading: Heading,
+    pub plans: Vec<ReportPlan>,
+    /// Each plan's tree in reading order (each node before its children);
+    /// empty for consolidated reports, which break down by agency instead.
+    pub nodes: Vec<ReportNode>,
+    pub indicators: Vec<IndicatorLine>,
+    /// The period ends of indicator values on or before the date, oldest
+    /// first: one column each in the indicators sheet.
+    pub periods: Vec<NaiveDate>,
+    pub funding: Vec<ReportFunding>,
+}
+
+impl ReportData {
+    pub fn is_illustrative(&self) -> bool {
+        self.plans.iter().any(|plan| plan.illustrative)
+    }
+
+    /// More than one agency's plans: the report breaks down by agency.
+    pub fn spans_agencies(&self) -> bool {
+        self.plans
+            .windows(2)
+            .any(|pair| pair[0].agency_id != pair[1].agency_id)
+    }
+}
+
+/// A report being read: its snapshot, still open for the activities.
+pub struct OpenReport {
+    snapshot: Snapshot,
+    plan_ids: Vec<i64>,
+    pub data: ReportData,
+}
+
+/// Opens a snapshot and reads everything but the activities.
+pub async fn open(db: &PgPool, scope: Scope, heading: Heading) -> Result<OpenReport, ReportError> {
+    let mut snapshot = rows::snapshot(db).await?;
+    let plans = match scope {
+        Scope::Agency(agency_id) => {
+            let agencies = rows::agency_subtree(&mut snapshot, agency_id).await?;
+            rows::plans_for_year(&mut snapshot, heading.year, Some(&agencies)).await?
+        }
+        Scope::Agencies(readable) => {
+            rows::plans_for_year(&mut snapshot, heading.year, readable.as_deref()).await?
+        }
+        Scope::Plan(plan_id) => rows::plan(&mut snapshot, plan_id)
+            .await?
+            .into_iter()
+            .collect(),
+    };
+    let plan_ids: Vec<i64> = plans.iter().map(|plan| plan.id).collect();
+    let nodes = if heading.is_consolidated() {
+        Vec::new()
+    } else {
+        tree_order(rows::nodes(&mut snapshot, &plan_ids).await?)
+    };
+    let as_of = heading.as_of;
+    let indicators: Vec<IndicatorLine> = rows::indicators(&mut snapshot, &plan_ids)
+        .await?
+        .into_iter()
+        .map(|indicator| IndicatorLine::new(indicator, as_of))
+        .collect();
+    let mut periods: Vec<NaiveDate> = indicators
+        .iter()
+        .flat_map(|line| line.indicator.values.iter().map(|(end, _)| *end))
+        .filter(|end| *end <= as_of)
+        .collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let funding = rows::funding(&mut snapshot, &plan_ids).await?;
+    Ok(OpenReport {
+        snapshot,
+        plan_ids,
+        data: ReportData {
+            heading,
+            plans,
+            nodes,
+            indicators,
+            periods,
+            funding,
+        },
+    })
+}
+
+impl OpenReport {
+    /// The activities, streamed from the snapshot.
+    pub fn activities(&mut self) -> BoxStream<'_, sqlx::Result<ReportActivity>> {
+        rows::activities(&mut self.snapshot, &self.plan_ids, self.data.heading.as_of)
+    }
+
+    /// The figures of the same plans at another date, from the same snapshot.
+    pub async fn summary_as_of(&mut self, as_of: NaiveDate) -> Result<Summary, ReportError> {
+        let mut summary = Summary::default();
+        let mut activities = rows::activities(&mut self.snapshot, &self.plan_ids, as_of);
+        while let Some(row) = activities.try_next().await? {
+            summary.add(&row.figures(), as_of);
+        }
+        Ok(summary)
+    }
+
+    /// Closes the snapshot (it only read) and hands back the rest.
+    pub async fn finish(self) -> Result<ReportData, ReportError> {
+        self.snapshot.rollback().await?;
+        Ok(self.data)
+    }
+
+    /// Adds up every activity without keeping any.
+    pub async fn tally(
+        mut self,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<(ReportData, Tally), ReportError> {
+        let as_of = self.data.heading.as_of;
+        let mut tally = Tally::default();
+        {
+            let mut activities = self.activities();
+            while let Some(row) = activities.try_next().await? {
+                tally.add(&row, &row.figures(), as_of);
+                if tally.rows() % PROGRESS_EVERY == 0 {
+                    progress(tally.rows());
+                }
+            }
+        }
+        Ok((self.finish().await?, tally))
+    }
+}
+
+/// Puts each plan's nodes in reading order: each node followed by its
+/// descendants, siblings by position (the store gives them by depth).
+fn tree_order(nodes: Vec<ReportNode>) -> Vec<ReportNode> {
+    use std::collections::HashMap;
+    let mut children: HashMap<(i64, Option<i64>), Vec<usize>> = HashMap::new();
+    let mut plans: Vec<i64> = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
+        children
+            .entry((node.plan_id, node.parent_id))
+            .or_default()
+            .push(index);
+        if plans.last() != Some(&node.plan_id) {
+            plans.push(node.plan_id);
+        }
+    }
+    let mut order = Vec::with_capacity(nodes.len());
+    for plan in plans {
+        let mut stack: Vec<usize> = children
+            .get(&(plan, None))
+            .map(|roots| roots.iter().rev().copied().collect())
+            .unwrap_or_default();
+        while let Some(index) = stack.pop() {
+            order.push(index);
+            if let Some(kids) = children.get(&(plan, Some(nodes[index].id))) {
+                stack.extend(kids.iter().rev().copied());
+            }
+        }
+    }
+    let mut slots: Vec<Option<ReportNode>> = nodes.into_iter().map(Some).collect();
+    let mut ordered: Vec<ReportNode> = order
+        .into_iter()
+        .filter_map(|index| slots[index].take())
+        .collect();
+    // Orphans cannot exist (foreign keys), but never drop a row silently.
+    ordered.extend(slots.into_iter().flatten());
+    ordered
+}
+
+/// Writes the XLSX workbook of a report into `out` and hands the file back.
+/// The activities go to a writer thread as they stream in, so that neither
+/// side waits for the whole.
+pub async fn xlsx(
+    mut report: OpenReport,
+    mut out: std::fs::File,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<std::fs::File, ReportError> {
+    let (lang, as_of) = (report.data.heading.lang, report.data.heading.as_of);
+    let (sender, mut receiver) = mpsc::channel::<ReportActivity>(1024);
+    let writer = tokio::task::spawn_blocking(move || {
+        let mut book = xlsx::Workbook::new(lang, as_of)?;
+        while let Some(row) = receiver.blocking_recv() {
+            book.activity(&row)?;
+        }
+        Ok::<_, ReportError>(book)
+    });
+    let streamed: Result<(), ReportError> = async {
+        let mut activities = report.activities();
+        let mut count = 0;
+        while let Some(row) = activities.try_next().await? {
+            if sender.send(row).await.is_err() {
+                // The writer stopped; its error is the one to report.
+                break;
+            }
+            count += 1;
+            if count % PROGRESS_EVERY == 0 {
+                progress(count);
+            }
+        }
+        Ok(())
+    }
+    .await;
+    drop(sender);
+    let book = writer.await??;
+    streamed?;
+    let data = report.finish().await?;
+    tokio::task::spawn_blocking(move || {
+        book.finish(&data, &mut out)?;
+        Ok(out)
+    })
+    .await?
+}
+
+/// The PDF of a report: one agency's lists its activities; the consolidated
+/// one gives the breakdowns only (its activities are in the XLSX and CSV).
+pub async fn pdf(
+    mut report: OpenReport,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<Vec<u8>, ReportError> {
+    let as_of = report.data.heading.as_of;
+    let keep = !report.data.heading.is_consolidated();
+    let mut tally = Tally::default();
+    let mut kept = Vec::new();
+    {
+        let mut activities = report.activities();
+        while let Some(row) = activities.try_next().await? {
+            let figures = row.figures();
+            tally.add(&row, &figures, as_of);
+            if keep {
+                kept.push((row, figures));
+            }
+            if tally.rows() % PROGRESS_EVERY == 0 {
+                progress(tally.rows());
+            }
+        }
+    }
+    let data = report.finish().await?;
+    tokio::task::spawn_blocking(move || {
+        let synthesis = Synthesis::new(&data, tally);
+        pdf::report(&data, &synthesis, &kept, None)
+    })
+    .await?
+}
+
+/// Streams a CSV table into `out`, a chunk at a time; the caller sends an
+/// error after the chunks if this fails, so that the reader sees a broken
+/// download rather than a short file. Stops with [`ReportError::Cancelled`]
+/// when the receiver is gone.
+pub async fn csv(
+    mut report: OpenReport,
+    table: CsvTable,
+    separator: Separator,
+    out: &mpsc::Sender<std::io::Result<Vec<u8>>>,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<(), ReportError> {
+    let (lang, as_of) = (report.data.heading.lang, report.data.heading.as_of);
+    let mut writer = csv::CsvWriter::new(separator);
+    match table {
+        CsvTable::Activities => {
+            csv::activities_header(&mut writer, lang);
+            let mut activities = report.activities();
+            let mut count = 0;
+            while let Some(row) = activities.try_next().await? {
+                csv::activity_row(&mut writer, &row, &row.figures(), lang, as_of);
+                if let Some(chunk) = writer.take_chunk() {
+                    out.send(Ok(chunk))
+                        .await
+                        .map_err(|_| ReportError::Cancelled)?;
+                }
+                count += 1;
+                if count % PROGRESS_EVERY == 0 {
+                    progress(count);
+                }
+            }
+            drop(activities);
+            report.finish().await?;
+        }
+        CsvTable::Summary => {
+            let (data, tally) = report.tally(progress).await?;
+            csv::summary(&mut writer, &data, &Synthesis::new(&data, tally));
+        }
+        CsvTable::Indicators => csv::indicators(&mut writer, &report.finish().await?),
+        CsvTable::Funding => csv::funding(&mut writer, &report.finish().await?),
+    }
+    out.send(Ok(writer.into_bytes()))
+        .await
+        .map_err(|_| ReportError::Cancelled)
+}
+
+/// A board session's dashboard as PDF: its reviewed plan as of its cutoff
+/// (never today's figures), the change since the previous session on the same
+/// plan, and its resolutions with their follow-up as of `today` (as on the
+/// dashboard).
+pub async fn session_pdf(
+    db: &PgPool,
+    session: &BoardSession,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Vec<u8>, ReportError> {
+    let heading = Heading {
+        subject: Subject::Session(SessionHeading {
+            agency_code: session.agency_code.clone(),
+            agency_name: session.agency_name.clone(),
+            title: lang.t_with(
+                session.kind.label_key(),
+                &[("n", &lang.ordinal(session.number))],
+            ),
+            number: session.number,
+            held_on: session.held_on,
+            place: session.place.clone(),
+            chair: session.chair.clone(),
+        }),
+        year: session.cutoff.year(),
+        as_of: session.cutoff,
+        lang,
+    };
+    // A session that reviewed no plan gets its title page and resolutions.
+    let scope = match session.reviewed_plan_id {
+        Some(plan_id) => Scope::Plan(plan_id),
+        None => Scope::Agencies(Some(Vec::new())),
+    };
+    let mut report = open(db, scope, heading).await?;
+    let mut tally = Tally::default();
+    let mut kept = Vec::new();
+    {
+        let mut activities = report.activities();
+        while let Some(row) = activities.try_next().await? {
+            let figures = row.figures();
+            tally.add(&row, &figures, session.cutoff);
+            kept.push((row, figures));
+        }
+    }
+    let mut previous = None;
+    if let Some(earlier) = sessions::previous(db, session).await? {
+        // The change only means something when both sessions reviewed one plan.
+        if earlier.reviewed_plan_id.is_some()
+            && earlier.reviewed_plan_id == session.reviewed_plan_id
+        {
+            let summary = report.summary_as_of(earlier.cutoff).await?;
+            let title = lang.t_with(
+                earlier.kind.label_key(),
+                &[("n", &lang.ordinal(earlier.number))],
+            );
+            previous = Some((title, summary));
+        }
+    }
+    let data = report.finish().await?;
+    let extras = pdf::SessionExtras {
+        previous,
+        resolutions: sessions::resolutions(db, session.id, today).await?,
+    };
+    tokio::task::spawn_blocking(move || {
+        let synthesis = Synthesis::new(&data, tally);
+        pdf::report(&data, &synthesis, &kept, Some(&extras))
+    })
+    .await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn file_names_from_urls() {
+        assert_eq!(parse_file_name("2025.xlsx"), Ok((2025, Format::Xlsx)));
+        assert_eq!(parse_file_name("2025.PDF"), Ok((2025, Format::Pdf)));
+        assert_eq!(parse_file_name("2025.doc"), Err("report.bad_format"));
+        assert_eq!(parse_file_name("2025"), Err("report.bad_format"));
+        assert_eq!(parse_file_name("20x5.csv"), Err("error.bad_year"));
+        assert_eq!(parse_file_name("1066.csv"), Err("error.bad_year"));
+    }
+
+    #[test]
+    fn a_year_is_read_as_of_its_end_or_today() {
+        let today = date(2026, 11, 25);
+        assert_eq!(default_as_of(2025, today), date(2025, 12, 31));
+        assert_eq!(default_as_of(2026, today), today);
+    }
+
+    #[test]
+    fn parameters() {
+        assert_eq!(Separator::parse(None), Some(Separator::Semicolon));
+        assert_eq!(Separator::parse(Some("comma")), Some(Separator::Comma));
+        assert_eq!(Separator::parse(Some("tab")), None);
+        assert_eq!(CsvTable::parse(Some("")), Some(CsvTable::Activities));
+        assert_eq!(CsvTable::parse(Some("funding")), Some(CsvTable::Funding));
+        assert_eq!(CsvTable::parse(Some("all")), None);
+    }
+
+    #[test]
+    fn file_names_are_plain_ascii() {
+        let heading = Heading {
+            subject: Subject::Agency {
+                code: "ANASER".into(),
+                name: "Agence".into(),
+            },
+            year: 2025,
+            as_of: date(2025, 11, 30),
+            lang: Lang::Fr,
+        };
+        assert_eq!(
+            heading.file_name(Format::Xlsx, CsvTable::Activities),
+            "rapport-ANASER-2025-au-2025-11-30.xlsx"
+        );
+        assert_eq!(
+            heading.file_name(Format::Csv, CsvTable::Summary),
+            "rapport-ANASER-2025-au-2025-11-30-summary.csv"
+        );
+        let english = Heading {
+            subject: Subject::Consolidated,
+            lang: Lang::En,
+            ..heading
+        };
+        assert_eq!(
+            english.file_name(Format::Pdf, CsvTable::Activities),
+            "consolidated-report-2025-as-of-2025-11-30.pdf"
+        );
+    }
+
+    fn node(id: i64, parent_id: Option<i64>, depth: i32, position: i32) -> ReportNode {
+        ReportNode {
+            id,
+            plan_id: 1,
+            parent_id,
+            depth,
+            position,
+            code: id.to_string(),
+            title: String::new(),
+        }
+    }
+
+    #[test]
+    fn trees_read_depth_first() {
+        // As the store gives them: by depth, then position.
+        let nodes = vec![
+            node(1, None, 0, 0),
+            node(2, None, 0, 1),
+            node(3, Some(1), 1, 0),
+            node(4, Some(2), 1, 0),
+            node(5, Some(1), 1, 1),
+        ];
+        let order: Vec<i64> = tree_order(nodes).iter().map(|n| n.id).collect();
+        assert_eq!(order, vec![1, 3, 5, 2, 4]);
+    }
+}

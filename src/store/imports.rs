@@ -1,0 +1,212 @@
+//! Writing an imported plan: the plan itself when new, its nodes and
+//! activities created or changed by code, all in one transaction with one
+//! audit row that lists what the import did.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::audit;
+use super::structure::{ActivityFields, NodeFields};
+
+/// A plan to create, when the import names a plan the agency does not have.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewPlan {
+    pub agency_id: i64,
+    pub code: String,
+    pub title: String,
+    pub year: i32,
+    pub level_names: Vec<String>,
+}
+
+/// One change of an import, in the order it is applied (parents first).
+#[derive(Debug, Clone, Serialize)]
+pub enum PlanChange {
+    CreateNode {
+        fields: NodeFields,
+        parent_code: Option<String>,
+    },
+    UpdateNode {
+        id: i64,
+        fields: NodeFields,
+        parent_code: Option<String>,
+    },
+    CreateActivity {
+        fields: ActivityFields,
+        node_code: String,
+    },
+    UpdateActivity {
+        id: i64,
+        fields: ActivityFields,
+        node_code: String,
+    },
+}
+
+/// Applies the changes; returns the plan's id. Nodes are found by code, so a
+/// change may name a node created earlier in the same import.
+pub async fn apply(
+    db: &PgPool,
+    plan: Result<i64, &NewPlan>,
+    changes: &[PlanChange],
+    added_on: Option<NaiveDate>,
+    user_id: i64,
+    agency_id: i64,
+) -> sqlx::Result<i64> {
+    let mut tx = db.begin().await?;
+    let plan_id = match plan {
+        Ok(id) => id,
+        Err(new) => {
+            sqlx::query_scalar(
+                "INSERT INTO plans (agency_id, code, title, kind, start_year, end_year, status, level_names) \
+                 VALUES ($1, $2, $3, 'annual', $4, $4, 'draft', $5) RETURNING id",
+            )
+            .bind(new.agency_id)
+            .bind(&new.code)
+            .bind(&new.title)
+            .bind(new.year)
+            .bind(&new.level_names)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    for change in changes {
+        apply_one(&mut tx, plan_id, change, added_on).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &audit::Entry {
+            user_id: Some(user_id),
+            action: "plan.import",
+            object_type: "plan",
+            object_id: Some(plan_id),
+            agency_id: Some(agency_id),
+            before: None,
+            after: Some(
+                serde_json::to_value(changes)
+                    .map_err(|error| sqlx::Error::Encode(Box::new(error)))?,
+            ),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(plan_id)
+}
+
+async fn node_id(
+    tx: &mut Transaction<'_, Postgres>,
+    plan_id: i64,
+    code: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT id FROM plan_nodes WHERE plan_id = $1 AND code = $2")
+        .bind(plan_id)
+        .bind(code)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+async fn apply_one(
+    tx: &mut Transaction<'_, Postgres>,
+    plan_id: i64,
+    change: &PlanChange,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<()> {
+    match change {
+        PlanChange::CreateNode {
+            fields,
+            parent_code,
+        } => {
+            let parent = match parent_code {
+                Some(code) => Some(node_id(tx, plan_id, code).await?),
+                None => None,
+            };
+            sqlx::query(
+                "INSERT INTO plan_nodes (plan_id, parent_id, depth, position, code, title, added_on) \
+                 VALUES ($1, $2, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0), \
+                 (SELECT coalesce(max(position), 0) + 1 FROM plan_nodes WHERE plan_id = $1), $3, $4, $5)",
+            )
+            .bind(plan_id)
+            .bind(parent)
+            .bind(&fields.code)
+            .bind(&fields.title)
+            .bind(added_on)
+            .execute(&mut **tx)
+            .await?;
+        }
+        PlanChange::UpdateNode {
+            id,
+            fields,
+            parent_code,
+        } => {
+            let parent = match parent_code {
+                Some(code) => Some(node_id(tx, plan_id, code).await?),
+                None => None,
+            };
+            sqlx::query(
+                "UPDATE plan_nodes SET title = $2, parent_id = $3, \
+                 depth = coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $3), 0) WHERE id = $1",
+            )
+            .bind(id)
+            .bind(&fields.title)
+            .bind(parent)
+            .execute(&mut **tx)
+            .await?;
+        }
+        PlanChange::CreateActivity { fields, node_code } => {
+            let node = node_id(tx, plan_id, node_code).await?;
+            sqlx::query(
+                "INSERT INTO activities (plan_id, node_id, position, code, title, unit, target, budget, \
+                 responsible_unit, region_code, planned_start, planned_end, added_on) \
+                 VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM activities WHERE plan_id = $1), \
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(plan_id)
+            .bind(node)
+            .bind(&fields.code)
+            .bind(&fields.title)
+            .bind(fields.unit.as_deref())
+            .bind(fields.target)
+            .bind(fields.budget)
+            .bind(fields.responsible_unit.as_deref())
+            .bind(&fields.region_code)
+            .bind(fields.planned_start)
+            .bind(fields.planned_end)
+            .bind(added_on)
+            .execute(&mut **tx)
+            .await?;
+        }
+        PlanChange::UpdateActivity {
+            id,
+            fields,
+            node_code,
+        } => {
+            let node = node_id(tx, plan_id, node_code).await?;
+            sqlx::query(
+                "UPDATE activities SET node_id = $2, title = $3, unit = $4, target = $5, budget = $6, \
+                 responsible_unit = $7, region_code = $8, planned_start = $9, planned_end = $10 \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(node)
+            .bind(&fields.title)
+            .bind(fields.unit.as_deref())
+            .bind(fields.target)
+            .bind(fields.budget)
+            .bind(fields.responsible_unit.as_deref())
+            .bind(&fields.region_code)
+            .bind(fields.planned_start)
+            .bind(fields.planned_end)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The agency's plan with that code, if any.
+pub async fn plan_by_code(db: &PgPool, agency_id: i64, code: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM plans WHERE agency_id = $1 AND code = $2")
+        .bind(agency_id)
+        .bind(code)
+        .fetch_optional(db)
+        .await
+}

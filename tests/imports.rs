@@ -1,0 +1,342 @@
+//! Plans and progress through spreadsheets: export then import gives the same
+//! plan; every problem of a bad file is reported by line and nothing is
+//! written; Windows-1252 CSV; the progress round trip records exactly the
+//! changed rows and reports a conflict; a second import changes nothing.
+
+mod common;
+
+use common::*;
+use sqlx::PgPool;
+use suivi::imports::{self, plan_file::Problem, PlanImport, Target};
+use suivi::store::activities::Recorder;
+use suivi::store::imports::NewPlan;
+use suivi::store::plans;
+
+async fn plan(pool: &PgPool, agency: &str, code: &str) -> plans::Plan {
+    plans::find(pool, plan_id(pool, agency, code).await)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Everything that makes a plan, comparable between two plans.
+async fn shape(pool: &PgPool, plan_id: i64) -> Vec<String> {
+    let mut rows: Vec<String> = sqlx::query_scalar(
+        "SELECT concat_ws('|', n.code, n.title, n.depth, p.code) FROM plan_nodes n \
+         LEFT JOIN plan_nodes p ON p.id = n.parent_id WHERE n.plan_id = $1 ORDER BY n.code",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let activities: Vec<String> = sqlx::query_scalar(
+        "SELECT concat_ws('|', a.code, a.title, a.target::text, a.unit, a.budget, a.responsible_unit, \
+         a.region_code, a.planned_start, a.planned_end, n.code) FROM activities a \
+         JOIN plan_nodes n ON n.id = a.node_id WHERE a.plan_id = $1 ORDER BY a.code",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    rows.extend(activities);
+    rows
+}
+
+async fn admin_id(pool: &PgPool) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+fn new_plan(agency_id: i64, code: &str, level_names: Vec<String>) -> Target {
+    Target::New(NewPlan {
+        agency_id,
+        code: code.into(),
+        title: "Copie importée".into(),
+        year: 2025,
+        level_names,
+    })
+}
+
+async fn import_new(pool: &PgPool, bytes: &[u8], code: &str) -> (i64, PlanImport) {
+    let agency = agency_id(pool, "ANASER").await;
+    let target = new_plan(agency, code, imports::level_names_of(bytes));
+    let import = imports::prepare_plan_import(pool, bytes, &target, today())
+        .await
+        .unwrap()
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let id = imports::apply_plan_import(pool, &target, &import, today(), admin_id(pool).await)
+        .await
+        .unwrap();
+    (id, import)
+}
+
+#[sqlx::test]
+async fn export_then_import_gives_the_same_plan_in_csv_and_xlsx(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let original = plan(&pool, "ANASER", "PAP-2025").await;
+    let expected = shape(&pool, original.id).await;
+    assert!(expected.len() > 49);
+
+    let csv = imports::export_csv(&pool, &original, today())
+        .await
+        .unwrap();
+    assert!(csv.starts_with("\u{feff}".as_bytes()));
+    let (copy, import) = import_new(&pool, &csv, "COPIE-CSV").await;
+    assert_eq!(shape(&pool, copy).await, expected);
+    assert_eq!(import.unchanged, 0);
+    let copied = plans::find(&pool, copy).await.unwrap().unwrap();
+    assert_eq!(copied.level_names[..], original.level_names[..3]);
+
+    let xlsx = imports::export_xlsx(&pool, &original, today())
+        .await
+        .unwrap();
+    let (copy, _) = import_new(&pool, &xlsx, "COPIE-XLSX").await;
+    assert_eq!(shape(&pool, copy).await, expected);
+
+    // The same file again onto the copy: nothing to do.
+    let target = Target::Existing(plans::find(&pool, copy).await.unwrap().unwrap());
+    let again = imports::prepare_plan_import(&pool, &xlsx, &target, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    assert_eq!(again.unchanged, expected.len());
+}
+
+#[sqlx::test]
+async fn a_file_with_ten_kinds_of_error_reports_them_all_and_writes_nothing(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let header = "Objectif;Action prioritaire;Code;Activité;Cible;Unité;Budget (FCFA);Responsable;Région;Début prévu;Fin prévue;Statut;Réalisation;Dépensé (FCFA);À la date du;Commentaire;Version (ne pas modifier)";
+    let rows = [
+        "OS1 · Sécurité;AP1 · Former;B1;Bonne ligne;10;sessions;1 000;DSI;KAY;2025-01-01;2025-06-30;;;;;;",
+        "OS1;AP1;;Sans code;;;;;NAT;;;;;;;;",                              // 1 missing code
+        "OS1;AP1;B1;Doublon;;;;;NAT;;;;;;;;",                              // 2 duplicate code
+        "OS1;AP1;B3;Cible;douze;;;;NAT;;;;;;;;",                           // 3 not a number
+        "OS1;AP1;B4;Région;;;;;Atlantide;;;;;;;;",                         // 4 unknown region
+        "OS1;AP1;B5;Budget;;;-5;;NAT;;;;;;;;",                             // 5 negative
+        "OS1;AP1;B6;Dates;;;;;NAT;2025-13-01;;;;;;;",                      // 6 bad date
+        "OS1;AP1;B7;Statut;;;;;NAT;;;Terminée?;;;2025-05-01;;",            // 7 unknown status
+        ";AP2 · Orphelin;B8;Niveau;;;;;NAT;;;;;;;;",                       // 8 level gap
+        "OS2 · Autre;AP1 · Ailleurs;B9;Parent;;;;;NAT;;;;;;;;",            // 9 level conflict
+        "OS1;AP1;B10;Fin avant début;;;;;NAT;2025-06-01;2025-01-01;;;;;;", // 10 end before start
+    ];
+    let text = format!("{header}\n{}\n", rows.join("\n"));
+    let before = shape(&pool, plan_id(&pool, "ANASER", "PAP-2025").await).await;
+    let plans_before: i64 = sqlx::query_scalar("SELECT count(*) FROM plans")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let agency = agency_id(&pool, "ANASER").await;
+    let target = new_plan(
+        agency,
+        "ERREURS",
+        vec!["Objectif".into(), "Action prioritaire".into()],
+    );
+    let problems: Vec<Problem> =
+        imports::prepare_plan_import(&pool, text.as_bytes(), &target, today())
+            .await
+            .unwrap()
+            .unwrap_err();
+    let found: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.key)).collect();
+    assert_eq!(
+        found,
+        [
+            (3, "imports.error.missing_code"),
+            (4, "imports.error.duplicate_code"),
+            (5, "error.value.not_a_number"),
+            (6, "imports.error.unknown_region"),
+            (7, "error.value.negative"),
+            (8, "error.bad_date"),
+            (9, "error.bad_status"),
+            (10, "imports.error.level_gap"),
+            (11, "imports.error.level_conflict"),
+            (12, "structure.error.end_before_start"),
+        ]
+    );
+    assert!(problems.iter().all(|p| !p.column.is_empty()));
+    let plans_after: i64 = sqlx::query_scalar("SELECT count(*) FROM plans")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(plans_after, plans_before);
+    assert_eq!(
+        shape(&pool, plan_id(&pool, "ANASER", "PAP-2025").await).await,
+        before
+    );
+}
+
+#[sqlx::test]
+async fn a_windows_1252_csv_with_decimal_commas_imports_right(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let text = "Objectif;Action prioritaire;Code;Activité;Cible;Unité;Budget (FCFA);Responsable;Région\r\n\
+                OS1 · Sécurité routière;AP1 · Contrôles à Kayes;K1;Opérations de contrôle;12,5;opérations;2 500 000;Brigade;Kayes\r\n";
+    let (bytes, _, lossy) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!lossy);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+    let (copy, _) = import_new(&pool, &bytes, "CP1252").await;
+    let row: (String, String, i64, String) = sqlx::query_as(
+        "SELECT a.title, a.target::text, a.budget, n.title FROM activities a \
+         JOIN plan_nodes n ON n.id = a.node_id WHERE a.plan_id = $1",
+    )
+    .bind(copy)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        row,
+        (
+            "Opérations de contrôle".to_owned(),
+            "12.500".to_owned(),
+            2_500_000,
+            "Contrôles à Kayes".to_owned()
+        )
+    );
+}
+
+/// Replaces the cell `column` of the row whose code is `code`.
+fn edit_cell(csv: &str, code: &str, column: &str, value: &str) -> String {
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].trim_start_matches('\u{feff}').split(';').collect();
+    let index = header.iter().position(|h| *h == column).unwrap();
+    let code_index = header.iter().position(|h| *h == "Code").unwrap();
+    for line in lines.iter_mut().skip(1) {
+        let mut cells: Vec<String> = line.split(';').map(str::to_owned).collect();
+        if cells[code_index] == code {
+            cells[index] = value.to_owned();
+            *line = cells.join(";");
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+#[sqlx::test]
+async fn the_progress_round_trip_records_exactly_the_changed_rows(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let plan = plan(&pool, "ANASER", "PAP-2026").await;
+    let csv = String::from_utf8(imports::export_csv(&pool, &plan, today()).await.unwrap()).unwrap();
+    assert!(!csv.contains('"'), "the demo's plan file needs no quoting");
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT code FROM activities WHERE plan_id = $1 ORDER BY position, code LIMIT 3",
+    )
+    .bind(plan.id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut edited = csv.clone();
+    for code in &codes {
+        edited = edit_cell(&edited, code, "Statut", "Abandonnée");
+        edited = edit_cell(&edited, code, "À la date du", "2026-11-24");
+        edited = edit_cell(&edited, code, "Commentaire", "Abandon décidé en comité");
+    }
+    // Meanwhile someone updates the third activity in the browser.
+    let third: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 AND code = $2")
+            .bind(plan.id)
+            .bind(&codes[2])
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    add_update(&pool, third, date(2026, 11, 23), "in_progress", None).await;
+
+    let admin = admin_id(&pool).await;
+    let recorder = Recorder {
+        user_id: admin,
+        name: "Admin",
+        is_admin: true,
+    };
+    let updates = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM progress_updates")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = updates().await;
+    let result = imports::import_progress(&pool, &plan, edited.as_bytes(), recorder, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(result.recorded, codes[..2]);
+    assert_eq!(result.conflicts.len(), 1);
+    assert_eq!(result.conflicts[0].1, codes[2]);
+    assert_eq!(updates().await, before + 2);
+    let comments: Vec<String> = sqlx::query_scalar(
+        "SELECT comment FROM progress_updates WHERE comment = 'Abandon décidé en comité'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(comments.len(), 2);
+
+    // The same file again changes nothing.
+    let again = imports::import_progress(&pool, &plan, edited.as_bytes(), recorder, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(again.recorded.is_empty());
+    assert_eq!(updates().await, before + 2);
+
+    // The untouched export changes nothing either.
+    let fresh = imports::export_csv(&pool, &plan, today()).await.unwrap();
+    let untouched = imports::import_progress(&pool, &plan, &fresh, recorder, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(untouched.recorded.is_empty() && untouched.conflicts.is_empty());
+}
+
+#[sqlx::test]
+async fn the_command_line_imports_a_plan_and_refuses_a_bad_file(pool: PgPool) {
+    use suivi::cli::{ImportCommand, ImportPlanArgs};
+    let _app = demo_app(&pool).await;
+    let original = plan(&pool, "ANASER", "PAP-2025").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.xlsx");
+    std::fs::write(
+        &file,
+        imports::export_xlsx(&pool, &original, today())
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let args = |dry_run: bool, code: &str| ImportPlanArgs {
+        file: file.clone(),
+        agency: "CRSS".into(),
+        plan: code.into(),
+        title: Some("Plan importé".into()),
+        year: Some(2025),
+        login: "admin".into(),
+        dry_run,
+    };
+    suivi::imports::command::run(&pool, ImportCommand::Plan(args(true, "IMPORT-1")))
+        .await
+        .unwrap();
+    let crss = agency_id(&pool, "CRSS").await;
+    assert_eq!(
+        suivi::store::imports::plan_by_code(&pool, crss, "IMPORT-1")
+            .await
+            .unwrap(),
+        None,
+        "a dry run writes nothing"
+    );
+    suivi::imports::command::run(&pool, ImportCommand::Plan(args(false, "IMPORT-1")))
+        .await
+        .unwrap();
+    let copy = suivi::store::imports::plan_by_code(&pool, crss, "IMPORT-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shape(&pool, copy).await, shape(&pool, original.id).await);
+
+    std::fs::write(&file, "Code;Activité\nX;Y\n").unwrap();
+    let refused =
+        suivi::imports::command::run(&pool, ImportCommand::Plan(args(false, "IMPORT-2"))).await;
+    assert!(refused.is_err());
+    assert_eq!(
+        suivi::store::imports::plan_by_code(&pool, crss, "IMPORT-2")
+            .await
+            .unwrap(),
+        None
+    );
+}

@@ -1,0 +1,463 @@
+//! Editing a plan's structure through the router: nodes, activities and
+//! indicators added, renamed, moved and retired, indicator values entered;
+//! bad input refused with its message; past figures untouched by retirement;
+//! only the agency's editors and admins.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use sqlx::PgPool;
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+async fn id_of(pool: &PgPool, sql: &str, code: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(code)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn post_form(
+    client: &mut Client,
+    form_uri: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Page {
+    let page = client.get(form_uri).await;
+    assert_eq!(page.status, StatusCode::OK, "{form_uri}");
+    let csrf = csrf_of(&page);
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    client.post(action, &all).await
+}
+
+fn headline(page: &Page) -> (String, String) {
+    (
+        page.text("#headline [data-figure=done]"),
+        page.text("#headline [data-figure=planned]"),
+    )
+}
+
+#[sqlx::test]
+async fn nodes_and_activities_are_added_moved_and_retired_without_rewriting_the_past(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let structure = format!("/plans/{plan}/structure");
+    assert_eq!(
+        editor
+            .get(&format!("/plans/{plan}"))
+            .await
+            .attrs("#structure-link", "href"),
+        std::slice::from_ref(&structure)
+    );
+
+    // A new priority action under the first strategic objective.
+    let objective: (i64, String) = sqlx::query_as(
+        "SELECT id, code FROM plan_nodes WHERE plan_id = $1 AND depth = 0 ORDER BY position LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let parent = objective.0.to_string();
+    let new_node = format!("/plans/{plan}/nodes/new");
+    let saved = post_form(
+        &mut editor,
+        &new_node,
+        &new_node,
+        &[
+            ("parent", &parent),
+            ("code", "AP9"),
+            ("title", "Action nouvelle"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let ap9 = id_of(&pool, "SELECT id FROM plan_nodes WHERE code = $1", "AP9").await;
+    let depth: i32 = sqlx::query_scalar("SELECT depth FROM plan_nodes WHERE id = $1")
+        .bind(ap9)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(depth, 1);
+
+    // Renamed, then a node cannot go under itself.
+    let edit = format!("/nodes/{ap9}/edit");
+    let renamed = post_form(
+        &mut editor,
+        &edit,
+        &edit,
+        &[
+            ("parent", &parent),
+            ("code", "AP9"),
+            ("title", "Action renommée"),
+        ],
+    )
+    .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    let own = ap9.to_string();
+    let refused = post_form(
+        &mut editor,
+        &edit,
+        &edit,
+        &[("parent", &own), ("code", "AP9"), ("title", "x")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused.text(".field-error[data-field=parent]").is_empty());
+    let under_own_child = post_form(
+        &mut editor,
+        &format!("/nodes/{}/edit", objective.0),
+        &format!("/nodes/{}/edit", objective.0),
+        &[("parent", &own), ("code", &objective.1), ("title", "x")],
+    )
+    .await;
+    assert_eq!(under_own_child.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An activity added in it, with a decimal comma and spaces in the budget.
+    let new_activity = format!("/plans/{plan}/activities/new");
+    let fields = [
+        ("node", own.as_str()),
+        ("code", "B9.01"),
+        ("title", "Campagne radio"),
+        ("target", "12,5"),
+        ("unit", "spots"),
+        ("budget", "1 500 000"),
+        ("responsible_unit", "DCOM"),
+        ("region", "KAY"),
+        ("planned_start", "2025-03-01"),
+        ("planned_end", "2025-09-30"),
+    ];
+    let added = post_form(&mut editor, &new_activity, &new_activity, &fields).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let (target, budget): (String, i64) =
+        sqlx::query_as("SELECT target::text, budget FROM activities WHERE code = 'B9.01'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((target.as_str(), budget), ("12.500", 1_500_000));
+    let today_page = editor.get(&format!("/plans/{plan}")).await;
+    assert_eq!(headline(&today_page).1, "50");
+
+    // The same code again, bad numbers, a bad region, dates the wrong way.
+    let bad = post_form(
+        &mut editor,
+        &new_activity,
+        &new_activity,
+        &[
+            ("node", own.as_str()),
+            ("code", "B9.01"),
+            ("title", "Doublon"),
+            ("target", "-3"),
+            ("budget", "beaucoup"),
+            ("region", "XXX"),
+            ("planned_start", "2025-09-30"),
+            ("planned_end", "2025-03-01"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["target", "budget", "region", "planned_end"] {
+        assert!(
+            !bad.text(&format!(".field-error[data-field={field}]"))
+                .is_empty(),
+            "{field}"
+        );
+    }
+    assert_eq!(bad.attrs("#a-budget", "value"), ["beaucoup"]);
+    let duplicate = post_form(
+        &mut editor,
+        &new_activity,
+        &new_activity,
+        &[
+            ("node", own.as_str()),
+            ("code", "B9.01"),
+            ("title", "Doublon"),
+            ("region", "NAT"),
+        ],
+    )
+    .await;
+    assert_eq!(duplicate.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(duplicate
+        .text(".field-error[data-field=code]")
+        .contains("déjà utilisé"));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM activities WHERE code = 'B9.01'"
+        )
+        .await,
+        1
+    );
+
+    // A node that holds an activity cannot be retired; the activity can.
+    let csrf = csrf_of(&editor.get(&structure).await);
+    let not_empty = editor
+        .post(&format!("/nodes/{ap9}/retire"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(not_empty.status, StatusCode::CONFLICT);
+    let b901 = id_of(&pool, "SELECT id FROM activities WHERE code = $1", "B9.01").await;
+    let retired = editor
+        .post(&format!("/activities/{b901}/retire"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(retired.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        headline(&editor.get(&format!("/plans/{plan}")).await).1,
+        "49"
+    );
+    let gone = editor
+        .post(&format!("/nodes/{ap9}/retire"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    let page = editor.get(&structure).await;
+    assert_eq!(
+        page.attrs("section.retired[data-node]", "data-node"),
+        ["AP9"]
+    );
+
+    // Retiring a 2025 activity today leaves the 30th session's 32/49 alone,
+    // while the plan as of today drops it.
+    let done_one: i64 = sqlx::query_scalar(
+        "SELECT a.id FROM activities a JOIN progress_updates u ON u.activity_id = a.id \
+         WHERE a.plan_id = $1 AND u.status = 'done' AND u.as_of <= '2025-11-30' ORDER BY a.id LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let retired = editor
+        .post(
+            &format!("/activities/{done_one}/retire"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::SEE_OTHER);
+    let session = session_id(&pool, "ANASER", 30).await;
+    let dashboard = editor.get(&format!("/sessions/{session}")).await;
+    assert_eq!(headline(&dashboard), ("32".to_owned(), "49".to_owned()));
+    assert_eq!(
+        headline(&editor.get(&format!("/plans/{plan}")).await).1,
+        "48"
+    );
+    let audits = count(
+        &pool,
+        "SELECT count(*) FROM audit_log WHERE action IN ('node.create', 'node.update', \
+         'activity.create', 'activity.retire', 'node.retire')",
+    )
+    .await;
+    assert_eq!(audits, 6);
+}
+
+#[sqlx::test]
+async fn activities_move_between_nodes_and_figures_follow(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let leaves: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT n.id, n.code FROM plan_nodes n WHERE n.plan_id = $1 \
+         AND EXISTS (SELECT 1 FROM activities a WHERE a.node_id = n.id) ORDER BY n.position LIMIT 2",
+    )
+    .bind(plan)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let activity: i64 = sqlx::query_scalar(
+        "SELECT id FROM activities WHERE node_id = $1 ORDER BY position LIMIT 1",
+    )
+    .bind(leaves[0].0)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let count_in = |page: &Page, code: &str| {
+        page.text(&format!(
+            "#tree tr[data-node='{code}'] [data-figure=planned]"
+        ))
+    };
+    let before = editor.get(&format!("/plans/{plan}")).await;
+    let (first_before, second_before) = (
+        count_in(&before, &leaves[0].1),
+        count_in(&before, &leaves[1].1),
+    );
+
+    let edit = format!("/activities/{activity}/edit");
+    let form = editor.get(&edit).await;
+    let mut fields: Vec<(String, String)> = [
+        "code",
+        "title",
+        "target",
+        "unit",
+        "budget",
+        "responsible_unit",
+        "planned_start",
+        "planned_end",
+    ]
+    .iter()
+    .map(|name| {
+        let value = form
+            .attrs(&format!("#activity-form input[name={name}]"), "value")
+            .pop()
+            .unwrap_or_default();
+        ((*name).to_owned(), value)
+    })
+    .collect();
+    fields.push((
+        "region".into(),
+        form.attrs("#a-region option[selected]", "value")[0].clone(),
+    ));
+    fields.push(("node".into(), leaves[1].0.to_string()));
+    fields.push(("csrf".into(), csrf_of(&form)));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let moved = editor.post(&edit, &pairs).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+
+    let after = editor.get(&format!("/plans/{plan}")).await;
+    let minus_one = (first_before.parse::<i64>().unwrap() - 1).to_string();
+    let plus_one = (second_before.parse::<i64>().unwrap() + 1).to_string();
+    assert_eq!(count_in(&after, &leaves[0].1), minus_one);
+    assert_eq!(count_in(&after, &leaves[1].1), plus_one);
+}
+
+#[sqlx::test]
+async fn indicators_are_added_and_their_values_entered_per_period(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let new_indicator = format!("/plans/{plan}/indicators/new");
+    let bad = post_form(
+        &mut editor,
+        &new_indicator,
+        &new_indicator,
+        &[
+            ("code", "IND 9"),
+            ("title", ""),
+            ("baseline", "abc"),
+            ("baseline_year", "12"),
+            ("direction", "sideways"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["code", "title", "baseline", "baseline_year", "direction"] {
+        assert!(
+            !bad.text(&format!(".field-error[data-field={field}]"))
+                .is_empty(),
+            "{field}"
+        );
+    }
+    let saved = post_form(
+        &mut editor,
+        &new_indicator,
+        &new_indicator,
+        &[
+            ("code", "IND-9"),
+            ("title", "Tués sur les routes"),
+            ("unit", "tués"),
+            ("baseline", "600"),
+            ("baseline_year", "2024"),
+            ("target", "450"),
+            ("target_year", "2026"),
+            ("direction", "decrease"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let indicator = id_of(&pool, "SELECT id FROM indicators WHERE code = $1", "IND-9").await;
+
+    let values = format!("/indicators/{indicator}/values");
+    let refused = post_form(
+        &mut editor,
+        &values,
+        &values,
+        &[
+            ("period_label", "S1 2026"),
+            ("period_end", "2026-06-31"),
+            ("value", "5x"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.attrs("#v-value", "value"), ["5x"]);
+    for (label, end, value) in [
+        ("S1 2026", "2026-06-30", "540"),
+        ("T3 2026", "2026-09-30", "502,5"),
+    ] {
+        let page = post_form(
+            &mut editor,
+            &values,
+            &values,
+            &[
+                ("period_label", label),
+                ("period_end", end),
+                ("value", value),
+            ],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    let page = editor.get(&values).await;
+    assert_eq!(page.texts("#values [data-field=value]"), ["540", "502,5"]);
+
+    // On the plan page: the latest value and its progress, lower being better:
+    // (600 - 502.5) / (600 - 450) = 65 %.
+    let plan_page = editor.get(&format!("/plans/{plan}")).await;
+    let row = "tr[data-indicator='IND-9']";
+    assert!(
+        plan_page.text(row).contains("502,5"),
+        "{}",
+        plan_page.text(row)
+    );
+    assert!(
+        plan_page.text(row).contains("65 %"),
+        "{}",
+        plan_page.text(row)
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM audit_log WHERE action IN ('indicator.create', 'indicator.value')").await,
+        3
+    );
+}
+
+#[sqlx::test]
+async fn only_the_agency_editors_and_admins_edit_the_structure(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let uri = format!("/plans/{plan}/nodes/new");
+    let audits = count(&pool, "SELECT count(*) FROM audit_log").await;
+    for login in ["anaser.ca", "crss.lecteur"] {
+        let mut client = signed_in(&app, login).await;
+        assert_eq!(
+            client.get(&format!("/plans/{plan}/structure")).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(client.get(&uri).await.status, StatusCode::FORBIDDEN);
+        let csrf = csrf_of(&client.get("/account/password").await);
+        let page = client
+            .post(
+                &uri,
+                &[("csrf", csrf.as_str()), ("code", "X1"), ("title", "Intrus")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{login}");
+    }
+    let mut admin = signed_in(&app, "admin").await;
+    let page = post_form(
+        &mut admin,
+        &uri,
+        &uri,
+        &[("code", "X1"), ("title", "Par l’admin")],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM audit_log").await,
+        audits + 1
+    );
+}
