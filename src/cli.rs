@@ -181,6 +181,11 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure: set it when users reach Suivi over HTTPS.
     #[arg(long, env = "SUIVI_SECURE_COOKIES", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub secure_cookies: bool,
+    /// Take the client's address (for limiting sign-in attempts) from the
+    /// X-Forwarded-For header that a reverse proxy in front of Suivi adds: set
+    /// it only behind such a proxy, otherwise clients could pick their address.
+    #[arg(long, env = "SUIVI_TRUST_PROXY", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
+    pub trust_proxy: bool,
 }
 
 #[derive(Debug, Args)]
@@ -241,14 +246,25 @@ async fn serve(database: &Database, args: ServeArgs) -> anyhow::Result<()> {
         database.pool.clone(),
         WebConfig {
             secure_cookies: args.secure_cookies,
+            trust_proxy: args.trust_proxy,
             ..WebConfig::default()
         },
     );
+    let housekeeping = tokio::spawn(web::housekeeping::run(
+        database.pool.clone(),
+        web::housekeeping::PERIOD,
+    ));
     println!("Suivi: http://{address}/");
-    axum::serve(listener, web::app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    // With the peer's address, for limiting sign-in attempts per address.
+    let served = axum::serve(
+        listener,
+        web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed");
+    housekeeping.abort();
+    served?;
     tracing::info!("stopped serving");
     Ok(())
 }

@@ -59,6 +59,8 @@ enum Rule {
     ReadA,
     /// Changing agency A's data: its editors and admins.
     EditA,
+    /// The admin pages: admins only.
+    AdminOnly,
 }
 
 impl Rule {
@@ -68,6 +70,7 @@ impl Rule {
             Rule::SignedIn => who != Who::Anonymous,
             Rule::ReadA => matches!(who, Who::ViewerA | Who::BoardA | Who::EditorA | Who::Admin),
             Rule::EditA => matches!(who, Who::EditorA | Who::Admin),
+            Rule::AdminOnly => who == Who::Admin,
         }
     }
 }
@@ -111,6 +114,11 @@ struct Ids {
     resolution: i64,
     node: i64,
     indicator: i64,
+    /// Agency A, its parent, and agency B's editor with their role there.
+    agency: i64,
+    parent: i64,
+    editor_b: i64,
+    agency_b: i64,
 }
 
 fn matrix(ids: &Ids) -> Vec<Case> {
@@ -122,7 +130,13 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         resolution,
         node,
         indicator,
+        agency,
+        parent,
+        editor_b,
+        agency_b,
     } = ids;
+    let (agency_text, parent_text, agency_b_text) =
+        (agency.to_string(), parent.to_string(), agency_b.to_string());
     let node_form = [("parent", ""), ("code", "X9"), ("title", "Nouveau")];
     let indicator_form = [
         ("code", "IND-X"),
@@ -432,6 +446,87 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::Public,
         ),
         get("/healthz", "/healthz".into(), Rule::Public),
+        // The admin pages. Admins post values that change nothing that later
+        // lines rely on: agency A keeps its code, agency B's editor their role.
+        get("/admin", "/admin".into(), Rule::AdminOnly),
+        get("/admin/agencies", "/admin/agencies".into(), Rule::AdminOnly),
+        get(
+            "/admin/agencies/new",
+            "/admin/agencies/new".into(),
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/agencies",
+            "/admin/agencies".into(),
+            &[("code", "MATRIX"), ("name", "Matrice"), ("parent", "")],
+            Rule::AdminOnly,
+        ),
+        get(
+            "/admin/agencies/{id}",
+            format!("/admin/agencies/{agency}"),
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/agencies/{id}",
+            format!("/admin/agencies/{agency}"),
+            &[
+                ("code", "ANASER"),
+                ("name", "Agence Nationale de la Sécurité Routière"),
+                ("parent", parent_text.as_str()),
+            ],
+            Rule::AdminOnly,
+        ),
+        get("/admin/users", "/admin/users".into(), Rule::AdminOnly),
+        get(
+            "/admin/users/new",
+            "/admin/users/new".into(),
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/users",
+            "/admin/users".into(),
+            &[
+                ("login", "matrix.user"),
+                ("display_name", "Matrice"),
+                ("password", "matrix-password"),
+                ("confirm", "matrix-password"),
+            ],
+            Rule::AdminOnly,
+        ),
+        get(
+            "/admin/users/{id}",
+            format!("/admin/users/{editor_b}"),
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/users/{id}",
+            format!("/admin/users/{editor_b}"),
+            &[("display_name", "crss.editeur")],
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/users/{id}/status",
+            format!("/admin/users/{editor_b}/status"),
+            &[("disabled", "false")],
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/users/{id}/roles",
+            format!("/admin/users/{editor_b}/roles"),
+            &[("agency", agency_b_text.as_str()), ("role", "editor")],
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/users/{id}/roles/revoke",
+            format!("/admin/users/{editor_b}/roles/revoke"),
+            &[("agency", agency_text.as_str())],
+            Rule::AdminOnly,
+        ),
+        get(
+            "/admin/audit",
+            "/admin/audit?agency=ANASER&from=2025-01-01".into(),
+            Rule::AdminOnly,
+        ),
     ]
 }
 
@@ -552,6 +647,13 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         session,
         activity,
         resolution,
+        agency: agency_id(&pool, "ANASER").await,
+        parent: agency_id(&pool, "MTI").await,
+        editor_b: sqlx::query_scalar("SELECT id FROM users WHERE login = 'crss.editeur'")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        agency_b: agency_id(&pool, "CRSS").await,
     };
     let cases = matrix(&ids);
 

@@ -2,9 +2,11 @@
 //! and computes no figures: `performance` does that from the rows.
 
 pub mod activities;
+pub mod admin;
 pub mod agencies;
 pub mod audit;
 pub mod imports;
+pub mod login_attempts;
 pub mod plans;
 pub mod reports;
 pub mod sessions;

@@ -19,6 +19,8 @@ pub struct Credentials {
     #[sqlx(flatten)]
     pub user: User,
     pub password_hash: String,
+    /// A disabled account cannot sign in, whatever the password.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -88,6 +90,16 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>
         .await
 }
 
+/// The account if it exists and is not disabled: the user of a session.
+pub async fn find_active(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as(
+        "SELECT id, login, display_name, is_admin FROM users WHERE id = $1 AND disabled_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {
     sqlx::query_as("SELECT id, login, display_name, is_admin FROM users WHERE login = $1")
         .bind(login)
@@ -100,7 +112,8 @@ pub async fn credentials_by_login(
     login: &str,
 ) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as(
-        "SELECT id, login, display_name, is_admin, password_hash FROM users WHERE login = $1",
+        "SELECT id, login, display_name, is_admin, password_hash, disabled_at IS NOT NULL AS disabled \
+         FROM users WHERE login = $1",
     )
     .bind(login)
     .fetch_optional(db)
@@ -109,7 +122,8 @@ pub async fn credentials_by_login(
 
 pub async fn credentials(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as(
-        "SELECT id, login, display_name, is_admin, password_hash FROM users WHERE id = $1",
+        "SELECT id, login, display_name, is_admin, password_hash, disabled_at IS NOT NULL AS disabled \
+         FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)

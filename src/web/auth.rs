@@ -12,9 +12,12 @@ use super::{AppError, AppState};
 use crate::domain::Role;
 use crate::store::users::{self, AgencyRole, User};
 
-/// Session keys: the user's id, and their name for the page header.
+/// Session keys: the user's id, their name for the page header, and whether
+/// the header shows the link to the admin pages (a hint only: the admin pages
+/// check the account itself).
 pub const USER_KEY: &str = "user_id";
 pub const USER_NAME_KEY: &str = "user_name";
+pub const USER_ADMIN_KEY: &str = "user_is_admin";
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -76,11 +79,20 @@ impl CurrentUser {
         let Some(id) = session.get::<i64>(USER_KEY).await? else {
             return Ok(None);
         };
-        let Some(user) = users::find(&state.db, id).await? else {
-            // The account is gone: forget the session rather than loop.
+        let Some(user) = users::find_active(&state.db, id).await? else {
+            // The account is gone or disabled: forget the session rather
+            // than loop.
             session.flush().await?;
             return Ok(None);
         };
+        // A name or admin flag changed since sign-in shows in the header from
+        // the next page on.
+        if session.get::<bool>(USER_ADMIN_KEY).await? != Some(user.is_admin) {
+            session.insert(USER_ADMIN_KEY, user.is_admin).await?;
+        }
+        if session.get::<String>(USER_NAME_KEY).await?.as_ref() != Some(&user.display_name) {
+            session.insert(USER_NAME_KEY, &user.display_name).await?;
+        }
         let roles = users::roles(&state.db, user.id).await?;
         let readable = users::readable_agencies(&state.db, user.id).await?;
         Ok(Some(CurrentUser {
@@ -116,6 +128,24 @@ impl FromRequestParts<AppState> for CurrentUser {
                     .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
             }),
             None => Err(AppError::forbidden("error.login_required")),
+        }
+    }
+}
+
+/// A signed-in admin: the admin pages take this, so that anyone else is
+/// refused before the handler runs (anonymous readers go to the login form).
+#[derive(Debug, Clone)]
+pub struct Admin(pub CurrentUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        if user.user.is_admin {
+            Ok(Admin(user))
+        } else {
+            Err(AppError::forbidden("admin.forbidden"))
         }
     }
 }

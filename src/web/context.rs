@@ -45,6 +45,8 @@ pub struct Ctx {
     pub here: String,
     /// The signed-in user's name, for the header.
     pub user_name: Option<String>,
+    /// Whether the header links to the admin pages.
+    pub is_admin: bool,
     /// The session's CSRF token, for the hidden field of every form (the
     /// logout button in the header among them).
     pub csrf: Option<String>,
@@ -63,6 +65,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         // reader; the pages that need the user fail on their own extractor.
         if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
             ctx.user_name = session.get(super::auth::USER_NAME_KEY).await.ok().flatten();
+            ctx.is_admin = ctx.user_name.is_some()
+                && session
+                    .get(super::auth::USER_ADMIN_KEY)
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or(false);
             ctx.csrf = session.get(super::csrf::CSRF_KEY).await.ok().flatten();
         }
         Ok(ctx)
@@ -77,6 +86,7 @@ impl Ctx {
             lang,
             here: here.to_owned(),
             user_name: None,
+            is_admin: false,
             csrf: None,
         }
     }

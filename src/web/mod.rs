@@ -3,9 +3,11 @@
 //! template.
 
 pub mod auth;
+pub mod client_address;
 mod context;
 pub mod csrf;
 mod error;
+pub mod housekeeping;
 mod pages;
 
 pub use context::{Ctx, LANG_COOKIE};
@@ -41,6 +43,11 @@ pub struct WebConfig {
     /// Mark the session cookie `Secure` (served over HTTPS, perhaps behind a
     /// proxy, so Suivi cannot tell by itself).
     pub secure_cookies: bool,
+    /// Believe the client address a reverse proxy writes in `X-Forwarded-For`
+    /// (only behind such a proxy: otherwise clients could pick their address).
+    pub trust_proxy: bool,
+    /// How many failed sign-ins, per account and per address, before refusing.
+    pub login_limits: crate::store::login_attempts::Limits,
 }
 
 /// The session cookie's name.
@@ -173,6 +180,38 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
+        .route("/admin", get(pages::admin::index))
+        .route(
+            "/admin/agencies",
+            get(pages::admin::agencies::list).post(pages::admin::agencies::create),
+        )
+        .route("/admin/agencies/new", get(pages::admin::agencies::new))
+        .route(
+            "/admin/agencies/{id}",
+            get(pages::admin::agencies::edit).post(pages::admin::agencies::update),
+        )
+        .route(
+            "/admin/users",
+            get(pages::admin::accounts::list).post(pages::admin::accounts::create),
+        )
+        .route("/admin/users/new", get(pages::admin::accounts::new))
+        .route(
+            "/admin/users/{id}",
+            get(pages::admin::accounts::show).post(pages::admin::accounts::update),
+        )
+        .route(
+            "/admin/users/{id}/status",
+            post(pages::admin::accounts::set_status),
+        )
+        .route(
+            "/admin/users/{id}/roles",
+            post(pages::admin::accounts::grant_role),
+        )
+        .route(
+            "/admin/users/{id}/roles/revoke",
+            post(pages::admin::accounts::revoke_role),
+        )
+        .route("/admin/audit", get(pages::admin::audit::list))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
         .route(

@@ -1,12 +1,14 @@
 //! Signing in and out. A failed login says the same thing whether the login or
 //! the password was wrong, and takes the same time (a dummy hash is checked
 //! for unknown logins), so that nobody can find out which accounts exist.
+//! Too many failures for one login, or from one address, and attempts are
+//! refused (429) without checking the password (`store::login_attempts`).
 
 use std::sync::OnceLock;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -14,8 +16,10 @@ use tower_sessions::Session;
 use super::lang::is_local_path;
 use super::render;
 use crate::passwords;
+use crate::store::login_attempts::{self, Attempt};
 use crate::store::users;
-use crate::web::auth::{USER_KEY, USER_NAME_KEY};
+use crate::web::auth::{USER_ADMIN_KEY, USER_KEY, USER_NAME_KEY};
+use crate::web::client_address::ClientAddress;
 use crate::web::csrf::{self, CsrfForm};
 use crate::web::{AppError, AppState, Ctx};
 
@@ -25,7 +29,13 @@ struct LoginPage {
     ctx: Ctx,
     login: String,
     next: String,
-    failed: bool,
+    failure: Option<Failure>,
+}
+
+/// Why the form is shown again: `reason` for machines, `message` for people.
+struct Failure {
+    reason: &'static str,
+    message: String,
 }
 
 #[derive(Deserialize)]
@@ -43,7 +53,7 @@ pub async fn form(
         ctx,
         login: String::new(),
         next: local_or_home(query.next),
-        failed: false,
+        failure: None,
     })?
     .into_response())
 }
@@ -60,44 +70,118 @@ pub struct LoginForm {
 
 pub async fn submit(
     State(state): State<AppState>,
-    mut ctx: Ctx,
+    ctx: Ctx,
     session: Session,
-    CsrfForm(form): CsrfForm<LoginForm>,
+    ClientAddress(address): ClientAddress,
+    CsrfForm(mut form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    let login = form.login.trim().to_lowercase();
+    let login = login_attempts::login_key(&form.login);
+    let address = address.map(|a| a.to_string());
+    let limits = state.config.login_limits;
+    let attempt = match login_attempts::begin(&state.db, &login, address.as_deref(), limits).await?
+    {
+        Attempt::Allowed(id) => id,
+        Attempt::Refused { retry_at } => {
+            tracing::warn!(%login, ?address, "sign-in refused: too many failures");
+            let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1);
+            let minutes = (seconds + 59) / 60;
+            let message = ctx.t_with("login.too_many", &[("minutes", &minutes.to_string())]);
+            let mut response = show_again(
+                ctx,
+                &session,
+                form,
+                StatusCode::TOO_MANY_REQUESTS,
+                Failure {
+                    reason: "too_many",
+                    message,
+                },
+            )
+            .await?;
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&seconds.to_string())
+                    .map_err(|error| AppError::Internal(error.into()))?,
+            );
+            return Ok(response);
+        }
+    };
     let credentials = users::credentials_by_login(&state.db, &login).await?;
     let stored = credentials
         .as_ref()
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
-    let password = form.password;
+    let password = std::mem::take(&mut form.password);
     let matches = tokio::task::spawn_blocking(move || passwords::verify(&password, &stored))
         .await
         .map_err(|error| AppError::Internal(error.into()))?;
     match credentials.filter(|_| matches) {
+        // The password proves who asks: saying the account is disabled
+        // tells them nothing they could not know. It still counts as a
+        // failure.
+        Some(credentials) if credentials.disabled => {
+            tracing::info!(%login, "sign-in to a disabled account");
+            let message = ctx.t("login.disabled").into_owned();
+            show_again(
+                ctx,
+                &session,
+                form,
+                StatusCode::FORBIDDEN,
+                Failure {
+                    reason: "disabled",
+                    message,
+                },
+            )
+            .await
+        }
         Some(credentials) => {
+            login_attempts::succeeded(&state.db, attempt, &login).await?;
             // A new session id at login: an id planted before cannot be reused.
             session.cycle_id().await?;
             session.insert(USER_KEY, credentials.user.id).await?;
             session
                 .insert(USER_NAME_KEY, &credentials.user.display_name)
                 .await?;
+            session
+                .insert(USER_ADMIN_KEY, credentials.user.is_admin)
+                .await?;
             csrf::rotate(&session).await?;
             tracing::info!(login = %credentials.user.login, "signed in");
             Ok(Redirect::to(&local_or_home(Some(form.next))).into_response())
         }
         None => {
-            tracing::info!(%login, "failed login");
-            ctx.csrf = Some(csrf::token(&session).await?);
-            let page = render(&LoginPage {
+            tracing::info!(%login, ?address, "failed login");
+            let message = ctx.t("login.failed").into_owned();
+            show_again(
                 ctx,
-                login: form.login,
-                next: local_or_home(Some(form.next)),
-                failed: true,
-            })?;
-            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+                &session,
+                form,
+                StatusCode::UNAUTHORIZED,
+                Failure {
+                    reason: "wrong",
+                    message,
+                },
+            )
+            .await
         }
     }
+}
+
+/// The form again, with the login as typed (never the password).
+async fn show_again(
+    mut ctx: Ctx,
+    session: &Session,
+    form: LoginForm,
+    status: StatusCode,
+    failure: Failure,
+) -> Result<Response, AppError> {
+    ctx.csrf = Some(csrf::token(session).await?);
+    let page = render(&LoginPage {
+        ctx,
+        login: form.login,
+        next: local_or_home(Some(form.next)),
+        failure: Some(failure),
+    })?;
+    Ok((status, page).into_response())
 }
 
 pub async fn logout(

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod admin;
 pub mod agencies;
 pub mod assets;
 pub mod drilldown;
