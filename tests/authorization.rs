@@ -446,6 +446,11 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::Public,
         ),
         get("/healthz", "/healthz".into(), Rule::Public),
+        get(
+            "/import-template",
+            "/import-template".into(),
+            Rule::SignedIn,
+        ),
         // The admin pages. Admins post values that change nothing that later
         // lines rely on: agency A keeps its code, agency B's editor their role.
         get("/admin", "/admin".into(), Rule::AdminOnly),

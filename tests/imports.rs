@@ -480,3 +480,28 @@ async fn only_editors_import_and_readers_export_what_they_read(pool: PgPool) {
         .unwrap();
     assert_eq!(uploads, 0);
 }
+
+/// The template as downloaded imports as a new plan without a problem: its
+/// example is a valid plan, its instructions sheet is ignored.
+#[sqlx::test]
+async fn the_template_is_a_valid_plan_file(pool: PgPool) {
+    use axum::http::StatusCode;
+    let app = demo_app(&pool).await;
+    let mut viewer = signed_in(&app, "crss.lecteur").await;
+    let page = viewer.get("/import-template").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let agency = agency_id(&pool, "CRSS").await;
+    let target = Target::New(NewPlan {
+        agency_id: agency,
+        code: "MODELE".into(),
+        title: "Modèle".into(),
+        year: 2027,
+        level_names: imports::level_names_of(&page.bytes),
+    });
+    let import = imports::prepare_plan_import(&pool, &page.bytes, &target, date(2027, 12, 31))
+        .await
+        .unwrap()
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    // Two levels, two activities, one indicator.
+    assert_eq!(import.changes.len(), 5);
+}

@@ -571,3 +571,109 @@ pub fn level_names_of(bytes: &[u8]) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// The instructions sheet of the template, one paragraph a line.
+const INSTRUCTIONS: [&str; 9] = [
+    "Modèle de fichier de plan pour Suivi : remplissez la feuille « Plan » (une ligne par activité) et, si vous le souhaitez, la feuille « Indicateurs ».",
+    "Colonnes de niveaux : toutes les colonnes avant « Code » sont les niveaux du plan, du plus haut au plus bas ; leur en-tête est le nom du niveau (par exemple Objectif stratégique, Action prioritaire). Écrivez « CODE · Intitulé » la première fois qu’un niveau apparaît, puis le code seul suffit.",
+    "Code : le code de l’activité, unique dans le plan, sans espace (B1.01). C’est par ce code que Suivi retrouve l’activité lors d’un nouvel import.",
+    "Nombres : la virgule décimale est acceptée (12,5) ; les montants sont en FCFA, sans décimales, espaces permis (1 500 000).",
+    "Région : le code (KAY) ou le nom (Kayes) d’une région du Mali, ou NAT pour une activité nationale.",
+    "Dates : AAAA-MM-JJ ou JJ/MM/AAAA.",
+    "Avancement (Statut, Réalisation, Dépensé, À la date du, Commentaire) : laissez vide pour un nouveau plan. Pour mettre à jour l’avancement, exportez le plan depuis Suivi, modifiez ces colonnes et importez « l’avancement » : seules les lignes modifiées sont enregistrées, et une ligne modifiée dans Suivi depuis l’export n’est pas écrasée. Ne modifiez pas la colonne « Version ».",
+    "Indicateurs : Niveau (code) vide pour un indicateur de tout le plan ; Sens « à la hausse » ou « à la baisse ».",
+    "Suivi vérifie tout le fichier avant d’écrire : chaque problème est signalé avec sa ligne et sa colonne, et rien n’est enregistré tant qu’il en reste.",
+];
+
+/// The plan file template: the two sheets with their headers and an example,
+/// and a sheet of instructions in French.
+pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let levels = ["Objectif stratégique", "Action prioritaire"];
+    let example: [[&str; 17]; 2] = [
+        [
+            "OS1 · Améliorer la sécurité routière",
+            "AP1 · Former les usagers",
+            "B1.01",
+            "Campagne de sensibilisation radio",
+            "12",
+            "spots",
+            "1 500 000",
+            "Direction de la communication",
+            "KAY",
+            "2027-01-15",
+            "2027-06-30",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "OS1",
+            "AP1",
+            "B1.02",
+            "Formation des moniteurs d’auto-école",
+            "4,5",
+            "sessions",
+            "800 000",
+            "Direction technique",
+            "BKO",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Plan")?;
+    let header = levels
+        .iter()
+        .copied()
+        .chain(COLUMNS.iter().map(|(_, f)| *f));
+    for (column, title) in header.enumerate() {
+        sheet.write_string_with_format(0, column as u16, title, &bold)?;
+        sheet.set_column_width(column as u16, if column < 2 { 34 } else { 16 })?;
+    }
+    for (row, cells) in example.iter().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            sheet.write_string(row as u32 + 1, column as u16, *cell)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(plan_file::INDICATOR_SHEET)?;
+    for (column, (_, title)) in plan_file::INDICATOR_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *title, &bold)?;
+        sheet.set_column_width(column as u16, if column == 2 { 40 } else { 16 })?;
+    }
+    let indicator = [
+        "AP1",
+        "IND-1",
+        "Nombre de tués sur les routes",
+        "tués",
+        "600",
+        "2026",
+        "450",
+        "2027",
+        "à la baisse",
+    ];
+    for (column, cell) in indicator.iter().enumerate() {
+        sheet.write_string(1, column as u16, *cell)?;
+    }
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Instructions")?;
+    sheet.set_column_width(0, 120)?;
+    let wrap = Format::new().set_text_wrap();
+    for (row, line) in INSTRUCTIONS.iter().enumerate() {
+        sheet.write_string_with_format(row as u32, 0, *line, &wrap)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}

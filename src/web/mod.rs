@@ -89,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}/activities", get(pages::drilldown::list))
         .route("/plans/{id}/structure", get(pages::structure::show))
         .route("/plans/{id}/export", get(pages::imports::export))
+        .route("/import-template", get(pages::imports::template))
         .route(
             "/plans/{id}/import",
             get(pages::imports::form).post(pages::imports::upload),

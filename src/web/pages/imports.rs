@@ -61,6 +61,25 @@ pub async fn export(
         .into_response())
 }
 
+/// The plan file template, with its instructions, for anyone signed in.
+pub async fn template(_user: CurrentUser) -> Result<Response, AppError> {
+    let bytes = imports::template_xlsx()?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"modele-plan-suivi.xlsx\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// What the page shows after an upload.
 pub enum Preview {
     Problems(Vec<Problem>),
