@@ -451,6 +451,24 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             "/import-template".into(),
             Rule::SignedIn,
         ),
+        get(
+            "/agencies/{code}/plans/import",
+            "/agencies/ANASER/plans/import".into(),
+            Rule::EditA,
+        ),
+        // Not a multipart body: refused as such once the rights are checked.
+        post(
+            "/agencies/{code}/plans/import",
+            "/agencies/ANASER/plans/import".into(),
+            &[],
+            Rule::EditA,
+        ),
+        post(
+            "/agencies/{code}/plans/import/apply",
+            "/agencies/ANASER/plans/import/apply".into(),
+            &[("token", "unknown")],
+            Rule::EditA,
+        ),
         // The admin pages. Admins post values that change nothing that later
         // lines rely on: agency A keeps its code, agency B's editor their role.
         get("/admin", "/admin".into(), Rule::AdminOnly),

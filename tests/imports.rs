@@ -505,3 +505,77 @@ async fn the_template_is_a_valid_plan_file(pool: PgPool) {
     // Two levels, two activities, one indicator.
     assert_eq!(import.changes.len(), 5);
 }
+
+#[sqlx::test]
+async fn an_admin_creates_a_plan_from_a_file_in_the_browser(pool: PgPool) {
+    use axum::http::StatusCode;
+    let app = demo_app(&pool).await;
+    let original = plan(&pool, "ANASER", "PAP-2025").await;
+    let xlsx = imports::export_xlsx(&pool, &original, today())
+        .await
+        .unwrap();
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let agency_page = editor.get("/agencies/ANASER").await;
+    let uri = "/agencies/ANASER/plans/import";
+    assert_eq!(agency_page.attrs("#new-plan-import", "href"), [uri]);
+    let csrf = csrf_of(&editor.get(uri).await);
+
+    // Bad fields: each message by its field, nothing kept.
+    let bad = editor
+        .post_file(
+            uri,
+            &[
+                ("csrf", &csrf),
+                ("code", "PAP-2025"),
+                ("title", ""),
+                ("year", "deux mille"),
+            ],
+            ("file", "plan.xlsx", &xlsx),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["code", "title", "year"] {
+        assert!(
+            !bad.text(&format!(".field-error[data-field={field}]"))
+                .is_empty(),
+            "{field}"
+        );
+    }
+
+    let preview = editor
+        .post_file(
+            uri,
+            &[
+                ("csrf", &csrf),
+                ("code", "PAP-2025-BIS"),
+                ("title", "PAP 2025 révisé"),
+                ("year", "2025"),
+            ],
+            ("file", "plan.xlsx", &xlsx),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let anaser = agency_id(&pool, "ANASER").await;
+    assert_eq!(
+        suivi::store::imports::plan_by_code(&pool, anaser, "PAP-2025-BIS")
+            .await
+            .unwrap(),
+        None,
+        "a preview creates nothing"
+    );
+    let token = preview.attrs("#apply input[name=token]", "value")[0].clone();
+    let created = editor
+        .post(
+            &format!("{uri}/apply"),
+            &[("csrf", &csrf), ("token", &token)],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let plan_page = editor.get(created.location.as_deref().unwrap()).await;
+    assert_eq!(plan_page.text("#headline [data-figure=planned]"), "49");
+    let id = suivi::store::imports::plan_by_code(&pool, anaser, "PAP-2025-BIS")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shape(&pool, id).await, shape(&pool, original.id).await);
+}

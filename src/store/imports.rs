@@ -10,7 +10,7 @@ use super::audit;
 use super::structure::{ActivityFields, IndicatorFields, NodeFields};
 
 /// A plan to create, when the import names a plan the agency does not have.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct NewPlan {
     pub agency_id: i64,
     pub code: String,
@@ -315,4 +315,55 @@ pub async fn take_upload(
     .bind(plan_id)
     .fetch_optional(db)
     .await
+}
+
+/// Keeps an uploaded file that will create a plan, for its preview's "apply".
+pub async fn keep_new_plan_upload(
+    db: &PgPool,
+    token: &str,
+    user_id: i64,
+    plan: &NewPlan,
+    file_name: &str,
+    content: &[u8],
+) -> sqlx::Result<()> {
+    let new_plan =
+        serde_json::to_value(plan).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    sqlx::query(
+        "INSERT INTO import_uploads (token, user_id, agency_id, new_plan, kind, file_name, content) \
+         VALUES ($1, $2, $3, $4, 'plan', $5, $6)",
+    )
+    .bind(token)
+    .bind(user_id)
+    .bind(plan.agency_id)
+    .bind(new_plan)
+    .bind(file_name)
+    .bind(content)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The new-plan upload of this user for this agency, taken (it serves once).
+pub async fn take_new_plan_upload(
+    db: &PgPool,
+    token: &str,
+    user_id: i64,
+    agency_id: i64,
+) -> sqlx::Result<Option<(NewPlan, String, Vec<u8>)>> {
+    let row: Option<(serde_json::Value, String, Vec<u8>)> = sqlx::query_as(
+        "DELETE FROM import_uploads WHERE token = $1 AND user_id = $2 AND agency_id = $3 \
+         AND new_plan IS NOT NULL AND created_at > now() - interval '1 day' \
+         RETURNING new_plan, file_name, content",
+    )
+    .bind(token)
+    .bind(user_id)
+    .bind(agency_id)
+    .fetch_optional(db)
+    .await?;
+    row.map(|(plan, name, content)| {
+        serde_json::from_value(plan)
+            .map(|plan| (plan, name, content))
+            .map_err(|error| sqlx::Error::Decode(Box::new(error)))
+    })
+    .transpose()
 }

@@ -91,6 +91,14 @@ pub fn app(state: AppState) -> Router {
         .route("/plans/{id}/export", get(pages::imports::export))
         .route("/import-template", get(pages::imports::template))
         .route(
+            "/agencies/{code}/plans/import",
+            get(pages::imports::new_plan_form).post(pages::imports::new_plan_upload),
+        )
+        .route(
+            "/agencies/{code}/plans/import/apply",
+            post(pages::imports::new_plan_apply),
+        )
+        .route(
             "/plans/{id}/import",
             get(pages::imports::form).post(pages::imports::upload),
         )

@@ -10,11 +10,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::forms::FieldErrors;
 use super::{parse_id, render};
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
 use crate::store::activities::Recorder;
-use crate::store::imports::{self as store, PlanChange};
+use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::{self, Plan};
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::{random_token, CsrfForm, CsrfUpload};
@@ -106,38 +107,7 @@ struct ImportPage {
 
 impl ImportPage {
     fn change_label(&self, change: &PlanChange) -> (&'static str, String, String) {
-        match change {
-            PlanChange::CreateNode { fields, .. } => (
-                "imports.create_node",
-                fields.code.clone(),
-                fields.title.clone(),
-            ),
-            PlanChange::UpdateNode { fields, .. } => (
-                "imports.update_node",
-                fields.code.clone(),
-                fields.title.clone(),
-            ),
-            PlanChange::CreateActivity { fields, .. } => (
-                "imports.create_activity",
-                fields.code.clone(),
-                fields.title.clone(),
-            ),
-            PlanChange::UpdateActivity { fields, .. } => (
-                "imports.update_activity",
-                fields.code.clone(),
-                fields.title.clone(),
-            ),
-            PlanChange::CreateIndicator { fields, .. } => (
-                "imports.create_indicator",
-                fields.code.clone(),
-                fields.title.clone(),
-            ),
-            PlanChange::UpdateIndicator { fields, .. } => (
-                "imports.update_indicator",
-                fields.code.clone(),
-                fields.title.clone(),
-            ),
-        }
+        describe(change)
     }
 }
 
@@ -311,6 +281,206 @@ pub async fn apply(
                 ],
             );
             page(ctx, plan, Some(file_name), None, Some(done))
+        }
+    }
+}
+
+// ---- A new plan from a file ----
+
+#[derive(Template)]
+#[template(path = "new_plan_import.html")]
+struct NewPlanPage {
+    ctx: Ctx,
+    agency: crate::store::agencies::Agency,
+    code: String,
+    title: String,
+    year: String,
+    errors: FieldErrors,
+    file_name: Option<String>,
+    preview: Option<Preview>,
+}
+
+impl NewPlanPage {
+    fn change_label(&self, change: &PlanChange) -> (&'static str, String, String) {
+        describe(change)
+    }
+}
+
+/// A change as the preview lists it: its kind, code and title.
+fn describe(change: &PlanChange) -> (&'static str, String, String) {
+    let (key, code, title) = match change {
+        PlanChange::CreateNode { fields, .. } => {
+            ("imports.create_node", &fields.code, &fields.title)
+        }
+        PlanChange::UpdateNode { fields, .. } => {
+            ("imports.update_node", &fields.code, &fields.title)
+        }
+        PlanChange::CreateActivity { fields, .. } => {
+            ("imports.create_activity", &fields.code, &fields.title)
+        }
+        PlanChange::UpdateActivity { fields, .. } => {
+            ("imports.update_activity", &fields.code, &fields.title)
+        }
+        PlanChange::CreateIndicator { fields, .. } => {
+            ("imports.create_indicator", &fields.code, &fields.title)
+        }
+        PlanChange::UpdateIndicator { fields, .. } => {
+            ("imports.update_indicator", &fields.code, &fields.title)
+        }
+    };
+    (key, code.clone(), title.clone())
+}
+
+async fn editable_agency(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<crate::store::agencies::Agency, AppError> {
+    let agency = crate::store::agencies::find_by_code(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.ensure_can_edit(agency.id)?;
+    Ok(agency)
+}
+
+pub async fn new_plan_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let agency = editable_agency(&state, &user, &code).await?;
+    let year = (chrono::Datelike::year(&state.today()) + 1).to_string();
+    let page = NewPlanPage {
+        ctx,
+        agency,
+        code: String::new(),
+        title: String::new(),
+        year,
+        errors: FieldErrors::default(),
+        file_name: None,
+        preview: None,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Checks the new plan's code, title and year, then the file.
+pub async fn new_plan_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    upload: Result<CsrfUpload, AppError>,
+) -> Result<Response, AppError> {
+    let agency = editable_agency(&state, &user, &code).await?;
+    let upload = upload?;
+    let mut errors = FieldErrors::default();
+    let plan_code = upload.field("code").unwrap_or("").trim().to_owned();
+    if plan_code.is_empty() {
+        errors.set("code", "error.value.empty");
+    } else if plan_code.chars().count() > 64 || plan_code.contains(char::is_whitespace) {
+        errors.set("code", "structure.error.code");
+    } else if store::plan_by_code(&state.db, agency.id, &plan_code)
+        .await?
+        .is_some()
+    {
+        errors.set("code", "imports.error.plan_exists");
+    }
+    let title = upload.field("title").unwrap_or("").trim().to_owned();
+    if title.is_empty() {
+        errors.set("title", "error.value.empty");
+    } else if title.chars().count() > 300 {
+        errors.set("title", "boards.error.too_long");
+    }
+    let year_text = upload.field("year").unwrap_or("").trim().to_owned();
+    let year = year_text
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1960..=2200).contains(y));
+    if year.is_none() {
+        errors.set("year", "error.bad_year");
+    }
+    if upload.file.is_none() {
+        errors.set("file", "imports.error.no_file");
+    }
+    let mut page = NewPlanPage {
+        ctx,
+        agency,
+        code: plan_code,
+        title,
+        year: year_text,
+        errors,
+        file_name: None,
+        preview: None,
+    };
+    let (Some(year), Some((file_name, bytes)), true) = (year, upload.file, page.errors.is_empty())
+    else {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let new_plan = NewPlan {
+        agency_id: page.agency.id,
+        code: page.code.clone(),
+        title: page.title.clone(),
+        year,
+        level_names: imports::level_names_of(&bytes),
+    };
+    let target = Target::New(new_plan.clone());
+    let preview =
+        match imports::prepare_plan_import(&state.db, &bytes, &target, state.today()).await? {
+            Err(problems) => Preview::Problems(problems),
+            Ok(import) => {
+                let token = random_token()?;
+                store::keep_new_plan_upload(
+                    &state.db,
+                    &token,
+                    user.user.id,
+                    &new_plan,
+                    &file_name,
+                    &bytes,
+                )
+                .await?;
+                Preview::Plan { import, token }
+            }
+        };
+    let status = if matches!(preview, Preview::Problems(_)) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.file_name = Some(file_name);
+    page.preview = Some(preview);
+    Ok((status, render(&page)?).into_response())
+}
+
+/// Creates the previewed plan from the file kept at preview.
+pub async fn new_plan_apply(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<ApplyForm>,
+) -> Result<Response, AppError> {
+    let agency = editable_agency(&state, &user, &code).await?;
+    let Some((new_plan, _, bytes)) =
+        store::take_new_plan_upload(&state.db, &form.token, user.user.id, agency.id).await?
+    else {
+        return Err(AppError::bad_request("imports.error.expired"));
+    };
+    if store::plan_by_code(&state.db, agency.id, &new_plan.code)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict {
+            key: "imports.error.plan_exists",
+        });
+    }
+    let target = Target::New(new_plan);
+    let today = state.today();
+    match imports::prepare_plan_import(&state.db, &bytes, &target, today).await? {
+        Err(_) => Err(AppError::bad_request("imports.error.expired")),
+        Ok(import) => {
+            let id = imports::apply_plan_import(&state.db, &target, &import, today, user.user.id)
+                .await?;
+            Ok(axum::response::Redirect::to(&format!("/plans/{id}")).into_response())
         }
     }
 }
