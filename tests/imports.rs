@@ -134,7 +134,7 @@ async fn a_file_with_ten_kinds_of_error_reports_them_all_and_writes_nothing(pool
         "OS1;AP1;B4;Région;;;;;Atlantide;;;;;;;;",                         // 4 unknown region
         "OS1;AP1;B5;Budget;;;-5;;NAT;;;;;;;;",                             // 5 negative
         "OS1;AP1;B6;Dates;;;;;NAT;2025-13-01;;;;;;;",                      // 6 bad date
-        "OS1;AP1;B7;Statut;;;;;NAT;;;Terminée?;;;2025-05-01;;",            // 7 unknown status
+        "OS1;AP1;B7;;;;;;NAT;;;;;;;;",                                     // 7 missing title
         ";AP2 · Orphelin;B8;Niveau;;;;;NAT;;;;;;;;",                       // 8 level gap
         "OS2 · Autre;AP1 · Ailleurs;B9;Parent;;;;;NAT;;;;;;;;",            // 9 level conflict
         "OS1;AP1;B10;Fin avant début;;;;;NAT;2025-06-01;2025-01-01;;;;;;", // 10 end before start
@@ -166,7 +166,7 @@ async fn a_file_with_ten_kinds_of_error_reports_them_all_and_writes_nothing(pool
             (6, "imports.error.unknown_region"),
             (7, "error.value.negative"),
             (8, "error.bad_date"),
-            (9, "error.bad_status"),
+            (9, "error.value.empty"),
             (10, "imports.error.level_gap"),
             (11, "imports.error.level_conflict"),
             (12, "structure.error.end_before_start"),

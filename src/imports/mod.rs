@@ -83,6 +83,7 @@ pub async fn prepare_plan_import(
         level_names,
         today,
         years,
+        with_progress: false,
     };
     let mut file = match plan_file::parse(&table, &context) {
         Ok(file) => file,
@@ -323,6 +324,7 @@ pub async fn prepare_progress(
         level_names: Some(&plan.level_names),
         today,
         years: (plan.start_year, plan.end_year),
+        with_progress: true,
     };
     let file = match plan_file::parse(&table, &context) {
         Ok(file) => file,

@@ -251,6 +251,10 @@ pub struct Context<'a> {
     pub level_names: Option<&'a [String]>,
     pub today: NaiveDate,
     pub years: (i32, i32),
+    /// Whether the progress columns are read (progress import) or left
+    /// alone (plan import: a file exported from last year's plan may seed
+    /// this year's).
+    pub with_progress: bool,
 }
 
 /// Lowercase, no accents, single spaces: how headers and statuses are matched.
@@ -492,7 +496,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
             }
         }
 
-        let progress = if field("status").is_empty() {
+        let progress = if !context.with_progress || field("status").is_empty() {
             None
         } else {
             let status = status_of(field("status"));
@@ -598,6 +602,7 @@ mod tests {
             level_names: None,
             today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
             years: (2026, 2026),
+            with_progress: true,
         }
     }
 
