@@ -461,3 +461,39 @@ async fn only_the_agency_editors_and_admins_edit_the_structure(pool: PgPool) {
         audits + 1
     );
 }
+
+/// The yearly report follows the same rule: an indicator retired today is
+/// in the report as of yesterday, not as of today.
+#[sqlx::test]
+async fn a_retired_indicator_leaves_the_report_from_its_retirement_on(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let (indicator, code): (i64, String) =
+        sqlx::query_as("SELECT id, code FROM indicators WHERE plan_id = $1 ORDER BY id LIMIT 1")
+            .bind(plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let csrf = csrf_of(&editor.get(&format!("/plans/{plan}/structure")).await);
+    let retired = editor
+        .post(
+            &format!("/indicators/{indicator}/retire"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::SEE_OTHER);
+    let report = |as_of: &'static str| {
+        format!("/agencies/ANASER/report/2026.csv?table=indicators&as_of={as_of}")
+    };
+    let yesterday = editor.get(&report("2026-11-24")).await;
+    assert_eq!(yesterday.status, StatusCode::OK);
+    let listed = |body: &str| {
+        body.lines()
+            .any(|line| line.split(';').any(|cell| cell == code))
+    };
+    assert!(listed(&yesterday.body), "{}", yesterday.body);
+    let today = editor.get(&report("2026-11-25")).await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(!listed(&today.body), "{}", today.body);
+}

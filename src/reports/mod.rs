@@ -398,10 +398,10 @@ pub async fn open(db: &PgPool, scope: Scope, heading: Heading) -> Result<OpenRep
     let nodes = if heading.is_consolidated() {
         Vec::new()
     } else {
-        tree_order(rows::nodes(&mut snapshot, &plan_ids).await?)
+        tree_order(rows::nodes(&mut snapshot, &plan_ids, heading.as_of).await?)
     };
     let as_of = heading.as_of;
-    let indicators: Vec<IndicatorLine> = rows::indicators(&mut snapshot, &plan_ids)
+    let indicators: Vec<IndicatorLine> = rows::indicators(&mut snapshot, &plan_ids, as_of)
         .await?
         .into_iter()
         .map(|indicator| IndicatorLine::new(indicator, as_of))

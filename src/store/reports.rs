@@ -124,14 +124,21 @@ pub struct ReportNode {
     pub title: String,
 }
 
-/// The nodes of the plans, by plan, then by depth and position (the caller
-/// puts each tree in reading order).
-pub async fn nodes(conn: &mut PgConnection, plan_ids: &[i64]) -> sqlx::Result<Vec<ReportNode>> {
-    sqlx::query_as(
-        "SELECT id, plan_id, parent_id, depth, position, code, title FROM plan_nodes \
-         WHERE plan_id = ANY($1) ORDER BY plan_id, depth, position, code",
-    )
+/// The nodes of the plans in force on `as_of`, by plan, then by depth and
+/// position (the caller puts each tree in reading order).
+pub async fn nodes(
+    conn: &mut PgConnection,
+    plan_ids: &[i64],
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<ReportNode>> {
+    sqlx::query_as(concat!(
+        "SELECT n.id, n.plan_id, n.parent_id, n.depth, n.position, n.code, n.title \
+         FROM plan_nodes n WHERE n.plan_id = ANY($1) AND",
+        in_force!("n", "$2"),
+        "ORDER BY n.plan_id, n.depth, n.position, n.code"
+    ))
     .bind(plan_ids)
+    .bind(as_of)
     .fetch_all(conn)
     .await
 }
@@ -238,18 +245,23 @@ struct IndicatorValue {
     value: Decimal,
 }
 
-/// The indicators of the plans with all their values, in the plans' order.
+/// The indicators of the plans in force on `as_of`, with all their values,
+/// in the plans' order.
 pub async fn indicators(
     conn: &mut PgConnection,
     plan_ids: &[i64],
+    as_of: NaiveDate,
 ) -> sqlx::Result<Vec<ReportIndicator>> {
-    let mut indicators: Vec<ReportIndicator> = sqlx::query_as(
+    let mut indicators: Vec<ReportIndicator> = sqlx::query_as(concat!(
         "SELECT i.id, i.plan_id, g.code AS agency_code, pl.code AS plan_code, i.code, i.title, \
          i.unit, i.baseline, i.baseline_year, i.target, i.target_year, i.direction \
          FROM indicators i JOIN plans pl ON pl.id = i.plan_id JOIN agencies g ON g.id = pl.agency_id \
-         WHERE i.plan_id = ANY($1) ORDER BY g.code, pl.code, i.position, i.code",
-    )
+         WHERE i.plan_id = ANY($1) AND",
+        in_force!("i", "$2"),
+        "ORDER BY g.code, pl.code, i.position, i.code"
+    ))
     .bind(plan_ids)
+    .bind(as_of)
     .fetch_all(&mut *conn)
     .await?;
     let values: Vec<IndicatorValue> = sqlx::query_as(
