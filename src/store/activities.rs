@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
-use super::audit;
+use super::{audit, to_json};
 use crate::domain::Status;
 
 #[derive(Debug, Clone, FromRow)]
@@ -255,8 +255,4 @@ async fn record_in(
     )
     .await?;
     Ok(RecordOutcome::Recorded(recorded))
-}
-
-fn to_json(row: &ProgressRow) -> sqlx::Result<serde_json::Value> {
-    serde_json::to_value(row).map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }

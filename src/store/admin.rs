@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::{FromRow, PgConnection, PgPool};
 
-use super::audit;
 use super::users::AgencyRole;
+use super::{audit, to_json};
 use crate::domain::Role;
 
 // ---- Agencies ----
@@ -69,10 +69,6 @@ async fn parent_exists(tx: &mut PgConnection, parent_id: Option<i64>) -> sqlx::R
                 .await
         }
     }
-}
-
-fn to_json(value: &impl Serialize) -> sqlx::Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }
 
 /// The agency's fields as the audit log shows them: the parent by code too.

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::audit;
 use super::structure::{ActivityFields, IndicatorFields, NodeFields};
+use super::{audit, to_json};
 
 /// A plan to create, when the import names a plan the agency does not have.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -90,10 +90,7 @@ pub async fn apply(
             object_id: Some(plan_id),
             agency_id: Some(agency_id),
             before: None,
-            after: Some(
-                serde_json::to_value(changes)
-                    .map_err(|error| sqlx::Error::Encode(Box::new(error)))?,
-            ),
+            after: Some(to_json(&changes)?),
         },
     )
     .await?;
@@ -326,8 +323,7 @@ pub async fn keep_new_plan_upload(
     file_name: &str,
     content: &[u8],
 ) -> sqlx::Result<()> {
-    let new_plan =
-        serde_json::to_value(plan).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let new_plan = to_json(plan)?;
     sqlx::query(
         "INSERT INTO import_uploads (token, user_id, agency_id, new_plan, kind, file_name, content) \
          VALUES ($1, $2, $3, $4, 'plan', $5, $6)",

@@ -13,6 +13,20 @@ pub mod sessions;
 pub mod structure;
 pub mod users;
 
+/// A row as JSON for the audit log; a value serde cannot write is an encode
+/// error like any other.
+pub(crate) fn to_json(value: &impl serde::Serialize) -> sqlx::Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
+/// Whether a write failed on a UNIQUE constraint (a code or number taken),
+/// which forms show next to the field rather than as an error page.
+pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.code().as_deref() == Some("23505"))
+}
+
 /// The "state as of a date" of every activity is its latest progress update dated
 /// on or before that date: one index probe per activity on
 /// `progress_updates_latest`. Shared by every query that reads figures.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{FromRow, PgPool};
 
-use super::audit;
+use super::{audit, is_unique_violation, to_json};
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
 
 #[derive(Debug, Clone, FromRow)]
@@ -181,16 +181,6 @@ pub enum SaveOutcome {
     Saved(i64),
     /// The agency already has a session of that kind with that number.
     DuplicateNumber,
-}
-
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.code().as_deref() == Some("23505"))
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> sqlx::Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }
 
 /// Creates a session of the agency.

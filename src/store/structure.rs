@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{FromRow, PgPool, Postgres, Transaction};
 
-use super::audit;
+use super::{audit, is_unique_violation, to_json};
 use crate::domain::Direction;
 
 /// A node as listed on the structure page, retired ones included.
@@ -124,16 +124,6 @@ pub enum Outcome {
     Saved(i64),
     /// Another item of the plan has that code.
     DuplicateCode,
-}
-
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.code().as_deref() == Some("23505"))
-}
-
-fn to_json<T: Serialize>(value: &T) -> sqlx::Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|error| sqlx::Error::Encode(Box::new(error)))
 }
 
 /// Who changes what, for the audit row.
