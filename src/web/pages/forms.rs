@@ -21,6 +21,15 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The status of a form page: 422 when it comes back with messages.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
 }
 
 /// Optional free text: trimmed, empty means absent, `max` characters at most.

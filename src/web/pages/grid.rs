@@ -15,12 +15,12 @@ use serde::Deserialize;
 
 use super::activities::{blank_values, entry_date, validate, FieldErrors, ProgressInput};
 use super::views::PlanTree;
-use super::{parse_id, render};
+use super::{editable_plan, parse_id, render};
 use crate::domain::Status;
 use crate::store::activities::{
     self, ActivityDetail, BatchRow, ProgressRow, RecordOutcome, Recorder,
 };
-use crate::store::plans::{self, Plan};
+use crate::store::plans::Plan;
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::{AppError, AppState, Ctx};
@@ -104,18 +104,6 @@ fn fingerprint(input: &ProgressInput) -> String {
     .join("\u{1f}")
 }
 
-async fn editable_plan(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<Plan, AppError> {
-    let plan = plans::find(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(plan.agency_id)?;
-    Ok(plan)
-}
-
 /// The grid's lines as of today, each row filled by `input_of` (the stored
 /// values, or what the user typed).
 async fn build_lines(
@@ -185,7 +173,7 @@ pub async fn show(
     Path(raw_id): Path<String>,
     Query(query): Query<GridQuery>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, &raw_id).await?;
+    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let node = query.node.filter(|n| !n.trim().is_empty());
     let lines = build_lines(&state, &plan, node.as_deref(), plain_row).await?;
     let saved = query.saved.and_then(|s| s.parse().ok());
@@ -234,7 +222,7 @@ pub async fn save(
     Query(query): Query<GridQuery>,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, &raw_id).await?;
+    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let node = query.node.filter(|n| !n.trim().is_empty());
     let today = state.today();
     let submitted = rows_of(fields);

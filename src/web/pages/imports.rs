@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::FieldErrors;
-use super::{parse_id, render};
+use super::{editable_agency, editable_plan, parse_id, render};
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
 use crate::store::activities::Recorder;
@@ -111,18 +111,6 @@ impl ImportPage {
     }
 }
 
-async fn editable_plan(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<Plan, AppError> {
-    let plan = plans::find(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(plan.agency_id)?;
-    Ok(plan)
-}
-
 fn page(
     ctx: Ctx,
     plan: Plan,
@@ -150,7 +138,7 @@ pub async fn form(
     user: CurrentUser,
     Path(raw_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, &raw_id).await?;
+    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     page(ctx, plan, None, None, None)
 }
 
@@ -163,7 +151,7 @@ pub async fn upload(
     upload: Result<CsrfUpload, AppError>,
 ) -> Result<Response, AppError> {
     // Rights first: someone who may not import learns nothing from the form.
-    let plan = editable_plan(&state, &user, &raw_id).await?;
+    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let upload = upload?;
     let kind = match upload.field("kind") {
         Some("plan") => "plan",
@@ -222,7 +210,7 @@ pub async fn apply(
     Path(raw_id): Path<String>,
     CsrfForm(form): CsrfForm<ApplyForm>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, &raw_id).await?;
+    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let Some((kind, file_name, bytes)) =
         store::take_upload(&state.db, &form.token, user.user.id, plan.id).await?
     else {
@@ -329,18 +317,6 @@ fn describe(change: &PlanChange) -> (&'static str, String, String) {
         }
     };
     (key, code.clone(), title.clone())
-}
-
-async fn editable_agency(
-    state: &AppState,
-    user: &CurrentUser,
-    code: &str,
-) -> Result<crate::store::agencies::Agency, AppError> {
-    let agency = crate::store::agencies::find_by_code(&state.db, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(agency.id)?;
-    Ok(agency)
 }
 
 pub async fn new_plan_form(

@@ -35,6 +35,32 @@ fn render(template: &impl Template) -> Result<Html<String>, AppError> {
     Ok(Html(template.render()?))
 }
 
+/// The plan, for a user who may change it (its agency's editors, admins).
+async fn editable_plan(
+    state: &super::AppState,
+    user: &super::auth::CurrentUser,
+    plan_id: i64,
+) -> Result<crate::store::plans::Plan, AppError> {
+    let plan = crate::store::plans::find(&state.db, plan_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.ensure_can_edit(plan.agency_id)?;
+    Ok(plan)
+}
+
+/// The agency with that code, for a user who may change its data.
+async fn editable_agency(
+    state: &super::AppState,
+    user: &super::auth::CurrentUser,
+    code: &str,
+) -> Result<crate::store::agencies::Agency, AppError> {
+    let agency = crate::store::agencies::find_by_code(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    user.ensure_can_edit(agency.id)?;
+    Ok(agency)
+}
+
 /// The list of a plan's activities as of a date, to which pages add a filter.
 fn drilldown_link(plan_id: i64, as_of: NaiveDate) -> String {
     format!("/plans/{plan_id}/activities?as_of={as_of}")

@@ -5,15 +5,13 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::{optional_text, required_date, FieldErrors};
-use super::{parse_id, render};
+use super::{editable_agency, parse_id, render};
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
-use crate::store::agencies;
 use crate::store::plans::{self, Plan};
 use crate::store::sessions::{
     self, BoardSession, FollowUp, ResolutionDetail, ResolutionFields, SaveOutcome, SessionFields,
@@ -196,11 +194,7 @@ fn session_form(
     errors: FieldErrors,
     plans: Vec<Plan>,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = SessionFormPage {
         ctx,
         agency_code: agency.0.to_owned(),
@@ -213,18 +207,6 @@ fn session_form(
         statuses: SessionStatus::ALL,
     };
     Ok((status, render(&page)?).into_response())
-}
-
-async fn editable_agency(
-    state: &AppState,
-    user: &CurrentUser,
-    code: &str,
-) -> Result<agencies::Agency, AppError> {
-    let agency = agencies::find_by_code(&state.db, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(agency.id)?;
-    Ok(agency)
 }
 
 async fn editable_session(
@@ -391,11 +373,7 @@ fn resolution_form(
     form: ResolutionInput,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = ResolutionFormPage {
         ctx,
         session,
@@ -565,11 +543,7 @@ async fn resolution_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let follow_ups = sessions::follow_ups(&state.db, resolution.id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let page = ResolutionPage {
         ctx,
         resolution,

@@ -6,14 +6,13 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{optional_date, optional_text, required_date, FieldErrors};
-use super::{parse_id, render};
+use super::{editable_plan, parse_id, render};
 use crate::domain::{self, Direction, Fcfa};
-use crate::store::plans::{self, Plan};
+use crate::store::plans::Plan;
 use crate::store::structure::{
     self, ActivityFields, ActivityRow, Change, IndicatorFields, IndicatorRow, IndicatorValueRow,
     NodeFields, NodeRow, Outcome, Region, Retirable, Structure,
@@ -28,31 +27,11 @@ const UNIT_MAX: usize = 64;
 const RESPONSIBLE_MAX: usize = 200;
 const PERIOD_LABEL_MAX: usize = 32;
 
-async fn editable_plan(
-    state: &AppState,
-    user: &CurrentUser,
-    plan_id: i64,
-) -> Result<Plan, AppError> {
-    let plan = plans::find(&state.db, plan_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(plan.agency_id)?;
-    Ok(plan)
-}
-
 fn change<'a>(user: &CurrentUser, plan: &Plan, action: &'a str) -> Change<'a> {
     Change {
         user_id: user.user.id,
         agency_id: plan.agency_id,
         action,
-    }
-}
-
-fn form_status(errors: &FieldErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 
@@ -259,7 +238,7 @@ fn node_page(
     errors: FieldErrors,
     parents: Vec<NodeRow>,
 ) -> Result<Response, AppError> {
-    let status = form_status(&errors);
+    let status = errors.status();
     let page = NodePage {
         ctx,
         plan,
@@ -539,7 +518,7 @@ async fn activity_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
-    let status = form_status(&errors);
+    let status = errors.status();
     let page = ActivityPage {
         ctx,
         plan,
@@ -780,7 +759,7 @@ async fn indicator_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
-    let status = form_status(&errors);
+    let status = errors.status();
     let page = IndicatorPage {
         ctx,
         plan,
@@ -982,7 +961,7 @@ async fn values_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let values = structure::indicator_values(&state.db, indicator.id).await?;
-    let status = form_status(&errors);
+    let status = errors.status();
     let page = ValuesPage {
         ctx,
         plan,
