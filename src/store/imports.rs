@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
-use super::structure::{ActivityFields, IndicatorFields, NodeFields};
+use super::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 use super::{audit, to_json};
 
 /// A plan to create, when the import names a plan the agency does not have.
@@ -110,6 +110,8 @@ async fn node_id(
         .await
 }
 
+/// One change, through the same writes as the edit pages; the node a change
+/// names by code is looked up first (it may have been created just before).
 async fn apply_one(
     tx: &mut Transaction<'_, Postgres>,
     plan_id: i64,
@@ -121,141 +123,73 @@ async fn apply_one(
             fields,
             parent_code,
         } => {
-            let parent = match parent_code {
-                Some(code) => Some(node_id(tx, plan_id, code).await?),
-                None => None,
+            let fields = NodeFields {
+                parent_id: node_of(tx, plan_id, parent_code.as_deref()).await?,
+                ..fields.clone()
             };
-            sqlx::query(
-                "INSERT INTO plan_nodes (plan_id, parent_id, depth, position, code, title, added_on) \
-                 VALUES ($1, $2, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0), \
-                 (SELECT coalesce(max(position), 0) + 1 FROM plan_nodes WHERE plan_id = $1), $3, $4, $5)",
-            )
-            .bind(plan_id)
-            .bind(parent)
-            .bind(&fields.code)
-            .bind(&fields.title)
-            .bind(added_on)
-            .execute(&mut **tx)
-            .await?;
+            structure::insert_node(tx, plan_id, &fields, added_on).await?;
         }
         PlanChange::UpdateNode {
             id,
             fields,
             parent_code,
         } => {
-            let parent = match parent_code {
-                Some(code) => Some(node_id(tx, plan_id, code).await?),
-                None => None,
+            let fields = NodeFields {
+                parent_id: node_of(tx, plan_id, parent_code.as_deref()).await?,
+                ..fields.clone()
             };
-            sqlx::query(
-                "UPDATE plan_nodes SET title = $2, parent_id = $3, \
-                 depth = coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $3), 0) WHERE id = $1",
-            )
-            .bind(id)
-            .bind(&fields.title)
-            .bind(parent)
-            .execute(&mut **tx)
-            .await?;
+            structure::write_node(tx, *id, &fields).await?;
         }
         PlanChange::CreateActivity { fields, node_code } => {
-            let node = node_id(tx, plan_id, node_code).await?;
-            sqlx::query(
-                "INSERT INTO activities (plan_id, node_id, position, code, title, unit, target, budget, \
-                 responsible_unit, region_code, planned_start, planned_end, added_on) \
-                 VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM activities WHERE plan_id = $1), \
-                 $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(plan_id)
-            .bind(node)
-            .bind(&fields.code)
-            .bind(&fields.title)
-            .bind(fields.unit.as_deref())
-            .bind(fields.target)
-            .bind(fields.budget)
-            .bind(fields.responsible_unit.as_deref())
-            .bind(&fields.region_code)
-            .bind(fields.planned_start)
-            .bind(fields.planned_end)
-            .bind(added_on)
-            .execute(&mut **tx)
-            .await?;
+            let fields = ActivityFields {
+                node_id: node_id(tx, plan_id, node_code).await?,
+                ..fields.clone()
+            };
+            structure::insert_activity(tx, plan_id, &fields, added_on).await?;
         }
         PlanChange::UpdateActivity {
             id,
             fields,
             node_code,
         } => {
-            let node = node_id(tx, plan_id, node_code).await?;
-            sqlx::query(
-                "UPDATE activities SET node_id = $2, title = $3, unit = $4, target = $5, budget = $6, \
-                 responsible_unit = $7, region_code = $8, planned_start = $9, planned_end = $10 \
-                 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(node)
-            .bind(&fields.title)
-            .bind(fields.unit.as_deref())
-            .bind(fields.target)
-            .bind(fields.budget)
-            .bind(fields.responsible_unit.as_deref())
-            .bind(&fields.region_code)
-            .bind(fields.planned_start)
-            .bind(fields.planned_end)
-            .execute(&mut **tx)
-            .await?;
+            let fields = ActivityFields {
+                node_id: node_id(tx, plan_id, node_code).await?,
+                ..fields.clone()
+            };
+            structure::write_activity(tx, *id, &fields).await?;
         }
         PlanChange::CreateIndicator { fields, node_code } => {
-            let node = match node_code {
-                Some(code) => Some(node_id(tx, plan_id, code).await?),
-                None => None,
+            let fields = IndicatorFields {
+                node_id: node_of(tx, plan_id, node_code.as_deref()).await?,
+                ..fields.clone()
             };
-            sqlx::query(
-                "INSERT INTO indicators (plan_id, node_id, position, code, title, unit, baseline, \
-                 baseline_year, target, target_year, direction, added_on) \
-                 VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM indicators WHERE plan_id = $1), \
-                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(plan_id)
-            .bind(node)
-            .bind(&fields.code)
-            .bind(&fields.title)
-            .bind(fields.unit.as_deref())
-            .bind(fields.baseline)
-            .bind(fields.baseline_year)
-            .bind(fields.target)
-            .bind(fields.target_year)
-            .bind(fields.direction)
-            .bind(added_on)
-            .execute(&mut **tx)
-            .await?;
+            structure::insert_indicator(tx, plan_id, &fields, added_on).await?;
         }
         PlanChange::UpdateIndicator {
             id,
             fields,
             node_code,
         } => {
-            let node = match node_code {
-                Some(code) => Some(node_id(tx, plan_id, code).await?),
-                None => None,
+            let fields = IndicatorFields {
+                node_id: node_of(tx, plan_id, node_code.as_deref()).await?,
+                ..fields.clone()
             };
-            sqlx::query(
-                "UPDATE indicators SET node_id = $2, title = $3, unit = $4, baseline = $5, \
-                 baseline_year = $6, target = $7, target_year = $8, direction = $9 WHERE id = $1",
-            )
-            .bind(id)
-            .bind(node)
-            .bind(&fields.title)
-            .bind(fields.unit.as_deref())
-            .bind(fields.baseline)
-            .bind(fields.baseline_year)
-            .bind(fields.target)
-            .bind(fields.target_year)
-            .bind(fields.direction)
-            .execute(&mut **tx)
-            .await?;
+            structure::write_indicator(tx, *id, &fields).await?;
         }
     }
     Ok(())
+}
+
+/// The node a change names, if it names one.
+async fn node_of(
+    tx: &mut Transaction<'_, Postgres>,
+    plan_id: i64,
+    code: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
+    match code {
+        Some(code) => Ok(Some(node_id(tx, plan_id, code).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The agency's plan with that code, if any.

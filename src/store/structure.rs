@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use sqlx::{FromRow, PgPool, Postgres, Transaction};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use super::{audit, is_unique_violation, to_json};
 use crate::domain::Direction;
@@ -206,19 +206,7 @@ pub async fn add_node(
 ) -> sqlx::Result<Outcome> {
     let mut tx = db.begin().await?;
     let result = async {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_nodes (plan_id, parent_id, depth, position, code, title, added_on) \
-             VALUES ($1, $2, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0), \
-             (SELECT coalesce(max(position), 0) + 1 FROM plan_nodes WHERE plan_id = $1), $3, $4, $5) \
-             RETURNING id",
-        )
-        .bind(plan_id)
-        .bind(fields.parent_id)
-        .bind(&fields.code)
-        .bind(&fields.title)
-        .bind(on)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_node(&mut tx, plan_id, fields, Some(on)).await?;
         audit_row(&mut tx, change, "plan_node", id, None, Some(fields)).await?;
         Ok(id)
     }
@@ -235,24 +223,7 @@ pub async fn update_node(
 ) -> sqlx::Result<Outcome> {
     let mut tx = db.begin().await?;
     let result = async {
-        sqlx::query(
-            "WITH RECURSIVE subtree(id, depth) AS ( \
-                 SELECT $1::bigint, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0) \
-                 UNION ALL \
-                 SELECT n.id, s.depth + 1 FROM plan_nodes n JOIN subtree s ON n.parent_id = s.id \
-             ) UPDATE plan_nodes p SET depth = s.depth FROM subtree s WHERE p.id = s.id",
-        )
-        .bind(node.id)
-        .bind(fields.parent_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE plan_nodes SET parent_id = $2, code = $3, title = $4 WHERE id = $1")
-            .bind(node.id)
-            .bind(fields.parent_id)
-            .bind(&fields.code)
-            .bind(&fields.title)
-            .execute(&mut *tx)
-            .await?;
+        write_node(&mut tx, node.id, fields).await?;
         let before = NodeFields {
             parent_id: node.parent_id,
             code: node.code.clone(),
@@ -401,46 +372,10 @@ pub async fn save_activity(
 ) -> sqlx::Result<Outcome> {
     let mut tx = db.begin().await?;
     let result = async {
-        let id: i64 = match existing {
-            None => sqlx::query_scalar(
-                "INSERT INTO activities (plan_id, node_id, position, code, title, unit, target, \
-                     budget, responsible_unit, region_code, planned_start, planned_end, added_on) \
-                     VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM activities \
-                     WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            )
-            .bind(plan_id)
-            .bind(fields.node_id)
-            .bind(&fields.code)
-            .bind(&fields.title)
-            .bind(fields.unit.as_deref())
-            .bind(fields.target)
-            .bind(fields.budget)
-            .bind(fields.responsible_unit.as_deref())
-            .bind(&fields.region_code)
-            .bind(fields.planned_start)
-            .bind(fields.planned_end)
-            .bind(on)
-            .fetch_one(&mut *tx)
-            .await?,
+        let id = match existing {
+            None => insert_activity(&mut tx, plan_id, fields, Some(on)).await?,
             Some(row) => {
-                sqlx::query(
-                    "UPDATE activities SET node_id = $2, code = $3, title = $4, unit = $5, \
-                     target = $6, budget = $7, responsible_unit = $8, region_code = $9, \
-                     planned_start = $10, planned_end = $11 WHERE id = $1",
-                )
-                .bind(row.id)
-                .bind(fields.node_id)
-                .bind(&fields.code)
-                .bind(&fields.title)
-                .bind(fields.unit.as_deref())
-                .bind(fields.target)
-                .bind(fields.budget)
-                .bind(fields.responsible_unit.as_deref())
-                .bind(&fields.region_code)
-                .bind(fields.planned_start)
-                .bind(fields.planned_end)
-                .execute(&mut *tx)
-                .await?;
+                write_activity(&mut tx, row.id, fields).await?;
                 row.id
             }
         };
@@ -517,44 +452,10 @@ pub async fn save_indicator(
 ) -> sqlx::Result<Outcome> {
     let mut tx = db.begin().await?;
     let result = async {
-        let id: i64 = match existing {
-            None => sqlx::query_scalar(
-                "INSERT INTO indicators (plan_id, node_id, position, code, title, unit, baseline, \
-                     baseline_year, target, target_year, direction, added_on) \
-                     VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM indicators \
-                     WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(plan_id)
-            .bind(fields.node_id)
-            .bind(&fields.code)
-            .bind(&fields.title)
-            .bind(fields.unit.as_deref())
-            .bind(fields.baseline)
-            .bind(fields.baseline_year)
-            .bind(fields.target)
-            .bind(fields.target_year)
-            .bind(fields.direction)
-            .bind(on)
-            .fetch_one(&mut *tx)
-            .await?,
+        let id = match existing {
+            None => insert_indicator(&mut tx, plan_id, fields, Some(on)).await?,
             Some(row) => {
-                sqlx::query(
-                    "UPDATE indicators SET node_id = $2, code = $3, title = $4, unit = $5, \
-                     baseline = $6, baseline_year = $7, target = $8, target_year = $9, \
-                     direction = $10 WHERE id = $1",
-                )
-                .bind(row.id)
-                .bind(fields.node_id)
-                .bind(&fields.code)
-                .bind(&fields.title)
-                .bind(fields.unit.as_deref())
-                .bind(fields.baseline)
-                .bind(fields.baseline_year)
-                .bind(fields.target)
-                .bind(fields.target_year)
-                .bind(fields.direction)
-                .execute(&mut *tx)
-                .await?;
+                write_indicator(&mut tx, row.id, fields).await?;
                 row.id
             }
         };
@@ -633,4 +534,164 @@ pub async fn set_indicator_value(
     )
     .await?;
     tx.commit().await
+}
+
+// ---- The writes themselves, inside a caller's transaction ----
+// The edit pages and the spreadsheet import both go through these, so a level,
+// an activity or an indicator is written the same way whichever way it comes.
+
+/// Inserts a node at the end of the plan; `added_on` is `None` for a node
+/// there from the start.
+pub(super) async fn insert_node(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    fields: &NodeFields,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO plan_nodes (plan_id, parent_id, depth, position, code, title, added_on) \
+         VALUES ($1, $2, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0), \
+         (SELECT coalesce(max(position), 0) + 1 FROM plan_nodes WHERE plan_id = $1), $3, $4, $5) \
+         RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(fields.parent_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(added_on)
+    .fetch_one(conn)
+    .await
+}
+
+/// Renames and moves a node; the depths of its whole subtree follow.
+pub(super) async fn write_node(
+    conn: &mut PgConnection,
+    id: i64,
+    fields: &NodeFields,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "WITH RECURSIVE subtree(id, depth) AS ( \
+             SELECT $1::bigint, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0) \
+             UNION ALL \
+             SELECT n.id, s.depth + 1 FROM plan_nodes n JOIN subtree s ON n.parent_id = s.id \
+         ) UPDATE plan_nodes p SET depth = s.depth FROM subtree s WHERE p.id = s.id",
+    )
+    .bind(id)
+    .bind(fields.parent_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE plan_nodes SET parent_id = $2, code = $3, title = $4 WHERE id = $1")
+        .bind(id)
+        .bind(fields.parent_id)
+        .bind(&fields.code)
+        .bind(&fields.title)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_activity(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    fields: &ActivityFields,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO activities (plan_id, node_id, position, code, title, unit, target, \
+         budget, responsible_unit, region_code, planned_start, planned_end, added_on) \
+         VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM activities \
+         WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(fields.node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.target)
+    .bind(fields.budget)
+    .bind(fields.responsible_unit.as_deref())
+    .bind(&fields.region_code)
+    .bind(fields.planned_start)
+    .bind(fields.planned_end)
+    .bind(added_on)
+    .fetch_one(conn)
+    .await
+}
+
+pub(super) async fn write_activity(
+    conn: &mut PgConnection,
+    id: i64,
+    fields: &ActivityFields,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE activities SET node_id = $2, code = $3, title = $4, unit = $5, \
+         target = $6, budget = $7, responsible_unit = $8, region_code = $9, \
+         planned_start = $10, planned_end = $11 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(fields.node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.target)
+    .bind(fields.budget)
+    .bind(fields.responsible_unit.as_deref())
+    .bind(&fields.region_code)
+    .bind(fields.planned_start)
+    .bind(fields.planned_end)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_indicator(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    fields: &IndicatorFields,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO indicators (plan_id, node_id, position, code, title, unit, baseline, \
+         baseline_year, target, target_year, direction, added_on) \
+         VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM indicators \
+         WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(fields.node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.baseline)
+    .bind(fields.baseline_year)
+    .bind(fields.target)
+    .bind(fields.target_year)
+    .bind(fields.direction)
+    .bind(added_on)
+    .fetch_one(conn)
+    .await
+}
+
+pub(super) async fn write_indicator(
+    conn: &mut PgConnection,
+    id: i64,
+    fields: &IndicatorFields,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE indicators SET node_id = $2, code = $3, title = $4, unit = $5, \
+         baseline = $6, baseline_year = $7, target = $8, target_year = $9, \
+         direction = $10 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(fields.node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.baseline)
+    .bind(fields.baseline_year)
+    .bind(fields.target)
+    .bind(fields.target_year)
+    .bind(fields.direction)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
