@@ -58,11 +58,7 @@ impl FromRequest<AppState> for CsrfUpload {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let session = request
-            .extensions()
-            .get::<Session>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))?;
+        let session = session_of(&request)?;
         let bad = |error: axum::extract::multipart::MultipartError| {
             if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::bad_request("imports.error.too_large")
@@ -92,11 +88,8 @@ impl FromRequest<AppState> for CsrfUpload {
                 }
             }
         }
-        let expected = session.get::<String>(CSRF_KEY).await?;
-        match (upload.field(CSRF_KEY), expected) {
-            (Some(sent), Some(expected)) if same_token(sent, &expected) => Ok(upload),
-            _ => Err(AppError::forbidden("error.csrf")),
-        }
+        check(&session, upload.field(CSRF_KEY)).await?;
+        Ok(upload)
     }
 }
 
@@ -110,11 +103,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let session = request
-            .extensions()
-            .get::<Session>()
-            .cloned()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))?;
+        let session = session_of(&request)?;
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::bad_request("error.bad_request"))?;
@@ -124,14 +113,28 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .iter()
             .find(|(name, _)| name == CSRF_KEY)
             .map(|(_, value)| value.as_str());
-        let expected = session.get::<String>(CSRF_KEY).await?;
-        match (sent, expected) {
-            (Some(sent), Some(expected)) if same_token(sent, &expected) => {}
-            _ => return Err(AppError::forbidden("error.csrf")),
-        }
+        check(&session, sent).await?;
         let form = serde_urlencoded::from_bytes(&body)
             .map_err(|_| AppError::bad_request("error.bad_request"))?;
         Ok(CsrfForm(form))
+    }
+}
+
+/// The request's session; the session layer is always there in `web::app`.
+fn session_of(request: &Request) -> Result<Session, AppError> {
+    request
+        .extensions()
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))
+}
+
+/// Refuses (403) unless `sent` is the session's token.
+async fn check(session: &Session, sent: Option<&str>) -> Result<(), AppError> {
+    let expected = session.get::<String>(CSRF_KEY).await?;
+    match (sent, expected) {
+        (Some(sent), Some(expected)) if same_token(sent, &expected) => Ok(()),
+        _ => Err(AppError::forbidden("error.csrf")),
     }
 }
 
