@@ -1,5 +1,7 @@
 //! Accounts and their per-agency roles. Password hashes are stored and read
-//! here; hashing itself is `crate::passwords`.
+//! here; hashing itself is `crate::passwords`. So is each account's session
+//! generation, which a session must match to stay signed in (a new password
+//! moves it on, ending the account's other sessions).
 
 use sqlx::{FromRow, PgExecutor};
 
@@ -21,6 +23,8 @@ pub struct Credentials {
     pub password_hash: String,
     /// A disabled account cannot sign in, whatever the password.
     pub disabled: bool,
+    /// What a session opened now is stamped with.
+    pub session_generation: i64,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -69,18 +73,33 @@ pub async fn set_role(
     Ok(())
 }
 
-/// Replaces the password hash; false when no such login.
+/// Replaces the password hash; false when no such login. Every session of
+/// the account ends (from the command line too: a password is reset because
+/// it may be known to someone else).
 pub async fn set_password(
     db: impl PgExecutor<'_>,
     user_id: i64,
     password_hash: &str,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(password_hash)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(change_password(db, user_id, password_hash).await?.is_some())
+}
+
+/// Replaces the password hash and moves the account's session generation on,
+/// so that every session opened before is over; returns the new generation
+/// (to stamp the session that made the change), `None` when no such user.
+pub async fn change_password(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    password_hash: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1 \
+         WHERE id = $1 RETURNING session_generation",
+    )
+    .bind(user_id)
+    .bind(password_hash)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
@@ -90,12 +109,19 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>
         .await
 }
 
-/// The account if it exists and is not disabled: the user of a session.
-pub async fn find_active(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {
+/// The user of a session opened at `generation`: `None` when the account is
+/// gone or disabled, or its password changed since.
+pub async fn find_for_session(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    generation: i64,
+) -> sqlx::Result<Option<User>> {
     sqlx::query_as(
-        "SELECT id, login, display_name, is_admin FROM users WHERE id = $1 AND disabled_at IS NULL",
+        "SELECT id, login, display_name, is_admin FROM users \
+         WHERE id = $1 AND disabled_at IS NULL AND session_generation = $2",
     )
     .bind(id)
+    .bind(generation)
     .fetch_optional(db)
     .await
 }
@@ -112,8 +138,8 @@ pub async fn credentials_by_login(
     login: &str,
 ) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as(
-        "SELECT id, login, display_name, is_admin, password_hash, disabled_at IS NOT NULL AS disabled \
-         FROM users WHERE login = $1",
+        "SELECT id, login, display_name, is_admin, password_hash, \
+         disabled_at IS NOT NULL AS disabled, session_generation FROM users WHERE login = $1",
     )
     .bind(login)
     .fetch_optional(db)
@@ -122,8 +148,8 @@ pub async fn credentials_by_login(
 
 pub async fn credentials(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as(
-        "SELECT id, login, display_name, is_admin, password_hash, disabled_at IS NOT NULL AS disabled \
-         FROM users WHERE id = $1",
+        "SELECT id, login, display_name, is_admin, password_hash, \
+         disabled_at IS NOT NULL AS disabled, session_generation FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)

@@ -1,7 +1,9 @@
 //! Who is signed in, and what they may do: the `CurrentUser` extractor (the
 //! user and their roles, read from the database on each request so that a
 //! changed role applies at once) and the rights derived from the roles.
-//! The login session itself lives in PostgreSQL (tower-sessions).
+//! The login session itself lives in PostgreSQL (tower-sessions); it stays
+//! signed in while the account is enabled and its password unchanged since
+//! the sign-in (the session generation, `store::users`).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -18,6 +20,9 @@ use crate::store::users::{self, AgencyRole, User};
 pub const USER_KEY: &str = "user_id";
 pub const USER_NAME_KEY: &str = "user_name";
 pub const USER_ADMIN_KEY: &str = "user_is_admin";
+/// The account's session generation at sign-in (or at the session's own
+/// password change). Sessions from before generations have none: 0.
+pub const USER_GENERATION_KEY: &str = "user_generation";
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -79,9 +84,11 @@ impl CurrentUser {
         let Some(id) = session.get::<i64>(USER_KEY).await? else {
             return Ok(None);
         };
-        let Some(user) = users::find_active(&state.db, id).await? else {
-            // The account is gone or disabled: forget the session rather
-            // than loop.
+        let generation = session.get::<i64>(USER_GENERATION_KEY).await?.unwrap_or(0);
+        let Some(user) = users::find_for_session(&state.db, id, generation).await? else {
+            // The account is gone or disabled, or its password changed
+            // since this session signed in: forget the session rather than
+            // loop.
             session.flush().await?;
             return Ok(None);
         };

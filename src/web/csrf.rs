@@ -2,10 +2,18 @@
 //! written in a hidden field of every form and checked on every POST by the
 //! `CsrfForm` extractor. Pages stay free of JavaScript (the CSP forbids inline
 //! script), so a plain form field it is, not a header set by a script.
+//!
+//! An anonymous visitor (the login form) has no session, and gets none: a row
+//! per `GET /login` would let anyone fill the table. Their token goes in a
+//! short-lived cookie instead (HttpOnly, SameSite=Strict, `Path=/login`) and
+//! the form must send it back (a double submit): another site can neither
+//! read that cookie nor make the browser send it.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderMap, HeaderValue};
 use serde::de::DeserializeOwned;
+use tower_sessions::cookie::{time, Cookie, SameSite};
 use tower_sessions::Session;
 
 use super::{AppError, AppState};
@@ -13,8 +21,90 @@ use super::{AppError, AppState};
 /// The session key and the form field of the token.
 pub const CSRF_KEY: &str = "csrf";
 
-/// The session's token, created on first use (the login form is the first
-/// form an anonymous visitor sees).
+/// The cookie of an anonymous visitor's token.
+pub const FORM_COOKIE: &str = "suivi_csrf";
+/// Only the login form is posted without a session.
+const FORM_COOKIE_PATH: &str = "/login";
+/// An hour to fill the login form in; then the form has expired (403).
+const FORM_COOKIE_MAX_AGE_SECONDS: i64 = 60 * 60;
+
+/// The token of a form and, for an anonymous visitor, the cookie that must
+/// go with the page.
+#[derive(Debug)]
+pub struct FormToken {
+    pub token: String,
+    pub cookie: Option<HeaderValue>,
+}
+
+/// The token for a form that anonymous visitors see too (the login form):
+/// the session's when there is one (signed in), otherwise the visitor's
+/// cookie token, kept if they have one (several tabs open on the form stay
+/// valid) and sent again to renew its hour. Writes no session.
+pub async fn form_token(
+    session: &Session,
+    headers: &HeaderMap,
+    secure: bool,
+) -> Result<FormToken, AppError> {
+    let signed_in = session.get::<i64>(super::auth::USER_KEY).await?.is_some();
+    if signed_in || session.get::<String>(CSRF_KEY).await?.is_some() {
+        return Ok(FormToken {
+            token: token(session).await?,
+            cookie: None,
+        });
+    }
+    let token = match cookie_token(headers) {
+        Some(token) => token,
+        None => random_token()?,
+    };
+    let cookie = form_cookie(
+        &token,
+        time::Duration::seconds(FORM_COOKIE_MAX_AGE_SECONDS),
+        secure,
+    )?;
+    Ok(FormToken {
+        token,
+        cookie: Some(cookie),
+    })
+}
+
+/// The `Set-Cookie` that removes the anonymous token (once signed in, the
+/// session's token takes over).
+pub fn clear_form_cookie(secure: bool) -> Result<HeaderValue, AppError> {
+    form_cookie("", time::Duration::ZERO, secure)
+}
+
+fn form_cookie(
+    token: &str,
+    max_age: time::Duration,
+    secure: bool,
+) -> Result<HeaderValue, AppError> {
+    let cookie = Cookie::build((FORM_COOKIE, token))
+        .path(FORM_COOKIE_PATH)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(max_age)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).map_err(|error| AppError::Internal(error.into()))
+}
+
+/// The anonymous token the request's cookie carries, if it looks like one of
+/// ours (anything else is ignored, as if there were no cookie).
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == FORM_COOKIE)
+        .map(|(_, value)| value)
+        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
+}
+
+/// The session's token, created on first use (for the forms of signed-in
+/// users, whose session is stored anyway).
 pub async fn token(session: &Session) -> Result<String, AppError> {
     if let Some(token) = session.get::<String>(CSRF_KEY).await? {
         return Ok(token);
@@ -58,7 +148,7 @@ impl FromRequest<AppState> for CsrfUpload {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let session = session_of(&request)?;
+        let expected = expected_of(&request)?;
         let bad = |error: axum::extract::multipart::MultipartError| {
             if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::bad_request("imports.error.too_large")
@@ -88,7 +178,7 @@ impl FromRequest<AppState> for CsrfUpload {
                 }
             }
         }
-        check(&session, upload.field(CSRF_KEY)).await?;
+        check(&expected, upload.field(CSRF_KEY)).await?;
         Ok(upload)
     }
 }
@@ -103,7 +193,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
-        let session = session_of(&request)?;
+        let expected = expected_of(&request)?;
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::bad_request("error.bad_request"))?;
@@ -113,25 +203,39 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .iter()
             .find(|(name, _)| name == CSRF_KEY)
             .map(|(_, value)| value.as_str());
-        check(&session, sent).await?;
+        check(&expected, sent).await?;
         let form = serde_urlencoded::from_bytes(&body)
             .map_err(|_| AppError::bad_request("error.bad_request"))?;
         Ok(CsrfForm(form))
     }
 }
 
-/// The request's session; the session layer is always there in `web::app`.
-fn session_of(request: &Request) -> Result<Session, AppError> {
-    request
+/// Where the token a form must send is kept: the request's session (the
+/// session layer is always there in `web::app`), else the anonymous cookie.
+struct Expected {
+    session: Session,
+    cookie: Option<String>,
+}
+
+fn expected_of(request: &Request) -> Result<Expected, AppError> {
+    let session = request
         .extensions()
         .get::<Session>()
         .cloned()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no session layer")))?;
+    Ok(Expected {
+        session,
+        cookie: cookie_token(request.headers()),
+    })
 }
 
-/// Refuses (403) unless `sent` is the session's token.
-async fn check(session: &Session, sent: Option<&str>) -> Result<(), AppError> {
-    let expected = session.get::<String>(CSRF_KEY).await?;
+/// Refuses (403) unless `sent` is the session's token or, for a visitor whose
+/// session holds none (anonymous), the token of their cookie.
+async fn check(expected: &Expected, sent: Option<&str>) -> Result<(), AppError> {
+    let expected = match expected.session.get::<String>(CSRF_KEY).await? {
+        Some(token) => Some(token),
+        None => expected.cookie.clone(),
+    };
     match (sent, expected) {
         (Some(sent), Some(expected)) if same_token(sent, &expected) => Ok(()),
         _ => Err(AppError::forbidden("error.csrf")),

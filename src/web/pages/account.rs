@@ -1,5 +1,8 @@
 //! The signed-in user's own account: changing their password (the current one
 //! is required, so a session left open on a shared office PC is not enough).
+//! Wrong current passwords count like failed sign-ins, under the same limits
+//! (`store::login_attempts`): an open session is no way around them. A new
+//! password ends the account's other sessions; this one stays signed in.
 
 use askama::Template;
 use axum::extract::State;
@@ -8,10 +11,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::login::{wait_text, with_retry_after};
 use super::render;
 use crate::passwords;
+use crate::store::login_attempts::{self, Attempt};
 use crate::store::{audit, users};
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, USER_GENERATION_KEY};
+use crate::web::client_address::ClientAddress;
 use crate::web::csrf::{self, CsrfForm};
 use crate::web::{AppError, AppState, Ctx};
 
@@ -22,6 +28,8 @@ struct PasswordPage {
     login: String,
     errors: PasswordErrors,
     changed: bool,
+    /// Refused before checking anything: too many wrong current passwords.
+    too_many: Option<String>,
 }
 
 #[derive(Default)]
@@ -44,6 +52,7 @@ pub async fn form(mut ctx: Ctx, session: Session, user: CurrentUser) -> Result<R
         login: user.user.login,
         errors: PasswordErrors::default(),
         changed: false,
+        too_many: None,
     })?
     .into_response())
 }
@@ -61,9 +70,37 @@ pub struct PasswordForm {
 pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
+    session: Session,
     user: CurrentUser,
+    ClientAddress(address): ClientAddress,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let login = login_attempts::login_key(&user.user.login);
+    let address = address.map(|a| a.to_string());
+    let limits = state.config.login_limits;
+    let attempt = match login_attempts::begin(&state.db, &login, address.as_deref(), limits).await?
+    {
+        Attempt::Allowed(id) => id,
+        Attempt::Refused { retry_at } => {
+            tracing::warn!(%login, ?address, "password change refused: too many failures");
+            let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1);
+            let message = ctx.t_with(
+                "account.password.too_many",
+                &[("wait", &wait_text(seconds))],
+            );
+            let page = render(&PasswordPage {
+                ctx,
+                login: user.user.login,
+                errors: PasswordErrors::default(),
+                changed: false,
+                too_many: Some(message),
+            })?;
+            return with_retry_after(
+                (StatusCode::TOO_MANY_REQUESTS, page).into_response(),
+                seconds,
+            );
+        }
+    };
     let credentials = users::credentials(&state.db, user.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -77,7 +114,11 @@ pub async fn submit(
     let current_ok = tokio::task::spawn_blocking(move || passwords::verify(&current, &stored))
         .await
         .map_err(|error| AppError::Internal(error.into()))?;
-    if !current_ok {
+    if current_ok {
+        login_attempts::succeeded(&state.db, attempt, &login).await?;
+    } else {
+        // The attempt's row stays: a failure, as for a sign-in.
+        tracing::info!(%login, ?address, "wrong current password");
         errors.current = Some("error.password.wrong_current");
     }
     if errors.any() {
@@ -86,6 +127,7 @@ pub async fn submit(
             login: user.user.login,
             errors,
             changed: false,
+            too_many: None,
         })?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
@@ -94,7 +136,9 @@ pub async fn submit(
         .await
         .map_err(|error| AppError::Internal(error.into()))??;
     let mut tx = state.db.begin().await?;
-    users::set_password(&mut *tx, user.user.id, &hash).await?;
+    let generation = users::change_password(&mut *tx, user.user.id, &hash)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::record(
         &mut *tx,
         &audit::Entry {
@@ -110,11 +154,17 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
+    // Every other session of the account is over at its next request; this
+    // one goes on under the new generation, with a new id all the same.
+    session.cycle_id().await?;
+    session.insert(USER_GENERATION_KEY, generation).await?;
+    tracing::info!(%login, "password changed, other sessions ended");
     Ok(render(&PasswordPage {
         ctx,
         login: user.user.login,
         errors: PasswordErrors::default(),
         changed: true,
+        too_many: None,
     })?
     .into_response())
 }

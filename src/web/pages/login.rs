@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -18,7 +18,7 @@ use super::render;
 use crate::passwords;
 use crate::store::login_attempts::{self, Attempt};
 use crate::store::users;
-use crate::web::auth::{USER_ADMIN_KEY, USER_KEY, USER_NAME_KEY};
+use crate::web::auth::{USER_ADMIN_KEY, USER_GENERATION_KEY, USER_KEY, USER_NAME_KEY};
 use crate::web::client_address::ClientAddress;
 use crate::web::csrf::{self, CsrfForm};
 use crate::web::{AppError, AppState, Ctx};
@@ -44,18 +44,48 @@ pub struct NextQuery {
 }
 
 pub async fn form(
+    State(state): State<AppState>,
     mut ctx: Ctx,
     session: Session,
+    headers: HeaderMap,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    ctx.csrf = Some(csrf::token(&session).await?);
-    Ok(render(&LoginPage {
+    // An anonymous visitor's token goes in a cookie, not in a session row.
+    let token = csrf::form_token(&session, &headers, state.config.secure_cookies).await?;
+    ctx.csrf = Some(token.token);
+    let page = render(&LoginPage {
         ctx,
         login: String::new(),
         next: local_or_home(query.next),
         failure: None,
-    })?
-    .into_response())
+    })?;
+    Ok(with_cookie(page.into_response(), token.cookie))
+}
+
+/// How long to wait, as people read it: seconds under a minute, else minutes
+/// rounded up ("15 min").
+pub(super) fn wait_text(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{} s", seconds.max(1))
+    } else {
+        format!("{} min", (seconds + 59) / 60)
+    }
+}
+
+/// A refusal's `Retry-After`, in seconds, for clients that read it.
+pub(super) fn with_retry_after(mut response: Response, seconds: i64) -> Result<Response, AppError> {
+    let value = HeaderValue::from_str(&seconds.max(1).to_string())
+        .map_err(|error| AppError::Internal(error.into()))?;
+    response.headers_mut().insert(header::RETRY_AFTER, value);
+    Ok(response)
+}
+
+/// Adds a `Set-Cookie` to a response, next to the session layer's own.
+fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -72,9 +102,15 @@ pub async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
     session: Session,
+    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
     CsrfForm(mut form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
+    let again = Again {
+        session: &session,
+        headers: &headers,
+        secure: state.config.secure_cookies,
+    };
     let login = login_attempts::login_key(&form.login);
     let address = address.map(|a| a.to_string());
     let limits = state.config.login_limits;
@@ -84,11 +120,10 @@ pub async fn submit(
         Attempt::Refused { retry_at } => {
             tracing::warn!(%login, ?address, "sign-in refused: too many failures");
             let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1);
-            let minutes = (seconds + 59) / 60;
-            let message = ctx.t_with("login.too_many", &[("minutes", &minutes.to_string())]);
-            let mut response = show_again(
+            let message = ctx.t_with("login.too_many", &[("wait", &wait_text(seconds))]);
+            let response = show_again(
                 ctx,
-                &session,
+                &again,
                 form,
                 StatusCode::TOO_MANY_REQUESTS,
                 Failure {
@@ -97,12 +132,7 @@ pub async fn submit(
                 },
             )
             .await?;
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_str(&seconds.to_string())
-                    .map_err(|error| AppError::Internal(error.into()))?,
-            );
-            return Ok(response);
+            return with_retry_after(response, seconds);
         }
     };
     let credentials = users::credentials_by_login(&state.db, &login).await?;
@@ -123,7 +153,7 @@ pub async fn submit(
             let message = ctx.t("login.disabled").into_owned();
             show_again(
                 ctx,
-                &session,
+                &again,
                 form,
                 StatusCode::FORBIDDEN,
                 Failure {
@@ -144,16 +174,22 @@ pub async fn submit(
             session
                 .insert(USER_ADMIN_KEY, credentials.user.is_admin)
                 .await?;
+            session
+                .insert(USER_GENERATION_KEY, credentials.session_generation)
+                .await?;
             csrf::rotate(&session).await?;
             tracing::info!(login = %credentials.user.login, "signed in");
-            Ok(Redirect::to(&local_or_home(Some(form.next))).into_response())
+            let redirect = Redirect::to(&local_or_home(Some(form.next))).into_response();
+            // The session's token takes over from the anonymous one.
+            let clear = csrf::clear_form_cookie(state.config.secure_cookies)?;
+            Ok(with_cookie(redirect, Some(clear)))
         }
         None => {
             tracing::info!(%login, ?address, "failed login");
             let message = ctx.t("login.failed").into_owned();
             show_again(
                 ctx,
-                &session,
+                &again,
                 form,
                 StatusCode::UNAUTHORIZED,
                 Failure {
@@ -166,22 +202,31 @@ pub async fn submit(
     }
 }
 
-/// The form again, with the login as typed (never the password).
+/// What showing the form again needs to give it a token.
+struct Again<'a> {
+    session: &'a Session,
+    headers: &'a HeaderMap,
+    secure: bool,
+}
+
+/// The form again, with the login as typed (never the password), and the
+/// same token (still anonymous: no session is stored for a failure).
 async fn show_again(
     mut ctx: Ctx,
-    session: &Session,
+    again: &Again<'_>,
     form: LoginForm,
     status: StatusCode,
     failure: Failure,
 ) -> Result<Response, AppError> {
-    ctx.csrf = Some(csrf::token(session).await?);
+    let token = csrf::form_token(again.session, again.headers, again.secure).await?;
+    ctx.csrf = Some(token.token);
     let page = render(&LoginPage {
         ctx,
         login: form.login,
         next: local_or_home(Some(form.next)),
         failure: Some(failure),
     })?;
-    Ok((status, page).into_response())
+    Ok(with_cookie((status, page).into_response(), token.cookie))
 }
 
 pub async fn logout(
