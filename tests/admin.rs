@@ -1,13 +1,10 @@
 //! The admin pages through the router: accounts, roles and agencies set up by
 //! an admin and working at once; everyone else refused with nothing written;
-//! the audit log filtered and paged; sign-in attempts limited per account and
-//! per address; the housekeeping of sessions and attempts.
+//! the audit log filtered and paged; the housekeeping of sessions and sign-in
+//! attempts.
 
 mod common;
 
-use std::net::SocketAddr;
-
-use axum::extract::connect_info::MockConnectInfo;
 use axum::http::StatusCode;
 use common::*;
 use sqlx::PgPool;
@@ -888,136 +885,7 @@ async fn the_audit_log_pages_by_fifty_without_gaps_or_repeats(pool: PgPool) {
     assert_eq!(seen, expected, "newest first, each row once");
 }
 
-// ---- Sign-in limits ----
-
-fn reason(page: &Page) -> Vec<String> {
-    page.attrs("#login-failed", "data-reason")
-}
-
-#[sqlx::test(migrator = "suivi::db::MIGRATOR")]
-async fn the_sixth_failure_for_an_account_is_refused_even_with_the_right_password(pool: PgPool) {
-    let app = demo_app(&pool).await;
-    let mut client = Client::new(&app);
-    for attempt in 1..=5 {
-        let page = client.login("anaser.editeur", "mauvais").await;
-        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
-    }
-    let page = client.login("anaser.editeur", DEMO_PASSWORD).await;
-    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(reason(&page), ["too_many"]);
-    assert!(
-        page.text("#login-failed")
-            .starts_with("Trop de tentatives de connexion échouées"),
-        "{}",
-        page.text("#login-failed")
-    );
-    assert!(page.text("#login-failed").contains("15 min"));
-    assert_eq!(page.attrs("#login-id", "value"), ["anaser.editeur"]);
-    assert_eq!(
-        client.get("/").await.status,
-        StatusCode::SEE_OTHER,
-        "not signed in"
-    );
-
-    // In English for an English reader; the typed case does not matter.
-    let mut english = Client::new(&app);
-    english.get("/lang/en?next=/login").await;
-    let page = english.login(" Anaser.Editeur ", DEMO_PASSWORD).await;
-    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(page
-        .text("#login-failed")
-        .starts_with("Too many failed sign-in attempts"));
-
-    // Other accounts are not affected.
-    assert_eq!(
-        Client::new(&app)
-            .login("anaser.ca", DEMO_PASSWORD)
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    // Once the failures are out of the window, the account opens again.
-    sqlx::query("UPDATE login_attempts SET at = at - interval '16 minutes'")
-        .execute(&pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        Client::new(&app)
-            .login("anaser.editeur", DEMO_PASSWORD)
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-}
-
-#[sqlx::test(migrator = "suivi::db::MIGRATOR")]
-async fn a_successful_sign_in_clears_the_accounts_counter(pool: PgPool) {
-    let app = demo_app(&pool).await;
-    let mut client = Client::new(&app);
-    for _ in 0..4 {
-        client.login("anaser.ca", "mauvais").await;
-    }
-    assert_eq!(
-        client.login("anaser.ca", DEMO_PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-    // Five new failures are allowed again, then the sixth attempt is refused.
-    let mut other = Client::new(&app);
-    for attempt in 1..=5 {
-        let page = other.login("anaser.ca", "mauvais").await;
-        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
-    }
-    assert_eq!(
-        other.login("anaser.ca", DEMO_PASSWORD).await.status,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-}
-
-fn from_address(pool: &PgPool, address: [u8; 4]) -> axum::Router {
-    app(pool).layer(MockConnectInfo(SocketAddr::from((address, 40000))))
-}
-
-#[sqlx::test(migrator = "suivi::db::MIGRATOR")]
-async fn one_address_is_refused_after_twenty_failures_on_any_logins(pool: PgPool) {
-    suivi::demo::load(&pool).await.unwrap();
-    let office = from_address(&pool, [10, 0, 0, 1]);
-    let mut client = Client::new(&office);
-    // Twenty failures spread over logins, none over its own limit.
-    for login in ["un", "deux", "trois", "quatre"] {
-        for _ in 0..5 {
-            let page = client.login(login, "mauvais").await;
-            assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{login}");
-        }
-    }
-    let page = client.login("admin", DEMO_PASSWORD).await;
-    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(reason(&page), ["too_many"]);
-    assert_eq!(page.attrs("#login-id", "value"), ["admin"]);
-
-    // The same account from elsewhere signs in, and that does not clear the
-    // office's counter.
-    let elsewhere = from_address(&pool, [10, 0, 0, 2]);
-    assert_eq!(
-        Client::new(&elsewhere)
-            .login("admin", DEMO_PASSWORD)
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        Client::new(&office)
-            .login("anaser.ca", DEMO_PASSWORD)
-            .await
-            .status,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    let addresses: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT DISTINCT address FROM login_attempts")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    assert_eq!(addresses, [Some("10.0.0.1".to_owned())]);
-}
+// ---- Housekeeping (the sign-in limits themselves: tests/sign_in.rs) ----
 
 #[sqlx::test(migrator = "suivi::db::MIGRATOR")]
 async fn housekeeping_removes_expired_sessions_and_old_attempts(pool: PgPool) {

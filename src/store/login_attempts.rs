@@ -1,17 +1,45 @@
-//! Counting failed sign-ins, per account and per client address, in
-//! PostgreSQL so that the limits hold across every instance on the database.
-//! The policy (how many, over how long) is the caller's; this module only
-//! counts, records and purges. Nothing here is audited: attempts change no data.
+//! Counting failed sign-ins in PostgreSQL, so that the limits hold across
+//! every instance on the database, and remembering where each account signed
+//! in lately. The numbers are the caller's (`Limits`); the rules are here,
+//! because they are read in the same transaction as the counts:
+//!
+//! - per (account, address) pair: `per_pair` failures within the window and
+//!   that pair is refused until the oldest of them leaves it. One client
+//!   cannot guess on, and nobody else is hindered by it.
+//! - per account, from anywhere: past `account_free` failures, each attempt
+//!   waits a delay that doubles with every further failure (up to
+//!   `max_delay_seconds`). Not a lock: it slows down guessing from many
+//!   addresses, and an address the account is known at (a sign-in from there
+//!   within 60 days: the office, home) is not slowed at all, so a stranger
+//!   cannot keep its owner out.
+//! - per address: `per_address` failures within the window on logins not
+//!   known there (unknown logins, other people's accounts) and the address is
+//!   refused for such logins; the accounts known there still sign in, so one
+//!   person behind a ministry's NAT cannot lock out their colleagues.
+//!
+//! An IPv6 client counts by its /64, which one household or office gets.
+//! Nothing here is audited: attempts change no data.
 
-use chrono::{DateTime, Utc};
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
 
-/// How many failures are tolerated, over which window.
+/// How many failures are tolerated, over which window, and how fast the
+/// account's delay grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Failures for one login within the window before attempts are refused.
-    pub per_account: i64,
-    /// Failures from one address within the window before attempts are refused.
+    /// Failures for one login from one address within the window before that
+    /// pair is refused.
+    pub per_pair: i64,
+    /// Failures for one login, from anywhere, within the window before the
+    /// attempts from addresses it is not known at are delayed.
+    pub account_free: i64,
+    /// The first delay; each further failure doubles it.
+    pub first_delay_seconds: i64,
+    pub max_delay_seconds: i64,
+    /// Failures from one address within the window, on logins not known at
+    /// it, before it is refused for such logins.
     pub per_address: i64,
     pub window_minutes: i64,
 }
@@ -19,10 +47,27 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            per_account: 5,
+            per_pair: 5,
+            account_free: 5,
+            first_delay_seconds: 1,
+            max_delay_seconds: 5 * 60,
             per_address: 20,
             window_minutes: 15,
         }
+    }
+}
+
+impl Limits {
+    /// The wait imposed on the account after `failures` in the window.
+    fn account_delay(&self, failures: i64) -> Option<Duration> {
+        let past = failures - self.account_free;
+        if past < 0 {
+            return None;
+        }
+        let doubled = self
+            .first_delay_seconds
+            .saturating_mul(1i64 << past.min(40));
+        Some(Duration::seconds(doubled.min(self.max_delay_seconds)))
     }
 }
 
@@ -34,13 +79,25 @@ const LOGIN_KEY_MAX: usize = 100;
 /// whoever looks into an incident; older ones are purged.
 const KEEP_HOURS: i64 = 24;
 
+/// How long a successful sign-in makes its address known for the account:
+/// long enough to cover holidays, short enough not to keep old addresses.
+const KNOWN_FOR_DAYS: i32 = 60;
+
+/// Which rule refused an attempt (for the log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Pair,
+    AccountDelay,
+    Address,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
     /// The attempt may go on; its row (counted as a failure until
     /// `succeeded`) has this id.
     Allowed(i64),
-    /// Too many recent failures: refused until `retry_at`. Nothing recorded.
-    Refused { retry_at: DateTime<Utc> },
+    /// Refused for `retry_after`. Nothing recorded.
+    Refused { retry_after: Duration, rule: Rule },
 }
 
 /// The key an attempt is counted under: the login as the form matches it.
@@ -53,10 +110,35 @@ pub fn login_key(login: &str) -> String {
         .collect()
 }
 
-/// Checks the limits for `login` (a `login_key`) and `address` and, if they
-/// allow it, records the attempt as a failure. Attempts for one login, and
-/// from one address, are serialised by advisory locks, so that a burst of
-/// parallel attempts cannot all pass the check before any is recorded.
+/// The key an address is counted under: an IPv4 address itself, an IPv6
+/// address its /64 (a client usually holds a whole /64, and could otherwise
+/// take a new address for each attempt).
+pub fn address_key(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// The counts an attempt is judged on, read in one statement.
+#[derive(sqlx::FromRow)]
+struct Counts {
+    now: DateTime<Utc>,
+    known: bool,
+    pair_oldest: Option<DateTime<Utc>>,
+    account_failures: i64,
+    account_latest: Option<DateTime<Utc>>,
+    address_oldest: Option<DateTime<Utc>>,
+}
+
+/// Checks the limits for `login` (a `login_key`) from `address` (an
+/// `address_key`) and, if they allow it, records the attempt as a failure.
+/// Attempts for one login, and from one address, are serialised by advisory
+/// locks, so that a burst of parallel attempts cannot all pass the check
+/// before any is recorded.
 pub async fn begin(
     db: &PgPool,
     login: &str,
@@ -79,30 +161,65 @@ pub async fn begin(
         .execute(&mut *tx)
         .await?;
     }
-    // The limit-th most recent failure still in the window, for the account
-    // and for the address: while it is there, attempts are refused; once it
-    // leaves the window fewer than `limit` remain.
-    let (account_oldest, address_oldest): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
-        sqlx::query_as(
-            "SELECT \
-               (SELECT at FROM login_attempts \
-                 WHERE login = $1 AND NOT account_cleared AND at > now() - make_interval(mins => $5) \
-                 ORDER BY at DESC OFFSET $3 - 1 LIMIT 1), \
-               (SELECT at FROM login_attempts \
-                 WHERE $2::text IS NOT NULL AND address = $2 AND at > now() - make_interval(mins => $5) \
-                 ORDER BY at DESC OFFSET $4 - 1 LIMIT 1)",
-        )
-        .bind(login)
-        .bind(address)
-        .bind(limits.per_account)
-        .bind(limits.per_address)
-        .bind(i32::try_from(limits.window_minutes).unwrap_or(i32::MAX))
-        .fetch_one(&mut *tx)
-        .await?;
-    let window = chrono::Duration::minutes(limits.window_minutes);
-    if let Some(oldest) = account_oldest.into_iter().chain(address_oldest).max() {
+    // For the pair and the address, the limit-th most recent failure still in
+    // the window: while it is there, attempts are refused; once it leaves the
+    // window fewer than `limit` remain. A pair counts its failures since its
+    // own last success, not since the account's: the owner signing in at home
+    // gives the stranger at another address no new guesses. A client whose
+    // address is unknown (NULL) counts as one address for the pair (cleared
+    // by any success), and has no address limit.
+    let counts: Counts = sqlx::query_as(
+        "WITH recent AS ( \
+             SELECT login, address, at, account_cleared FROM login_attempts \
+             WHERE at > now() - make_interval(mins => $5) \
+         ), known AS ( \
+             SELECT login, address FROM login_known_addresses \
+             WHERE last_success_at > now() - make_interval(days => $6) \
+         ) SELECT now() AS now, \
+           EXISTS (SELECT 1 FROM known WHERE login = $1 AND address = $2) AS known, \
+           (SELECT at FROM recent \
+             WHERE login = $1 AND address IS NOT DISTINCT FROM $2 \
+               AND CASE WHEN $2::text IS NULL THEN NOT account_cleared \
+                   ELSE at > coalesce((SELECT last_success_at FROM login_known_addresses \
+                                        WHERE login = $1 AND address = $2), '-infinity') END \
+             ORDER BY at DESC OFFSET $3 - 1 LIMIT 1) AS pair_oldest, \
+           (SELECT count(*) FROM recent WHERE login = $1 AND NOT account_cleared) \
+             AS account_failures, \
+           (SELECT max(at) FROM recent WHERE login = $1 AND NOT account_cleared) \
+             AS account_latest, \
+           (SELECT r.at FROM recent r \
+             WHERE $2::text IS NOT NULL AND r.address = $2 \
+               AND NOT EXISTS (SELECT 1 FROM known k \
+                               WHERE k.login = r.login AND k.address = r.address) \
+             ORDER BY r.at DESC OFFSET $4 - 1 LIMIT 1) AS address_oldest",
+    )
+    .bind(login)
+    .bind(address)
+    .bind(limits.per_pair)
+    .bind(limits.per_address)
+    .bind(i32::try_from(limits.window_minutes).unwrap_or(i32::MAX))
+    .bind(KNOWN_FOR_DAYS)
+    .fetch_one(&mut *tx)
+    .await?;
+    let window = Duration::minutes(limits.window_minutes);
+    let mut until = vec![(counts.pair_oldest.map(|at| at + window), Rule::Pair)];
+    // A known address is its owner's: only the pair's own limit holds there.
+    if !counts.known {
+        let delayed = limits
+            .account_delay(counts.account_failures)
+            .zip(counts.account_latest)
+            .map(|(delay, latest)| latest + delay);
+        until.push((delayed, Rule::AccountDelay));
+        until.push((counts.address_oldest.map(|at| at + window), Rule::Address));
+    }
+    let refusal = until
+        .into_iter()
+        .filter_map(|(until, rule)| until.filter(|u| *u > counts.now).map(|u| (u, rule)))
+        .max_by_key(|(until, _)| *until);
+    if let Some((until, rule)) = refusal {
         return Ok(Attempt::Refused {
-            retry_at: oldest + window,
+            retry_after: until - counts.now,
+            rule,
         });
     }
     let id = sqlx::query_scalar(
@@ -116,9 +233,16 @@ pub async fn begin(
     Ok(Attempt::Allowed(id))
 }
 
-/// The attempt `id` signed in: it was no failure, and the account's earlier
-/// failures no longer count against it (they still count for the address).
-pub async fn succeeded(db: &PgPool, id: i64, login: &str) -> sqlx::Result<()> {
+/// The attempt `id` had the right password: it was no failure, the account's
+/// earlier failures no longer count for its delay (those from other
+/// addresses still count for their pairs and addresses), and `address` is
+/// known for it from now.
+pub async fn succeeded(
+    db: &PgPool,
+    id: i64,
+    login: &str,
+    address: Option<&str>,
+) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM login_attempts WHERE id = $1")
         .bind(id)
@@ -130,24 +254,67 @@ pub async fn succeeded(db: &PgPool, id: i64, login: &str) -> sqlx::Result<()> {
     .bind(login)
     .execute(&mut *tx)
     .await?;
+    if let Some(address) = address {
+        sqlx::query(
+            "INSERT INTO login_known_addresses (login, address) VALUES ($1, $2) \
+             ON CONFLICT (login, address) DO UPDATE SET last_success_at = now()",
+        )
+        .bind(login)
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await
 }
 
-/// Deletes the attempts older than a day; returns how many.
+/// Deletes the attempts older than a day and the addresses not signed in
+/// from for 60 days; returns how many rows.
 pub async fn purge(db: &PgPool) -> sqlx::Result<u64> {
-    let done =
+    let attempts =
         sqlx::query("DELETE FROM login_attempts WHERE at < now() - make_interval(hours => $1)")
             .bind(i32::try_from(KEEP_HOURS).unwrap_or(i32::MAX))
             .execute(db)
             .await?;
-    Ok(done.rows_affected())
+    let known = sqlx::query(
+        "DELETE FROM login_known_addresses WHERE last_success_at < now() - make_interval(days => $1)",
+    )
+    .bind(KNOWN_FOR_DAYS)
+    .execute(db)
+    .await?;
+    Ok(attempts.rows_affected() + known.rows_affected())
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn logins_are_counted_as_the_form_matches_them() {
-        assert_eq!(super::login_key("  Anaser.Editeur "), "anaser.editeur");
-        assert_eq!(super::login_key(&"x".repeat(500)).len(), 100);
+        assert_eq!(login_key("  Anaser.Editeur "), "anaser.editeur");
+        assert_eq!(login_key(&"x".repeat(500)).len(), 100);
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64() {
+        let key = |text: &str| address_key(text.parse().unwrap());
+        assert_eq!(key("41.73.1.2"), "41.73.1.2");
+        assert_eq!(key("::ffff:41.73.1.2"), "41.73.1.2");
+        assert_eq!(key("2001:db8:1:2::7"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff::1"), key("2001:db8:1:2::7"));
+        assert_ne!(key("2001:db8:1:3::7"), key("2001:db8:1:2::7"));
+        let longest = key("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+        assert!(longest.len() <= 64, "fits the column");
+    }
+
+    #[test]
+    fn the_accounts_delay_doubles_up_to_its_cap() {
+        let limits = Limits::default();
+        let delay = |failures| limits.account_delay(failures).map(|d| d.num_seconds());
+        assert_eq!(delay(4), None);
+        assert_eq!(delay(5), Some(1));
+        assert_eq!(delay(6), Some(2));
+        assert_eq!(delay(10), Some(32));
+        assert_eq!(delay(14), Some(300));
+        assert_eq!(delay(10_000), Some(300));
     }
 }

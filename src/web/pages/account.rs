@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::login::{wait_text, with_retry_after};
+use super::login::{wait_text, whole_seconds, with_retry_after};
 use super::render;
 use crate::passwords;
 use crate::store::login_attempts::{self, Attempt};
@@ -76,14 +76,14 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
     let login = login_attempts::login_key(&user.user.login);
-    let address = address.map(|a| a.to_string());
+    let address = address.map(login_attempts::address_key);
     let limits = state.config.login_limits;
     let attempt = match login_attempts::begin(&state.db, &login, address.as_deref(), limits).await?
     {
         Attempt::Allowed(id) => id,
-        Attempt::Refused { retry_at } => {
-            tracing::warn!(%login, ?address, "password change refused: too many failures");
-            let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1);
+        Attempt::Refused { retry_after, rule } => {
+            tracing::warn!(%login, ?address, ?rule, "password change refused: too many failures");
+            let seconds = whole_seconds(retry_after);
             let message = ctx.t_with(
                 "account.password.too_many",
                 &[("wait", &wait_text(seconds))],
@@ -115,7 +115,7 @@ pub async fn submit(
         .await
         .map_err(|error| AppError::Internal(error.into()))?;
     if current_ok {
-        login_attempts::succeeded(&state.db, attempt, &login).await?;
+        login_attempts::succeeded(&state.db, attempt, &login, address.as_deref()).await?;
     } else {
         // The attempt's row stays: a failure, as for a sign-in.
         tracing::info!(%login, ?address, "wrong current password");

@@ -1,8 +1,10 @@
 //! Signing in and out. A failed login says the same thing whether the login or
 //! the password was wrong, and takes the same time (a dummy hash is checked
 //! for unknown logins), so that nobody can find out which accounts exist.
-//! Too many failures for one login, or from one address, and attempts are
-//! refused (429) without checking the password (`store::login_attempts`).
+//! Too many failures and attempts are refused (429, `Retry-After`) without
+//! checking the password; which failures count, and where, is the policy of
+//! `store::login_attempts` (per account and address, a growing delay for the
+//! account, per address for logins not known there).
 
 use std::sync::OnceLock;
 
@@ -62,6 +64,11 @@ pub async fn form(
     Ok(with_cookie(page.into_response(), token.cookie))
 }
 
+/// A wait in whole seconds, rounded up (at least 1).
+pub(super) fn whole_seconds(wait: chrono::Duration) -> i64 {
+    ((wait.num_milliseconds() + 999) / 1000).max(1)
+}
+
 /// How long to wait, as people read it: seconds under a minute, else minutes
 /// rounded up ("15 min").
 pub(super) fn wait_text(seconds: i64) -> String {
@@ -112,14 +119,14 @@ pub async fn submit(
         secure: state.config.secure_cookies,
     };
     let login = login_attempts::login_key(&form.login);
-    let address = address.map(|a| a.to_string());
+    let address = address.map(login_attempts::address_key);
     let limits = state.config.login_limits;
     let attempt = match login_attempts::begin(&state.db, &login, address.as_deref(), limits).await?
     {
         Attempt::Allowed(id) => id,
-        Attempt::Refused { retry_at } => {
-            tracing::warn!(%login, ?address, "sign-in refused: too many failures");
-            let seconds = (retry_at - chrono::Utc::now()).num_seconds().max(1);
+        Attempt::Refused { retry_after, rule } => {
+            tracing::warn!(%login, ?address, ?rule, "sign-in refused: too many failures");
+            let seconds = whole_seconds(retry_after);
             let message = ctx.t_with("login.too_many", &[("wait", &wait_text(seconds))]);
             let response = show_again(
                 ctx,
@@ -164,7 +171,7 @@ pub async fn submit(
             .await
         }
         Some(credentials) => {
-            login_attempts::succeeded(&state.db, attempt, &login).await?;
+            login_attempts::succeeded(&state.db, attempt, &login, address.as_deref()).await?;
             // A new session id at login: an id planted before cannot be reused.
             session.cycle_id().await?;
             session.insert(USER_KEY, credentials.user.id).await?;
