@@ -84,12 +84,13 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
                     bail!("{} problème(s) : rien n’a été écrit", problems.len());
                 }
             };
-            let target = with_file_levels(target, &bytes);
             if args.dry_run {
                 println!("essai : {}", summary(&import));
                 return Ok(());
             }
-            let plan_id = super::apply_plan_import(db, &target, &import, today, user.id).await?;
+            let plan_id = super::apply_plan_import(db, &target, &import, today, user.id, None)
+                .await?
+                .context("the import was not applied")?;
             println!("plan {plan_id} : {}", summary(&import));
             Ok(())
         }
@@ -136,16 +137,5 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
                 }
             }
         }
-    }
-}
-
-/// A new plan takes its level names from the file's level columns.
-pub fn with_file_levels(target: Target, bytes: &[u8]) -> Target {
-    match target {
-        Target::New(mut new) if new.level_names.is_empty() => {
-            new.level_names = super::level_names_of(bytes);
-            Target::New(new)
-        }
-        other => other,
     }
 }

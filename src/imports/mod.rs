@@ -4,9 +4,11 @@
 //! problem by line and column, and then applies everything in one
 //! transaction; and the progress import, the round trip through Excel, which
 //! records only the rows that changed under the same conflict rule as the
-//! browser.
+//! browser. A file is read once, off the async runtime and within the
+//! limits of `limits`, so that no upload can stall or kill the service.
 
 pub mod command;
+pub mod limits;
 pub mod plan_file;
 pub mod table;
 
@@ -23,6 +25,7 @@ use crate::store::imports::{self, NewPlan, PlanChange};
 use crate::store::plans::{self, Plan};
 use crate::store::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 use plan_file::{Context, PlanFile, Problem, COLUMNS, LEVEL_SEPARATOR};
+use table::{Sheets, TableError};
 
 /// Where a plan import goes: an existing plan, or a new one of the agency.
 pub enum Target {
@@ -39,15 +42,31 @@ pub struct PlanImport {
     /// Whether the plan had activities before: then what the import adds is
     /// in force from today, and past figures stand.
     pub had_activities: bool,
+    /// The file's level columns: a new plan's level names.
+    pub level_names: Vec<String>,
 }
 
-fn unreadable(key: &'static str) -> Vec<Problem> {
+fn unreadable(error: TableError) -> Vec<Problem> {
     vec![Problem {
         line: 1,
         column: String::new(),
-        key,
-        value: String::new(),
+        key: error.key(),
+        value: error.value().to_owned(),
     }]
+}
+
+/// Reads the file on a blocking thread: a workbook may take a second of CPU
+/// (within the limits), which must not hold up the requests that share the
+/// runtime's threads. A panic of the reader on a malformed file is an
+/// unreadable file, not a failed request.
+async fn read_file(bytes: &[u8], sheet_name: Option<&'static str>) -> Result<Sheets, TableError> {
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || table::read(&bytes, sheet_name))
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "the spreadsheet reader failed");
+            Err(TableError::Unreadable)
+        })
 }
 
 async fn regions(db: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
@@ -66,9 +85,9 @@ pub async fn prepare_plan_import(
     target: &Target,
     today: NaiveDate,
 ) -> sqlx::Result<Result<PlanImport, Vec<Problem>>> {
-    let table = match table::read(bytes) {
-        Ok(table) => table,
-        Err(error) => return Ok(Err(unreadable(error.key()))),
+    let sheets = match read_file(bytes, Some(plan_file::INDICATOR_SHEET)).await {
+        Ok(sheets) => sheets,
+        Err(error) => return Ok(Err(unreadable(error))),
     };
     let regions = regions(db).await?;
     let (level_names, years) = match target {
@@ -85,7 +104,7 @@ pub async fn prepare_plan_import(
         years,
         with_progress: false,
     };
-    let mut file = match plan_file::parse(&table, &context) {
+    let mut file = match plan_file::parse(&sheets.first, &context) {
         Ok(file) => file,
         Err(problems) => return Ok(Err(problems)),
     };
@@ -93,12 +112,12 @@ pub async fn prepare_plan_import(
         Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
         Target::New(_) => None,
     };
-    if let Some(sheet) = table::read_sheet(bytes, plan_file::INDICATOR_SHEET) {
+    if let Some(sheet) = &sheets.named {
         let mut node_codes: Vec<String> = file.nodes.iter().map(|n| n.code.clone()).collect();
         if let Some(existing) = &existing {
             node_codes.extend(existing.nodes.iter().map(|n| n.code.clone()));
         }
-        match plan_file::parse_indicators(&sheet, &node_codes) {
+        match plan_file::parse_indicators(sheet, &node_codes) {
             Ok(indicators) => file.indicators = indicators,
             Err(problems) => return Ok(Err(problems)),
         }
@@ -230,23 +249,44 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
         changes,
         unchanged,
         had_activities: !existing.activities.is_empty(),
+        level_names: file.level_names.clone(),
     }
 }
 
-/// Applies a prepared import in one transaction; returns the plan's id.
+/// Applies a prepared import in one transaction; returns the plan's id. A
+/// new plan takes the file's level names. The upload of `upload` (its
+/// token), when the file came from the browser, is used up in the same
+/// transaction: `None` if another request used it first.
 pub async fn apply_plan_import(
     db: &PgPool,
     target: &Target,
     import: &PlanImport,
     today: NaiveDate,
     user_id: i64,
-) -> sqlx::Result<i64> {
+    upload: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
+    let new_plan;
     let (plan, agency_id) = match target {
         Target::Existing(plan) => (Ok(plan.id), plan.agency_id),
-        Target::New(new) => (Err(new), new.agency_id),
+        Target::New(new) => {
+            new_plan = NewPlan {
+                level_names: import.level_names.clone(),
+                ..new.clone()
+            };
+            (Err(&new_plan), new.agency_id)
+        }
     };
     let added_on = import.had_activities.then_some(today);
-    imports::apply(db, plan, &import.changes, added_on, user_id, agency_id).await
+    imports::apply(
+        db,
+        plan,
+        &import.changes,
+        added_on,
+        user_id,
+        agency_id,
+        upload,
+    )
+    .await
 }
 
 /// What a progress import did.
@@ -314,9 +354,9 @@ pub async fn prepare_progress(
     bytes: &[u8],
     today: NaiveDate,
 ) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
-    let table = match table::read(bytes) {
-        Ok(table) => table,
-        Err(error) => return Ok(Err(unreadable(error.key()))),
+    let sheets = match read_file(bytes, None).await {
+        Ok(sheets) => sheets,
+        Err(error) => return Ok(Err(unreadable(error))),
     };
     let regions = regions(db).await?;
     let context = Context {
@@ -326,7 +366,7 @@ pub async fn prepare_progress(
         years: (plan.start_year, plan.end_year),
         with_progress: true,
     };
-    let file = match plan_file::parse(&table, &context) {
+    let file = match plan_file::parse(&sheets.first, &context) {
         Ok(file) => file,
         Err(problems) => return Ok(Err(problems)),
     };
@@ -559,19 +599,6 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(workbook.save_to_buffer()?)
-}
-
-/// The level names a file's header gives (the columns before `Code`).
-pub fn level_names_of(bytes: &[u8]) -> Vec<String> {
-    let Ok(table) = table::read(bytes) else {
-        return Vec::new();
-    };
-    let header = table.first().cloned().unwrap_or_default();
-    header
-        .iter()
-        .take_while(|h| h.trim().to_lowercase() != "code")
-        .cloned()
-        .collect()
 }
 
 /// The instructions sheet of the template, one paragraph a line.

@@ -1,73 +1,157 @@
-//! A spreadsheet as rows of text, whatever it came as: XLSX (first sheet,
-//! read with calamine), or CSV separated by `;` or `,` (sniffed from the header
-//! line), in UTF-8 with or without BOM or in Windows-1252 (what French Excel
-//! writes by default).
+//! A spreadsheet as rows of text, whatever it came as: XLSX (its first sheet
+//! and one more asked for by name, read with calamine within the limits of
+//! `limits`), or CSV separated by `;` or `,` (sniffed from the header line),
+//! in UTF-8 with or without BOM or in Windows-1252 (what French Excel writes
+//! by default).
 
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
 
-/// Rows of cells, the header first; cells trimmed.
+use super::limits;
+
+/// Rows of cells, the header first; cells trimmed. A row ends at its last
+/// filled cell: a missing cell reads as empty.
 pub type Table = Vec<Vec<String>>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a file holds: its first sheet (a CSV file's one table) and, when the
+/// workbook has it, the sheet asked for by name.
+#[derive(Debug, Default, PartialEq)]
+pub struct Sheets {
+    pub first: Table,
+    pub named: Option<Table>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableError {
     /// Neither a readable XLSX workbook nor text.
     Unreadable,
     /// A workbook without a sheet, or a file without a header line.
     Empty,
+    /// A workbook that inflates past `limits::MAX_INFLATED_BYTES`.
+    Inflated,
+    /// A sheet with a cell beyond `limits::MAX_ROWS` × `limits::MAX_COLUMNS`,
+    /// named by `cell` (`Plan!XFD1048576`).
+    SheetTooLarge { cell: String },
+    /// A sheet of more than `limits::MAX_CELLS` cells, named by `sheet`.
+    TooManyCells { sheet: String },
 }
 
 impl TableError {
-    pub fn key(self) -> &'static str {
+    pub fn key(&self) -> &'static str {
         match self {
             TableError::Unreadable => "imports.error.unreadable",
             TableError::Empty => "imports.error.empty",
+            TableError::Inflated => "imports.error.inflated",
+            TableError::SheetTooLarge { .. } => "imports.error.sheet_too_large",
+            TableError::TooManyCells { .. } => "imports.error.too_many_cells",
+        }
+    }
+
+    /// What the file holds that the error is about, if anything.
+    pub fn value(&self) -> &str {
+        match self {
+            TableError::SheetTooLarge { cell } => cell,
+            TableError::TooManyCells { sheet } => sheet,
+            _ => "",
         }
     }
 }
 
-pub fn read(bytes: &[u8]) -> Result<Table, TableError> {
-    let table = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)?
+/// Reads the file once: its first sheet and, in a workbook, the sheet named
+/// `sheet_name` if it has one.
+pub fn read(bytes: &[u8], sheet_name: Option<&str>) -> Result<Sheets, TableError> {
+    let sheets = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes, sheet_name)?
     } else {
-        read_csv(&decode(bytes))
+        Sheets {
+            first: read_csv(&decode(bytes)),
+            named: None,
+        }
     };
-    if table.is_empty() {
+    if sheets.first.is_empty() {
         return Err(TableError::Empty);
     }
-    Ok(table)
+    Ok(sheets)
 }
 
-/// The sheet of that name of an XLSX workbook; `None` for a CSV file or a
-/// workbook without it.
-pub fn read_sheet(bytes: &[u8], name: &str) -> Option<Table> {
-    if !bytes.starts_with(b"PK\x03\x04") {
-        return None;
-    }
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).ok()?;
-    let range = workbook.worksheet_range(name).ok()?;
-    Some(
-        range
-            .rows()
-            .map(|row| row.iter().map(cell_text).collect())
-            .filter(|row: &Vec<String>| row.iter().any(|c| !c.is_empty()))
-            .collect(),
-    )
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
+fn read_xlsx(bytes: &[u8], sheet_name: Option<&str>) -> Result<Sheets, TableError> {
+    limits::check_archive(bytes)?;
     let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| TableError::Unreadable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or(TableError::Empty)?
-        .map_err(|_| TableError::Unreadable)?;
-    Ok(range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .filter(|row: &Vec<String>| row.iter().any(|c| !c.is_empty()))
-        .collect())
+        Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Unreadable)?;
+    let names = workbook.sheet_names();
+    let first_name = names.first().ok_or(TableError::Empty)?;
+    let first = read_sheet(&mut workbook, first_name)?;
+    let named = match sheet_name.filter(|wanted| names.iter().any(|n| n == wanted)) {
+        None => None,
+        Some(sheet_name) => match read_sheet(&mut workbook, sheet_name) {
+            Ok(table) => Some(table),
+            // Only the limits refuse the file: the named sheet is optional,
+            // and one that cannot be read is left out, as before.
+            Err(TableError::Unreadable) => None,
+            Err(error) => return Err(error),
+        },
+    };
+    Ok(Sheets { first, named })
+}
+
+/// One sheet, cell by cell from calamine's stream rather than its dense grid
+/// (which is what two far-apart cells blow up), each cell checked against the
+/// limits before it is kept. Columns start at the first filled one, rows
+/// without a filled cell are left out, as calamine's grid would have them.
+fn read_sheet<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+) -> Result<Table, TableError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Table::new()),
+        Err(_) => return Err(TableError::Unreadable),
+    };
+    let declared = reader.dimensions();
+    limits::check_position(name, declared.start)?;
+    limits::check_position(name, declared.end)?;
+    let mut cells: Vec<((u32, u32), String)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| TableError::Unreadable)? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        limits::check_position(name, cell.get_position())?;
+        if cells.len() == limits::MAX_CELLS {
+            return Err(TableError::TooManyCells { sheet: name.into() });
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        cells.push((cell.get_position(), text));
+    }
+    // In (row, column) order; of two cells at one place, the later one in
+    // the file stands, as in calamine's grid.
+    cells.sort_by_key(|(position, _)| *position);
+    let first_column = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut held = 0;
+    for ((row, column), text) in cells {
+        let column = (column - first_column) as usize;
+        if rows.last().is_none_or(|(at, _)| *at != row) {
+            rows.push((row, Vec::new()));
+        }
+        if let Some((_, line)) = rows.last_mut() {
+            if line.len() <= column {
+                held += column + 1 - line.len();
+                if held > limits::MAX_CELLS {
+                    return Err(TableError::TooManyCells { sheet: name.into() });
+                }
+                line.resize(column + 1, String::new());
+            }
+            line[column] = text;
+        }
+    }
+    let table = rows
+        .into_iter()
+        .map(|(_, line)| line)
+        .filter(|line| line.iter().any(|c| !c.is_empty()))
+        .collect();
+    Ok(table)
 }
 
 /// A cell as the text a person would type: whole numbers without `.0`,
@@ -167,7 +251,7 @@ mod tests {
     #[test]
     fn reads_semicolons_quotes_and_line_breaks() {
         let text = "\u{feff}Code;Intitulé;Cible\nB1.01;\"Atelier; régional\";12,5\r\nB1.02;\"Dit \"\"oui\"\"\nsur deux lignes\";3\n";
-        let table = read(text.as_bytes()).unwrap();
+        let table = read(text.as_bytes(), None).unwrap().first;
         assert_eq!(table[0], ["Code", "Intitulé", "Cible"]);
         assert_eq!(table[1], ["B1.01", "Atelier; régional", "12,5"]);
         assert_eq!(table[2], ["B1.02", "Dit \"oui\"\nsur deux lignes", "3"]);
@@ -177,14 +261,159 @@ mod tests {
     fn sniffs_commas_and_decodes_windows_1252() {
         // "Intitulé,Région" with é in Windows-1252 (0xE9).
         let bytes = b"Code,Intitul\xe9,R\xe9gion\nB1,S\xe9curit\xe9 routi\xe8re,KAY\n";
-        let table = read(bytes).unwrap();
+        let table = read(bytes, None).unwrap().first;
         assert_eq!(table[0], ["Code", "Intitulé", "Région"]);
         assert_eq!(table[1], ["B1", "Sécurité routière", "KAY"]);
     }
 
+    /// A workbook of sheets `(name, cells as (row, column, text))`, as Excel
+    /// would write it.
+    type Cells<'a> = &'a [(u32, u16, &'a str)];
+
+    fn workbook(sheets: &[(&str, Cells)]) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        for (name, cells) in sheets {
+            let sheet = workbook.add_worksheet();
+            sheet.set_name(*name).unwrap();
+            for (row, column, text) in *cells {
+                sheet.write_string(*row, *column, *text).unwrap();
+            }
+        }
+        workbook.save_to_buffer().unwrap()
+    }
+
+    /// The workbook with its first sheet's XML replaced by `sheet_data`,
+    /// after an optional `<dimension>` of `dimension`.
+    fn with_first_sheet(workbook: &[u8], dimension: Option<&str>, sheet_data: &str) -> Vec<u8> {
+        use std::io::Write;
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+             <worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">{}\
+             <sheetData>{sheet_data}</sheetData></worksheet>",
+            dimension.map_or(String::new(), |d| format!("<dimension ref=\"{d}\"/>"))
+        );
+        let mut archive = zip::ZipArchive::new(Cursor::new(workbook)).unwrap();
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for index in 0..archive.len() {
+            let mut entry = archive.by_index(index).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            writer
+                .start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                writer.write_all(xml.as_bytes()).unwrap();
+            } else {
+                std::io::copy(&mut entry, &mut writer).unwrap();
+            }
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_gives_its_first_sheet_and_the_named_one_from_their_first_column() {
+        let bytes = workbook(&[
+            ("Plan", &[(1, 1, "Code"), (1, 3, "Cible"), (4, 2, "B1.01")]),
+            ("Indicateurs", &[(0, 0, "Code"), (1, 0, "IND-1")]),
+        ]);
+        let sheets = read(&bytes, Some("Indicateurs")).unwrap();
+        assert_eq!(sheets.first, [vec!["Code", "", "Cible"], vec!["", "B1.01"]]);
+        assert_eq!(
+            sheets.named,
+            Some(vec![vec!["Code".into()], vec!["IND-1".into()]])
+        );
+        assert_eq!(read(&bytes, None).unwrap().named, None);
+        assert_eq!(read(&bytes, Some("Absente")).unwrap().named, None);
+    }
+
+    /// The file of the issue: two cells, A1 and XFD1048576, for which
+    /// calamine's grid asks 512 GiB and the process aborts.
+    #[test]
+    fn two_cells_far_apart_are_refused_before_any_grid_is_built() {
+        let mut excel = rust_xlsxwriter::Workbook::new();
+        let sheet = excel.add_worksheet();
+        sheet.set_name("Plan").unwrap();
+        sheet.write_string(0, 0, "Code").unwrap();
+        sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+        let bytes = excel.save_to_buffer().unwrap();
+        assert!(bytes.len() < 10_000, "{} bytes", bytes.len());
+        let refused = TableError::SheetTooLarge {
+            cell: "Plan!XFD1048576".into(),
+        };
+        assert_eq!(read(&bytes, None), Err(refused.clone()));
+        // The same cells without the declared dimension: refused at the cell.
+        let undeclared = with_first_sheet(
+            &bytes,
+            None,
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Code</t></is></c></row>
+               <row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+        );
+        assert_eq!(read(&undeclared, None), Err(refused));
+        // Or placed by counting, without references: row 1048576, column 251.
+        let counted = with_first_sheet(
+            &bytes,
+            Some("A1"),
+            &format!(
+                r#"<row><c t="inlineStr"><is><t>Code</t></is></c>{}<c><v>1</v></c></row>"#,
+                "<c/>".repeat(250)
+            ),
+        );
+        assert_eq!(
+            read(&counted, None),
+            Err(TableError::SheetTooLarge {
+                cell: "Plan!IR1".into()
+            })
+        );
+        let counted = with_first_sheet(
+            &bytes,
+            Some("A1"),
+            r#"<row r="1048576"><c><v>1</v></c></row>"#,
+        );
+        assert_eq!(
+            read(&counted, None),
+            Err(TableError::SheetTooLarge {
+                cell: "Plan!A1048576".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_sheet_of_too_many_cells_is_refused() {
+        let bytes = workbook(&[("Plan", &[(0, 0, "Code")])]);
+        // 10 001 rows whose one cell is in column GR hold 200 cells each.
+        let rows: String = (1..=10_001)
+            .map(|row| {
+                format!(
+                    r#"<row r="{row}"><c r="A{row}"><v>1</v></c><c r="GR{row}"><v>1</v></c></row>"#
+                )
+            })
+            .collect();
+        let crowded = with_first_sheet(&bytes, None, &rows);
+        assert_eq!(
+            read(&crowded, None),
+            Err(TableError::TooManyCells {
+                sheet: "Plan".into()
+            })
+        );
+    }
+
+    /// A sheet of 60 MB of rows that zips to a few hundred kilobytes: refused
+    /// from the zip's directory, before it is inflated.
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_inflated() {
+        let bytes = workbook(&[("Plan", &[(0, 0, "Code")])]);
+        let row = r#"<row><c t="inlineStr"><is><t>B1.01</t></is></c></row>"#;
+        let rows = row.repeat(60 * 1024 * 1024 / row.len());
+        let bomb = with_first_sheet(&bytes, None, &rows);
+        assert!(bomb.len() < 2 * 1024 * 1024, "{} bytes", bomb.len());
+        assert_eq!(read(&bomb, None), Err(TableError::Inflated));
+    }
+
     #[test]
     fn nothing_readable_is_an_error() {
-        assert_eq!(read(b"\n\n"), Err(TableError::Empty));
-        assert_eq!(read(b"PK\x03\x04garbage"), Err(TableError::Unreadable));
+        assert_eq!(read(b"\n\n", None), Err(TableError::Empty));
+        assert_eq!(
+            read(b"PK\x03\x04garbage", None),
+            Err(TableError::Unreadable)
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Writing an imported plan: the plan itself when new, its nodes and
 //! activities created or changed by code, all in one transaction with one
-//! audit row that lists what the import did.
+//! audit row that lists what the import did; and the uploaded files that wait
+//! between a preview and its "apply", each used up by the transaction that
+//! applies it, so that a failed apply leaves it to try again.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -52,7 +54,10 @@ pub enum PlanChange {
 }
 
 /// Applies the changes; returns the plan's id. Nodes are found by code, so a
-/// change may name a node created earlier in the same import.
+/// change may name a node created earlier in the same import. The upload
+/// with the token `upload`, if any, is deleted first in the same transaction:
+/// `None` when it is gone (another request applied it), and nothing is
+/// written; a concurrent apply of the same upload waits on its row.
 pub async fn apply(
     db: &PgPool,
     plan: Result<i64, &NewPlan>,
@@ -60,8 +65,18 @@ pub async fn apply(
     added_on: Option<NaiveDate>,
     user_id: i64,
     agency_id: i64,
-) -> sqlx::Result<i64> {
+    upload: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
     let mut tx = db.begin().await?;
+    if let Some(token) = upload {
+        let used = sqlx::query("DELETE FROM import_uploads WHERE token = $1")
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
+        if used.rows_affected() == 0 {
+            return Ok(None);
+        }
+    }
     let plan_id = match plan {
         Ok(id) => id,
         Err(new) => {
@@ -95,7 +110,7 @@ pub async fn apply(
     )
     .await?;
     tx.commit().await?;
-    Ok(plan_id)
+    Ok(Some(plan_id))
 }
 
 async fn node_id(
@@ -230,16 +245,18 @@ pub async fn keep_upload(
     tx.commit().await
 }
 
-/// The upload of this user for this plan, taken (it serves once).
-pub async fn take_upload(
+/// The upload of this user for this plan: its kind, file name and content.
+/// It stays until the apply uses it up (`apply`, `use_up_upload`).
+pub async fn find_upload(
     db: &PgPool,
     token: &str,
     user_id: i64,
     plan_id: i64,
 ) -> sqlx::Result<Option<(String, String, Vec<u8>)>> {
     sqlx::query_as(
-        "DELETE FROM import_uploads WHERE token = $1 AND user_id = $2 AND plan_id = $3 \
-         AND created_at > now() - interval '1 day' RETURNING kind, file_name, content",
+        "SELECT kind, file_name, content FROM import_uploads \
+         WHERE token = $1 AND user_id = $2 AND plan_id = $3 \
+         AND created_at > now() - interval '1 day'",
     )
     .bind(token)
     .bind(user_id)
@@ -273,17 +290,18 @@ pub async fn keep_new_plan_upload(
     Ok(())
 }
 
-/// The new-plan upload of this user for this agency, taken (it serves once).
-pub async fn take_new_plan_upload(
+/// The new-plan upload of this user for this agency; it stays until `apply`
+/// uses it up.
+pub async fn find_new_plan_upload(
     db: &PgPool,
     token: &str,
     user_id: i64,
     agency_id: i64,
 ) -> sqlx::Result<Option<(NewPlan, String, Vec<u8>)>> {
     let row: Option<(serde_json::Value, String, Vec<u8>)> = sqlx::query_as(
-        "DELETE FROM import_uploads WHERE token = $1 AND user_id = $2 AND agency_id = $3 \
-         AND new_plan IS NOT NULL AND created_at > now() - interval '1 day' \
-         RETURNING new_plan, file_name, content",
+        "SELECT new_plan, file_name, content FROM import_uploads \
+         WHERE token = $1 AND user_id = $2 AND agency_id = $3 \
+         AND new_plan IS NOT NULL AND created_at > now() - interval '1 day'",
     )
     .bind(token)
     .bind(user_id)
@@ -296,4 +314,17 @@ pub async fn take_new_plan_upload(
             .map_err(|error| sqlx::Error::Decode(Box::new(error)))
     })
     .transpose()
+}
+
+/// Uses up an upload once its progress rows are recorded. Those are written
+/// by `activities::record_batch` in its own transaction, so this comes just
+/// after it: a failure before leaves the upload to apply again, and a crash
+/// in between leaves one whose second apply records nothing (its rows now
+/// match the plan, or conflict with what the first apply wrote).
+pub async fn use_up_upload(db: &PgPool, token: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM import_uploads WHERE token = $1")
+        .bind(token)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -145,15 +145,16 @@ impl CsrfUpload {
 }
 
 impl FromRequest<AppState> for CsrfUpload {
-    type Rejection = AppError;
+    type Rejection = UploadRejection;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, UploadRejection> {
         let expected = expected_of(&request)?;
+        // A body past the limit without a Content-Length (chunked) ends here.
         let bad = |error: axum::extract::multipart::MultipartError| {
-            if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::bad_request("imports.error.too_large")
+            if past_body_limit(&error) {
+                UploadRejection::TooLarge
             } else {
-                AppError::bad_request("error.bad_request")
+                AppError::bad_request("error.bad_request").into()
             }
         };
         let mut multipart = axum::extract::Multipart::from_request(request, state)
@@ -180,6 +181,42 @@ impl FromRequest<AppState> for CsrfUpload {
         }
         check(&expected, upload.field(CSRF_KEY)).await?;
         Ok(upload)
+    }
+}
+
+/// Whether the body limit stopped the upload. axum's own check
+/// (`MultipartError::status`) looks one wrapper deep, where its own limit's
+/// error is; the router's limit (tower-http's, which trips first) is deeper.
+fn past_body_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |error| error.source())
+        .any(|error| error.is::<http_body_util::LengthLimitError>())
+}
+
+/// Why an upload was refused: as any form is (`AppError`), or for a body
+/// past the limit, which is a 413 and `AppError` has none.
+#[derive(Debug)]
+pub enum UploadRejection {
+    TooLarge,
+    Refused(AppError),
+}
+
+impl From<AppError> for UploadRejection {
+    fn from(error: AppError) -> UploadRejection {
+        UploadRejection::Refused(error)
+    }
+}
+
+impl axum::response::IntoResponse for UploadRejection {
+    fn into_response(self) -> axum::response::Response {
+        match self {
+            UploadRejection::TooLarge => {
+                // The error page of the message, under the status 413.
+                let mut response = AppError::bad_request("imports.error.too_large").into_response();
+                *response.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+                response
+            }
+            UploadRejection::Refused(error) => error.into_response(),
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! download (readers), and for the agency's editors an upload that is first
 //! checked and previewed (what would be created or changed, or every problem
 //! by line and column), then applied. The uploaded file waits in PostgreSQL
-//! between the two steps, so what is applied is what was previewed.
+//! between the two steps, so what is applied is what was previewed; the
+//! apply uses it up only when it succeeds.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -18,7 +19,7 @@ use crate::store::activities::Recorder;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::{self, Plan};
 use crate::web::auth::CurrentUser;
-use crate::web::csrf::{random_token, CsrfForm, CsrfUpload};
+use crate::web::csrf::{random_token, CsrfForm, CsrfUpload, UploadRejection};
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Debug, Deserialize)]
@@ -148,11 +149,14 @@ pub async fn upload(
     ctx: Ctx,
     user: CurrentUser,
     Path(raw_id): Path<String>,
-    upload: Result<CsrfUpload, AppError>,
+    upload: Result<CsrfUpload, UploadRejection>,
 ) -> Result<Response, AppError> {
     // Rights first: someone who may not import learns nothing from the form.
     let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
-    let upload = upload?;
+    let upload = match upload {
+        Ok(upload) => upload,
+        Err(refused) => return Ok(refused.into_response()),
+    };
     let kind = match upload.field("kind") {
         Some("plan") => "plan",
         Some("progress") => "progress",
@@ -212,7 +216,7 @@ pub async fn apply(
 ) -> Result<Response, AppError> {
     let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let Some((kind, file_name, bytes)) =
-        store::take_upload(&state.db, &form.token, user.user.id, plan.id).await?
+        store::find_upload(&state.db, &form.token, user.user.id, plan.id).await?
     else {
         return Err(AppError::bad_request("imports.error.expired"));
     };
@@ -229,8 +233,16 @@ pub async fn apply(
                 None,
             ),
             Ok(import) => {
-                imports::apply_plan_import(&state.db, &target, &import, today, user.user.id)
-                    .await?;
+                imports::apply_plan_import(
+                    &state.db,
+                    &target,
+                    &import,
+                    today,
+                    user.user.id,
+                    Some(&form.token),
+                )
+                .await?
+                .ok_or(AppError::bad_request("imports.error.expired"))?;
                 let done = lang.t_with(
                     "imports.plan_done",
                     &[("n", &import.changes.len().to_string())],
@@ -254,6 +266,7 @@ pub async fn apply(
                 is_admin: user.user.is_admin,
             };
             let result = imports::record_progress(&state.db, prepared, recorder).await?;
+            store::use_up_upload(&state.db, &form.token).await?;
             let conflicts: Vec<String> = result
                 .conflicts
                 .iter()
@@ -346,10 +359,13 @@ pub async fn new_plan_upload(
     ctx: Ctx,
     user: CurrentUser,
     Path(code): Path<String>,
-    upload: Result<CsrfUpload, AppError>,
+    upload: Result<CsrfUpload, UploadRejection>,
 ) -> Result<Response, AppError> {
     let agency = editable_agency(&state, &user, &code).await?;
-    let upload = upload?;
+    let upload = match upload {
+        Ok(upload) => upload,
+        Err(refused) => return Ok(refused.into_response()),
+    };
     let mut errors = FieldErrors::default();
     let plan_code = upload.field("code").unwrap_or("").trim().to_owned();
     if plan_code.is_empty() {
@@ -393,12 +409,12 @@ pub async fn new_plan_upload(
     else {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
-    let new_plan = NewPlan {
+    let mut new_plan = NewPlan {
         agency_id: page.agency.id,
         code: page.code.clone(),
         title: page.title.clone(),
         year,
-        level_names: imports::level_names_of(&bytes),
+        level_names: Vec::new(),
     };
     let target = Target::New(new_plan.clone());
     let preview =
@@ -406,6 +422,7 @@ pub async fn new_plan_upload(
             Err(problems) => Preview::Problems(problems),
             Ok(import) => {
                 let token = random_token()?;
+                new_plan.level_names = import.level_names.clone();
                 store::keep_new_plan_upload(
                     &state.db,
                     &token,
@@ -437,7 +454,7 @@ pub async fn new_plan_apply(
 ) -> Result<Response, AppError> {
     let agency = editable_agency(&state, &user, &code).await?;
     let Some((new_plan, _, bytes)) =
-        store::take_new_plan_upload(&state.db, &form.token, user.user.id, agency.id).await?
+        store::find_new_plan_upload(&state.db, &form.token, user.user.id, agency.id).await?
     else {
         return Err(AppError::bad_request("imports.error.expired"));
     };
@@ -454,8 +471,16 @@ pub async fn new_plan_apply(
     match imports::prepare_plan_import(&state.db, &bytes, &target, today).await? {
         Err(_) => Err(AppError::bad_request("imports.error.expired")),
         Ok(import) => {
-            let id = imports::apply_plan_import(&state.db, &target, &import, today, user.user.id)
-                .await?;
+            let id = imports::apply_plan_import(
+                &state.db,
+                &target,
+                &import,
+                today,
+                user.user.id,
+                Some(&form.token),
+            )
+            .await?
+            .ok_or(AppError::bad_request("imports.error.expired"))?;
             Ok(axum::response::Redirect::to(&format!("/plans/{id}")).into_response())
         }
     }
