@@ -255,16 +255,14 @@ async fn serve(database: &Database, args: ServeArgs) -> anyhow::Result<()> {
         web::housekeeping::PERIOD,
     ));
     println!("Suivi: http://{address}/");
-    // With the peer's address, for limiting sign-in attempts per address.
-    let served = axum::serve(
+    web::server::serve(
         listener,
-        web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        web::app(state),
+        web::server::ConnectionLimits::default(),
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server failed");
+    .await;
     housekeeping.abort();
-    served?;
     tracing::info!("stopped serving");
     Ok(())
 }

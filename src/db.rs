@@ -66,10 +66,15 @@ impl Database {
     }
 }
 
+/// See `connect`; tests open their pools with the same.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 async fn connect(options: PgConnectOptions) -> anyhow::Result<PgPool> {
     PgPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(Duration::from_secs(10))
+        // While PostgreSQL is down, a page waits this long for a connection
+        // before its reader is told to come back (503), not 10 s or more.
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await
         .context("cannot connect to PostgreSQL")

@@ -194,6 +194,11 @@ text_enum!(
 pub struct Fcfa(pub i64);
 
 impl Fcfa {
+    /// A million billion FCFA, far above any State budget (Mali's is about
+    /// 2 000 billion): larger is a typing mistake, and sums of many amounts
+    /// below it stay exact in the 128-bit totals.
+    pub const MAX: Fcfa = Fcfa(1_000_000_000_000_000);
+
     /// Accepts `12500000`, `12 500 000` (with ordinary, no-break or narrow
     /// no-break spaces), `12.500.000` and an optional `FCFA` suffix; refuses
     /// negatives and decimals other than zeros (`12 500 000,00`).
@@ -230,9 +235,29 @@ impl Fcfa {
         }
         digits
             .parse::<i64>()
+            .ok()
+            .filter(|amount| *amount <= Fcfa::MAX.0)
             .map(Fcfa)
-            .map_err(|_| ParseError::TooLarge)
+            .ok_or(ParseError::TooLarge)
     }
+}
+
+/// The years a date may have. PostgreSQL stores 4713 BC to 294276 AD and
+/// chrono reads signed years of any length, so a bound is needed anyway; a
+/// plan, an update or a filter outside these years is a typing mistake.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A `YYYY-MM-DD` date (what `<input type="date">` sends) within [`DATE_YEARS`].
+pub fn parse_iso_date(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(is_usable_date)
+}
+
+/// Whether a date read from anywhere (a form, a file) falls in [`DATE_YEARS`].
+pub fn is_usable_date(date: &chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    DATE_YEARS.contains(&date.year())
 }
 
 /// The largest number of decimals a quantity keeps (the columns are NUMERIC(18, 3)).
@@ -311,6 +336,38 @@ mod tests {
             Fcfa::parse("99999999999999999999"),
             Err(ParseError::TooLarge)
         );
+        // Fits an i64, but no budget is that large: it would wrap a total.
+        assert_eq!(
+            Fcfa::parse("9 223 372 036 854 775 807"),
+            Err(ParseError::TooLarge)
+        );
+        assert_eq!(Fcfa::parse("1 000 000 000 000 000"), Ok(Fcfa::MAX));
+        assert_eq!(
+            Fcfa::parse("1 000 000 000 000 001"),
+            Err(ParseError::TooLarge)
+        );
+    }
+
+    #[test]
+    fn dates_stay_within_years_postgres_and_people_use() {
+        assert_eq!(
+            parse_iso_date(" 2025-11-30 "),
+            chrono::NaiveDate::from_ymd_opt(2025, 11, 30)
+        );
+        for text in [
+            "-5000-01-01",
+            "99999-01-01",
+            "294277-01-01",
+            "1899-12-31",
+            "2201-01-01",
+            "2025-02-30",
+            "30/11/2025",
+            "",
+        ] {
+            assert_eq!(parse_iso_date(text), None, "{text}");
+        }
+        assert!(parse_iso_date("1900-01-01").is_some());
+        assert!(parse_iso_date("2200-12-31").is_some());
     }
 
     #[test]

@@ -88,7 +88,8 @@ impl Lang {
     }
 
     /// An integer with thousands grouped: `12 500 000` / `12,500,000`.
-    pub fn integer(self, value: i64) -> String {
+    pub fn integer(self, value: impl Into<i128>) -> String {
+        let value: i128 = value.into();
         let separator = match self {
             Lang::Fr => FR_GROUP,
             Lang::En => ',',
@@ -97,7 +98,7 @@ impl Lang {
     }
 
     /// An amount in FCFA: `12 500 000 FCFA`.
-    pub fn fcfa(self, amount: i64) -> String {
+    pub fn fcfa(self, amount: impl Into<i128>) -> String {
         format!("{}{NBSP}FCFA", self.integer(amount))
     }
 

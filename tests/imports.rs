@@ -838,7 +838,6 @@ async fn a_chunked_upload_past_the_limit_is_the_french_413_page(pool: PgPool) {
 
 // The body limit answers a too long Content-Length before the router, in
 // plain text: it must sit inside `render_error_pages` (src/web/mod.rs).
-#[ignore = "needs the RequestBodyLimitLayer inside render_error_pages in src/web/mod.rs"]
 #[sqlx::test]
 async fn an_upload_whose_length_is_past_the_limit_is_the_french_413_page(pool: PgPool) {
     let app = demo_app(&pool).await;

@@ -59,7 +59,13 @@ fn unreadable(error: TableError) -> Vec<Problem> {
 /// (within the limits), which must not hold up the requests that share the
 /// runtime's threads. A panic of the reader on a malformed file is an
 /// unreadable file, not a failed request.
+///
+/// At most [`READERS`] files are read at once per instance: each may take
+/// about 130 MB at the limits, so a burst of uploads queues instead of
+/// exhausting memory.
 async fn read_file(bytes: &[u8], sheet_name: Option<&'static str>) -> Result<Sheets, TableError> {
+    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(READERS);
+    let _slot = SLOTS.acquire().await.map_err(|_| TableError::Unreadable)?;
     let bytes = bytes.to_vec();
     tokio::task::spawn_blocking(move || table::read(&bytes, sheet_name))
         .await
@@ -68,6 +74,9 @@ async fn read_file(bytes: &[u8], sheet_name: Option<&'static str>) -> Result<She
             Err(TableError::Unreadable)
         })
 }
+
+/// Spreadsheets read at the same time; see `read_file`.
+const READERS: usize = 2;
 
 async fn regions(db: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
     Ok(structure::regions(db)
@@ -320,23 +329,34 @@ pub async fn import_progress(
     today: NaiveDate,
 ) -> sqlx::Result<Result<ProgressImport, Vec<Problem>>> {
     match prepare_progress(db, plan, bytes, today).await? {
-        Ok(prepared) => Ok(Ok(record_progress(db, prepared, recorder).await?)),
+        Ok(prepared) => Ok(Ok(record_progress(db, prepared, recorder, None)
+            .await?
+            .unwrap_or_default())),
         Err(problems) => Ok(Err(problems)),
     }
 }
 
 /// Records prepared rows in one transaction; conflicts and frozen rows are
-/// reported, not written.
+/// reported, not written. With the token of the kept upload, the upload is
+/// used up in that same transaction; `None` if another apply used it first.
 pub async fn record_progress(
     db: &PgPool,
     prepared: ProgressPlan,
     recorder: Recorder<'_>,
-) -> sqlx::Result<ProgressImport> {
+    upload_token: Option<&str>,
+) -> sqlx::Result<Option<ProgressImport>> {
     let mut result = ProgressImport {
         unchanged: prepared.unchanged,
         ..ProgressImport::default()
     };
-    let outcomes = activities::record_batch(db, &prepared.batch, recorder).await?;
+    let mut tx = db.begin().await?;
+    if let Some(token) = upload_token {
+        if !crate::store::imports::use_up_upload_in(&mut tx, token).await? {
+            return Ok(None);
+        }
+    }
+    let outcomes = activities::record_batch_in(&mut tx, &prepared.batch, recorder).await?;
+    tx.commit().await?;
     for ((line, code), outcome) in prepared.lines.into_iter().zip(outcomes) {
         match outcome {
             RecordOutcome::Recorded(_) => result.recorded.push(code),
@@ -344,7 +364,7 @@ pub async fn record_progress(
             RecordOutcome::Frozen { .. } => result.frozen.push((line, code)),
         }
     }
-    Ok(result)
+    Ok(Some(result))
 }
 
 /// Reads the file and finds the rows that changed, writing nothing.

@@ -459,8 +459,10 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
             } else {
                 NaiveDate::parse_from_str(text, "%Y-%m-%d")
                     .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+                    .ok()
+                    .filter(crate::domain::is_usable_date)
                     .map(Some)
-                    .map_err(|_| "error.bad_date")
+                    .ok_or("error.bad_date")
             }
         };
         let target = quantity(field("target")).unwrap_or_else(|key| {

@@ -117,8 +117,10 @@ pub struct Summary {
     pub abandoned: u64,
     pub above_target: u64,
     pub late: u64,
-    pub budget: i64,
-    pub spent: i64,
+    /// Totals in 128 bits: even millions of amounts at `Fcfa::MAX` cannot
+    /// overflow, so a total is never wrapped into a plausible wrong figure.
+    pub budget: i128,
+    pub spent: i128,
 }
 
 impl Summary {
@@ -144,8 +146,8 @@ impl Summary {
         }
         self.above_target += u64::from(activity.is_above_target());
         self.late += u64::from(activity.is_late(as_of));
-        self.budget += activity.budget;
-        self.spent += activity.spent;
+        self.budget += i128::from(activity.budget);
+        self.spent += i128::from(activity.spent);
     }
 
     pub fn merge(&mut self, other: &Summary) {
@@ -168,7 +170,7 @@ impl Summary {
 
     /// Financial execution rate: amount spent over amount budgeted.
     pub fn budget_execution_rate(&self) -> Option<Ratio> {
-        Ratio::new(i128::from(self.spent), i128::from(self.budget))
+        Ratio::new(self.spent, self.budget)
     }
 
     /// How many activities stand in `status`.

@@ -287,3 +287,23 @@ fn rolling_up_summaries_gives_what_rolling_up_activities_gives() {
         rollup_tree(&parents, activities, as_of)
     );
 }
+
+#[test]
+fn budget_totals_never_wrap() {
+    // Two amounts at the top of i64 would wrap an i64 total into a small,
+    // plausible, wrong figure; the 128-bit total stays exact.
+    let mut big = activity(Status::Done, None, None);
+    big.budget = i64::MAX;
+    big.spent = i64::MAX;
+    let as_of = NaiveDate::from_ymd_opt(2025, 11, 30).unwrap();
+    let summary = Summary::of([&big, &big, &big], as_of);
+    assert_eq!(summary.budget, 3 * i128::from(i64::MAX));
+    let mut total = Summary::default();
+    total.merge(&summary);
+    total.merge(&summary);
+    assert_eq!(total.spent, 6 * i128::from(i64::MAX));
+    assert_eq!(
+        total.budget_execution_rate().map(|r| r.percent_rounded()),
+        Some(100)
+    );
+}

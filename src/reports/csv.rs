@@ -88,7 +88,8 @@ impl CsvWriter {
         self.start_field();
     }
 
-    pub fn integer(&mut self, value: i64) {
+    pub fn integer(&mut self, value: impl Into<i128>) {
+        let value: i128 = value.into();
         self.start_field();
         self.buffer.extend_from_slice(value.to_string().as_bytes());
     }

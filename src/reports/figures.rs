@@ -85,8 +85,8 @@ pub struct Synthesis {
     pub nodes: Vec<NodeLine>,
     pub regions: Vec<GroupLine>,
     pub agencies: Vec<GroupLine>,
-    pub funding_planned: i64,
-    pub funding_mobilised: i64,
+    pub funding_planned: i128,
+    pub funding_mobilised: i128,
 }
 
 impl Synthesis {
@@ -153,17 +153,14 @@ impl Synthesis {
             nodes,
             regions,
             agencies,
-            funding_planned: data.funding.iter().map(|line| line.planned).sum(),
-            funding_mobilised: data.funding.iter().map(|line| line.mobilised).sum(),
+            funding_planned: data.funding.iter().map(|l| i128::from(l.planned)).sum(),
+            funding_mobilised: data.funding.iter().map(|l| i128::from(l.mobilised)).sum(),
         }
     }
 
     /// Money mobilised over money planned, all sources together.
     pub fn mobilisation_rate(&self) -> Option<Ratio> {
-        Ratio::new(
-            i128::from(self.funding_mobilised),
-            i128::from(self.funding_planned),
-        )
+        Ratio::new(self.funding_mobilised, self.funding_planned)
     }
 
     pub fn leaf_nodes(&self) -> impl Iterator<Item = &NodeLine> {

@@ -296,9 +296,11 @@ impl<'a> Cells<'a> {
         Ok(())
     }
 
-    fn money(&mut self, amount: i64) -> Result<(), XlsxError> {
+    fn money(&mut self, amount: impl Into<i128>) -> Result<(), XlsxError> {
+        let amount: i128 = amount.into();
         let column = self.next();
-        // FCFA amounts stay far below 2^53: exact as a float.
+        // Amounts are capped at `Fcfa::MAX`, below 2^53: exact as a float,
+        // and so are the totals of any real plan.
         self.sheet.write_number_with_format(
             self.row,
             column,

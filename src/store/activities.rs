@@ -170,18 +170,28 @@ pub async fn record_batch(
     rows: &[BatchRow],
     recorder: Recorder<'_>,
 ) -> sqlx::Result<Vec<RecordOutcome>> {
+    let mut tx = db.begin().await?;
+    let outcomes = record_batch_in(&mut tx, rows, recorder).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// [`record_batch`] inside the caller's transaction, for writes that must
+/// land with it (an import uses up its upload in the same transaction).
+pub async fn record_batch_in(
+    tx: &mut sqlx::PgConnection,
+    rows: &[BatchRow],
+    recorder: Recorder<'_>,
+) -> sqlx::Result<Vec<RecordOutcome>> {
     // Rows are locked in activity order, so two bulk saves that share
     // activities cannot deadlock.
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| rows[i].activity.id);
-    let mut tx = db.begin().await?;
     let mut outcomes: Vec<Option<RecordOutcome>> = rows.iter().map(|_| None).collect();
     for i in order {
         let row = &rows[i];
-        outcomes[i] =
-            Some(record_in(&mut tx, &row.activity, row.base, &row.update, recorder).await?);
+        outcomes[i] = Some(record_in(tx, &row.activity, row.base, &row.update, recorder).await?);
     }
-    tx.commit().await?;
     Ok(outcomes.into_iter().flatten().collect())
 }
 

@@ -246,7 +246,7 @@ pub async fn keep_upload(
 }
 
 /// The upload of this user for this plan: its kind, file name and content.
-/// It stays until the apply uses it up (`apply`, `use_up_upload`).
+/// It stays until the apply uses it up (`apply`, `use_up_upload_in`).
 pub async fn find_upload(
     db: &PgPool,
     token: &str,
@@ -316,15 +316,13 @@ pub async fn find_new_plan_upload(
     .transpose()
 }
 
-/// Uses up an upload once its progress rows are recorded. Those are written
-/// by `activities::record_batch` in its own transaction, so this comes just
-/// after it: a failure before leaves the upload to apply again, and a crash
-/// in between leaves one whose second apply records nothing (its rows now
-/// match the plan, or conflict with what the first apply wrote).
-pub async fn use_up_upload(db: &PgPool, token: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM import_uploads WHERE token = $1")
+/// Uses up an upload in the transaction that records its progress rows, so
+/// that a failure leaves it to apply again; `false` when another apply used
+/// it up first (the caller then writes nothing).
+pub async fn use_up_upload_in(tx: &mut sqlx::PgConnection, token: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM import_uploads WHERE token = $1")
         .bind(token)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }

@@ -123,8 +123,8 @@ impl Ctx {
         self.lang.percent(*rate.borrow())
     }
 
-    pub fn fcfa(&self, amount: impl Borrow<i64>) -> String {
-        self.lang.fcfa(*amount.borrow())
+    pub fn fcfa(&self, amount: impl Amount) -> String {
+        self.lang.fcfa(amount.fcfa())
     }
 
     pub fn int(&self, value: impl Borrow<u64>) -> String {
@@ -162,6 +162,30 @@ pub(crate) fn percent_encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// An amount templates may show: a stored one (`i64`) or a total (`i128`),
+/// by value or by reference as askama hands it over.
+pub trait Amount {
+    fn fcfa(&self) -> i128;
+}
+
+impl Amount for i64 {
+    fn fcfa(&self) -> i128 {
+        i128::from(*self)
+    }
+}
+
+impl Amount for i128 {
+    fn fcfa(&self) -> i128 {
+        *self
+    }
+}
+
+impl<T: Amount + ?Sized> Amount for &T {
+    fn fcfa(&self) -> i128 {
+        (**self).fcfa()
+    }
 }
 
 #[cfg(test)]

@@ -145,16 +145,18 @@ impl CsrfUpload {
 }
 
 impl FromRequest<AppState> for CsrfUpload {
-    type Rejection = UploadRejection;
+    type Rejection = AppError;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, UploadRejection> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
         let expected = expected_of(&request)?;
         // A body past the limit without a Content-Length (chunked) ends here.
         let bad = |error: axum::extract::multipart::MultipartError| {
             if past_body_limit(&error) {
-                UploadRejection::TooLarge
+                AppError::TooLarge {
+                    key: "imports.error.too_large",
+                }
             } else {
-                AppError::bad_request("error.bad_request").into()
+                AppError::bad_request("error.bad_request")
             }
         };
         let mut multipart = axum::extract::Multipart::from_request(request, state)
@@ -180,6 +182,17 @@ impl FromRequest<AppState> for CsrfUpload {
             }
         }
         check(&expected, upload.field(CSRF_KEY)).await?;
+        let file_name = upload
+            .file
+            .as_ref()
+            .map(|(name, _)| ("file", name.as_str()));
+        super::input::refuse_nul_in_fields(
+            upload
+                .fields
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .chain(file_name),
+        )?;
         Ok(upload)
     }
 }
@@ -190,34 +203,6 @@ impl FromRequest<AppState> for CsrfUpload {
 fn past_body_limit(error: &(dyn std::error::Error + 'static)) -> bool {
     std::iter::successors(Some(error), |error| error.source())
         .any(|error| error.is::<http_body_util::LengthLimitError>())
-}
-
-/// Why an upload was refused: as any form is (`AppError`), or for a body
-/// past the limit, which is a 413 and `AppError` has none.
-#[derive(Debug)]
-pub enum UploadRejection {
-    TooLarge,
-    Refused(AppError),
-}
-
-impl From<AppError> for UploadRejection {
-    fn from(error: AppError) -> UploadRejection {
-        UploadRejection::Refused(error)
-    }
-}
-
-impl axum::response::IntoResponse for UploadRejection {
-    fn into_response(self) -> axum::response::Response {
-        match self {
-            UploadRejection::TooLarge => {
-                // The error page of the message, under the status 413.
-                let mut response = AppError::bad_request("imports.error.too_large").into_response();
-                *response.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-                response
-            }
-            UploadRejection::Refused(error) => error.into_response(),
-        }
-    }
 }
 
 /// A URL-encoded form whose `csrf` field matched the session's token; any
@@ -233,7 +218,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let expected = expected_of(&request)?;
         let body = Bytes::from_request(request, state)
             .await
-            .map_err(|_| AppError::bad_request("error.bad_request"))?;
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge {
+                        key: "error.too_large_form",
+                    }
+                } else {
+                    AppError::bad_request("error.bad_request")
+                }
+            })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
             .map_err(|_| AppError::bad_request("error.bad_request"))?;
         let sent = fields
@@ -241,6 +234,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .find(|(name, _)| name == CSRF_KEY)
             .map(|(_, value)| value.as_str());
         check(&expected, sent).await?;
+        super::input::refuse_nul_in_fields(
+            fields
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )?;
         let form = serde_urlencoded::from_bytes(&body)
             .map_err(|_| AppError::bad_request("error.bad_request"))?;
         Ok(CsrfForm(form))

@@ -32,6 +32,13 @@ pub enum AppError {
     /// that still holds items cannot be retired); `key` names the message.
     #[error("conflict: {key}")]
     Conflict { key: &'static str },
+    /// A form field the handler cannot take at all (a NUL byte): `key` names
+    /// the message, which names `field`.
+    #[error("bad field {field}: {key}")]
+    BadField { key: &'static str, field: String },
+    /// A body past the router's limit; `key` names the message.
+    #[error("too large: {key}")]
+    TooLarge { key: &'static str },
     /// A page that needs a signed-in user, reached without one: reading pages
     /// send the reader to the login form, then back to `next`.
     #[error("login required")]
@@ -47,10 +54,15 @@ pub enum AppError {
 }
 
 /// Marks a response whose body the error middleware should write.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct ErrorPage {
     message_key: &'static str,
+    /// The form field the message is about, if any.
+    field: Option<String>,
 }
+
+/// How long a reader is asked to wait while the database does not answer.
+const RETRY_AFTER_SECONDS: &str = "10";
 
 impl AppError {
     pub fn bad_request(key: &'static str) -> AppError {
@@ -65,13 +77,15 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::BadField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
-            AppError::Database(_)
-            | AppError::Template(_)
-            | AppError::Internal(_)
-            | AppError::Session(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Database(error) => database_status(error),
+            // The session store is the database: when it fails, so does it.
+            AppError::Session(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Template(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -86,16 +100,58 @@ impl IntoResponse for AppError {
         let message_key = match &self {
             AppError::BadRequest { key }
             | AppError::Forbidden { key }
-            | AppError::Conflict { key } => key,
+            | AppError::Conflict { key }
+            | AppError::TooLarge { key }
+            | AppError::BadField { key, .. } => key,
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => "error.unavailable_detail",
             _ => default_message_key(status),
         };
-        if status.is_server_error() {
-            // The request span carries the request id shown to the user.
+        // The request span carries the request id shown to the user.
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(error = %self, "database unavailable");
+        } else if status.is_server_error() {
             tracing::error!(error = %self, cause = ?self, "request failed");
+        } else if matches!(self, AppError::Database(_)) {
+            tracing::warn!(error = %self, "input refused by the database");
         }
+        let field = match self {
+            AppError::BadField { field, .. } => Some(field),
+            _ => None,
+        };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorPage { message_key });
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
         response
+            .extensions_mut()
+            .insert(ErrorPage { message_key, field });
+        response
+    }
+}
+
+/// A database that cannot be reached is a 503 (try again soon), not a bug;
+/// a value the database refuses as data (class 22: NUL byte, date or number
+/// out of range) is bad input that slipped past parsing, hence a 400, not a
+/// 500. Anything else is ours to fix.
+fn database_status(error: &sqlx::Error) -> StatusCode {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => StatusCode::SERVICE_UNAVAILABLE,
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            // Connection exceptions, and the server shutting down or starting.
+            Some(code) if code.starts_with("08") || code.starts_with("57P") => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Some(code) if code.starts_with("22") => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        },
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -106,6 +162,7 @@ fn default_message_key(status: StatusCode) -> &'static str {
         StatusCode::METHOD_NOT_ALLOWED => "error.method_not_allowed",
         StatusCode::CONFLICT => "error.conflict",
         StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
+        StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
         status if status.is_client_error() => "error.bad_request",
         _ => "error.internal",
     }
@@ -117,7 +174,7 @@ struct ErrorTemplate<'a> {
     ctx: Ctx,
     status: u16,
     title_key: &'static str,
-    message_key: &'a str,
+    message: String,
     request_id: &'a str,
 }
 
@@ -137,6 +194,14 @@ fn next_request_id() -> String {
 /// which runs outside it, so that an error page still shows who is signed in.
 pub async fn keep_reader_context(request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
+    // Load the session once, here: if the store (PostgreSQL) does not answer,
+    // the reader gets the 503 after one acquire timeout, rather than after
+    // one per session read that the extractors and the handler would retry.
+    if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
+        if let Err(error) = session.get::<String>(super::auth::USER_NAME_KEY).await {
+            return AppError::Session(error).into_response();
+        }
+    }
     let ctx = match Ctx::from_request_parts(&mut parts, &()).await {
         Ok(ctx) => ctx,
         Err(never) => match never {},
@@ -164,18 +229,25 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let marker = response.extensions().get::<ErrorPage>().copied();
+    let marker = response.extensions_mut().remove::<ErrorPage>();
     if status.as_u16() >= 400 && (marker.is_some() || !is_html) {
-        let message_key = marker.map_or_else(|| default_message_key(status), |m| m.message_key);
         let ctx = match response.extensions_mut().remove::<Ctx>() {
             Some(ctx) => ctx,
             None => Ctx::new(lang, &here),
+        };
+        let message = match marker {
+            Some(ErrorPage {
+                message_key,
+                field: Some(field),
+            }) => ctx.t_with(message_key, &[("field", &field)]),
+            Some(ErrorPage { message_key, .. }) => ctx.t(message_key).into_owned(),
+            None => ctx.t(default_message_key(status)).into_owned(),
         };
         let page = ErrorTemplate {
             ctx,
             status: status.as_u16(),
             title_key: default_message_key(status),
-            message_key,
+            message,
             request_id: &request_id,
         };
         let body = page.render().unwrap_or_else(|error| {

@@ -8,18 +8,23 @@ mod context;
 pub mod csrf;
 mod error;
 pub mod housekeeping;
+mod input;
 mod pages;
+pub mod server;
 
 pub use context::{Ctx, LANG_COOKIE};
 pub use error::AppError;
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use sqlx::PgPool;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::time::Duration;
@@ -46,7 +51,8 @@ pub struct WebConfig {
     /// Believe the client address a reverse proxy writes in `X-Forwarded-For`
     /// (only behind such a proxy: otherwise clients could pick their address).
     pub trust_proxy: bool,
-    /// How many failed sign-ins, per account and per address, before refusing.
+    /// The sign-in limits: per (account, address) pair, a growing delay per
+    /// account, per address for logins not known there (`login_attempts`).
     pub login_limits: crate::store::login_attempts::Limits,
 }
 
@@ -82,6 +88,12 @@ pub fn app(state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(Duration::hours(SESSION_IDLE_HOURS)));
+    // Served over HTTPS (that is what secure cookies say): browsers are told
+    // to never try plain HTTP again, for a year.
+    let hsts = state
+        .config
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .route("/", get(pages::home::show))
         .route("/agencies/{code}", get(pages::agencies::show))
@@ -234,9 +246,37 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(error::keep_reader_context))
         .layer(sessions)
-        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(middleware::from_fn(input::refuse_nul_in_url))
+        // Behind the token of every form, a second line: browsers say where
+        // a POST comes from, and a cross-site one is refused outright.
+        .layer(CsrfLayer::new())
+        // Inside the error pages, so that its plain-text 413 (a declared
+        // length past the limit) becomes the page in the reader's language.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(
+            CompressionLayer::new().compress_when(
+                // XLSX files are zips and PDFs compress their streams already:
+                // gzip again would only cost the server time.
+                DefaultPredicate::new()
+                    .and(NotForContentType::new("application/pdf"))
+                    .and(NotForContentType::new("application/vnd.openxmlformats")),
+            ),
+        )
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            |response: &Response| private_pages_not_stored(response),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+            ),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -256,4 +296,17 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+}
+
+/// Pages and downloads hold an agency's figures or a user's details: a shared
+/// cache (a ministry's proxy) must never keep them. Stylesheets set their own
+/// caching and are left alone.
+fn private_pages_not_stored(response: &Response) -> Option<HeaderValue> {
+    let headers = response.headers();
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let is_download = headers.contains_key(header::CONTENT_DISPOSITION);
+    (is_page || is_download).then(|| HeaderValue::from_static("private, no-store"))
 }

@@ -252,6 +252,21 @@ impl Client {
         }
     }
 
+    /// Any request, sent with the client's cookies (for headers the other
+    /// helpers do not set).
+    pub async fn send_request(&mut self, request: Request<Body>) -> Page {
+        self.send(request).await
+    }
+
+    /// The `Cookie` header the client would send.
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies
             .iter()
@@ -355,4 +370,101 @@ pub async fn add_update(
     .execute(pool)
     .await
     .unwrap();
+}
+
+/// Splits CSV text as a spreadsheet does: quoted fields may hold the
+/// separator, doubled quotes and line breaks.
+pub fn parse_csv(text: &str, separator: char) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, c) if c == separator => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// A route of the router as written in `src/web`: its method, its path with
+/// the `{param}` placeholders, and the handler's path (`pages::reports::agency`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: String,
+    pub handler: String,
+}
+
+/// Every route in `src/web`, read from the source (each `.route(` call), so
+/// that a test over "every route" notices a new one.
+pub fn routes_in_source() -> Vec<Route> {
+    let mut routes = Vec::new();
+    let mut files = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/web"
+    ))];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for call in source.split(".route(").skip(1) {
+            let call = &call[..closing_parenthesis(call)];
+            let Some(path) = call.split('"').nth(1) else {
+                continue;
+            };
+            for (method, marker) in [("GET", "get("), ("POST", "post(")] {
+                for (i, _) in call.match_indices(marker) {
+                    if i > 0 && call[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let argument = &call[i + marker.len()..];
+                    let handler = &argument[..closing_parenthesis(argument)];
+                    routes.push(Route {
+                        method,
+                        path: path.to_owned(),
+                        handler: handler.split_whitespace().collect(),
+                    });
+                }
+            }
+        }
+    }
+    routes.sort();
+    routes.dedup();
+    routes
+}
+
+/// Where the call whose arguments `text` starts with ends (its `)`).
+fn closing_parenthesis(text: &str) -> usize {
+    let mut depth = 1;
+    text.char_indices()
+        .find(|&(_, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+        .map_or(text.len(), |(i, _)| i)
 }

@@ -257,14 +257,14 @@ pub(super) fn validate(
     let status = input.status.parse::<Status>().map_err(|e| e.key());
     let achieved = optional(&input.achieved, domain::parse_quantity);
     let spent = optional(&input.spent, |text| Fcfa::parse(text).map(|f| f.0));
-    let as_of = match NaiveDate::parse_from_str(input.as_of.trim(), "%Y-%m-%d") {
-        Err(_) if input.as_of.trim().is_empty() => Err("error.value.empty"),
-        Err(_) => Err("error.bad_date"),
-        Ok(date) if date > today => Err("error.progress.future"),
-        Ok(date) if date.year() < activity.start_year || date.year() > activity.end_year => {
+    let as_of = match domain::parse_iso_date(&input.as_of) {
+        None if input.as_of.trim().is_empty() => Err("error.value.empty"),
+        None => Err("error.bad_date"),
+        Some(date) if date > today => Err("error.progress.future"),
+        Some(date) if date.year() < activity.start_year || date.year() > activity.end_year => {
             Err("error.progress.outside_plan")
         }
-        Ok(date) => Ok(date),
+        Some(date) => Ok(date),
     };
     let comment = input.comment.trim();
     if comment.chars().count() > COMMENT_MAX_CHARS {

@@ -56,7 +56,7 @@ pub fn required_date(
         errors.set(field, "error.value.empty");
         return None;
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let date = crate::domain::parse_iso_date(text);
     if date.is_none() {
         errors.set(field, "error.bad_date");
     }

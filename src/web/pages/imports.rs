@@ -19,7 +19,7 @@ use crate::store::activities::Recorder;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::{self, Plan};
 use crate::web::auth::CurrentUser;
-use crate::web::csrf::{random_token, CsrfForm, CsrfUpload, UploadRejection};
+use crate::web::csrf::{random_token, CsrfForm, CsrfUpload};
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Debug, Deserialize)]
@@ -149,13 +149,13 @@ pub async fn upload(
     ctx: Ctx,
     user: CurrentUser,
     Path(raw_id): Path<String>,
-    upload: Result<CsrfUpload, UploadRejection>,
+    upload: Result<CsrfUpload, AppError>,
 ) -> Result<Response, AppError> {
     // Rights first: someone who may not import learns nothing from the form.
     let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let upload = match upload {
         Ok(upload) => upload,
-        Err(refused) => return Ok(refused.into_response()),
+        Err(refused) => return Err(refused),
     };
     let kind = match upload.field("kind") {
         Some("plan") => "plan",
@@ -265,8 +265,9 @@ pub async fn apply(
                 name: &user.user.display_name,
                 is_admin: user.user.is_admin,
             };
-            let result = imports::record_progress(&state.db, prepared, recorder).await?;
-            store::use_up_upload(&state.db, &form.token).await?;
+            let result = imports::record_progress(&state.db, prepared, recorder, Some(&form.token))
+                .await?
+                .ok_or(AppError::bad_request("imports.error.expired"))?;
             let conflicts: Vec<String> = result
                 .conflicts
                 .iter()
@@ -359,12 +360,12 @@ pub async fn new_plan_upload(
     ctx: Ctx,
     user: CurrentUser,
     Path(code): Path<String>,
-    upload: Result<CsrfUpload, UploadRejection>,
+    upload: Result<CsrfUpload, AppError>,
 ) -> Result<Response, AppError> {
     let agency = editable_agency(&state, &user, &code).await?;
     let upload = match upload {
         Ok(upload) => upload,
-        Err(refused) => return Ok(refused.into_response()),
+        Err(refused) => return Err(refused),
     };
     let mut errors = FieldErrors::default();
     let plan_code = upload.field("code").unwrap_or("").trim().to_owned();

@@ -78,9 +78,9 @@ fn parse_id(raw: &str) -> Result<i64, AppError> {
 fn parse_date_param(raw: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        Some(text) => crate::domain::parse_iso_date(text)
             .map(Some)
-            .map_err(|_| AppError::bad_request("error.bad_date")),
+            .ok_or(AppError::bad_request("error.bad_date")),
     }
 }
 
@@ -98,6 +98,13 @@ mod tests {
             NaiveDate::from_ymd_opt(2025, 11, 30)
         );
         assert_eq!(parse_date_param(Some("")).ok(), Some(None));
+        // chrono reads it, PostgreSQL could not store it.
+        assert!(matches!(
+            parse_date_param(Some("-5000-01-01")),
+            Err(AppError::BadRequest {
+                key: "error.bad_date"
+            })
+        ));
         assert!(matches!(
             parse_date_param(Some("2025-13-45")),
             Err(AppError::BadRequest {

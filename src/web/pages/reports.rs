@@ -204,11 +204,13 @@ fn file_body(mut file: std::fs::File) -> Body {
     body_of(receiver)
 }
 
-fn body_of(receiver: mpsc::Receiver<std::io::Result<Vec<u8>>>) -> Body {
-    Body::from_stream(futures_util::stream::unfold(
-        receiver,
-        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
-    ))
+/// The chunks a task sends, as a body. The compression layer polls a body
+/// again after its end, so the stream must keep answering "no more" rather
+/// than panic as `stream::unfold` does: a closed channel does exactly that.
+fn body_of(mut receiver: mpsc::Receiver<std::io::Result<Vec<u8>>>) -> Body {
+    Body::from_stream(futures_util::stream::poll_fn(move |cx| {
+        receiver.poll_recv(cx)
+    }))
 }
 
 fn download(format: Format, file_name: &str, body: Body) -> Response {

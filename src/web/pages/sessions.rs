@@ -105,7 +105,7 @@ pub struct Adopted {
     pub activities: usize,
     pub leaf_nodes: usize,
     pub leaf_level_name: String,
-    pub budget: i64,
+    pub budget: i128,
 }
 
 #[derive(Template)]
