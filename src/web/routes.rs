@@ -1,0 +1,162 @@
+//! Every route of the site: which handler answers which method and path.
+//! Only the table lives here; the layers around it (sessions, CSRF, error
+//! pages, headers) are in `web::app`. Tests read the `.route(` calls from
+//! this source, so each keeps the `.route("…", get(…).post(…))` shape.
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::pages;
+use super::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home::show))
+        .route("/agencies/{code}", get(pages::agencies::show))
+        .route("/plans/{id}", get(pages::plans::show))
+        .route("/plans/{id}/activities", get(pages::drilldown::list))
+        .route("/plans/{id}/structure", get(pages::structure::show))
+        .route("/plans/{id}/export", get(pages::imports::export))
+        .route("/import-template", get(pages::imports::template))
+        .route(
+            "/agencies/{code}/plans/import",
+            get(pages::imports::new_plan_form).post(pages::imports::new_plan_upload),
+        )
+        .route(
+            "/agencies/{code}/plans/import/apply",
+            post(pages::imports::new_plan_apply),
+        )
+        .route(
+            "/plans/{id}/import",
+            get(pages::imports::form).post(pages::imports::upload),
+        )
+        .route("/plans/{id}/import/apply", post(pages::imports::apply))
+        .route(
+            "/plans/{id}/nodes/new",
+            get(pages::structure::new_node).post(pages::structure::create_node),
+        )
+        .route(
+            "/nodes/{id}/edit",
+            get(pages::structure::edit_node).post(pages::structure::update_node),
+        )
+        .route("/nodes/{id}/retire", post(pages::structure::retire_node))
+        .route(
+            "/plans/{id}/activities/new",
+            get(pages::structure::new_activity).post(pages::structure::create_activity),
+        )
+        .route(
+            "/activities/{id}/edit",
+            get(pages::structure::edit_activity).post(pages::structure::update_activity),
+        )
+        .route(
+            "/activities/{id}/retire",
+            post(pages::structure::retire_activity),
+        )
+        .route(
+            "/plans/{id}/indicators/new",
+            get(pages::structure::new_indicator).post(pages::structure::create_indicator),
+        )
+        .route(
+            "/indicators/{id}/edit",
+            get(pages::structure::edit_indicator).post(pages::structure::update_indicator),
+        )
+        .route(
+            "/indicators/{id}/retire",
+            post(pages::structure::retire_indicator),
+        )
+        .route(
+            "/indicators/{id}/values",
+            get(pages::structure::values).post(pages::structure::set_value),
+        )
+        .route(
+            "/plans/{id}/grid",
+            get(pages::grid::show).post(pages::grid::save),
+        )
+        .route("/sessions/{id}", get(pages::sessions::show))
+        .route(
+            "/sessions/{id}/dashboard.pdf",
+            get(pages::reports::session_pdf),
+        )
+        .route(
+            "/agencies/{code}/report/{file}",
+            get(pages::reports::agency),
+        )
+        .route("/report/{file}", get(pages::reports::consolidated))
+        .route(
+            "/agencies/{code}/sessions/new",
+            get(pages::session_editing::new_session),
+        )
+        .route(
+            "/agencies/{code}/sessions",
+            post(pages::session_editing::create_session),
+        )
+        .route(
+            "/sessions/{id}/edit",
+            get(pages::session_editing::edit_session).post(pages::session_editing::update_session),
+        )
+        .route(
+            "/sessions/{id}/resolutions/new",
+            get(pages::session_editing::new_resolution),
+        )
+        .route(
+            "/sessions/{id}/resolutions",
+            post(pages::session_editing::create_resolution),
+        )
+        .route(
+            "/resolutions/{id}",
+            get(pages::session_editing::show_resolution),
+        )
+        .route(
+            "/resolutions/{id}/edit",
+            get(pages::session_editing::edit_resolution)
+                .post(pages::session_editing::update_resolution),
+        )
+        .route(
+            "/resolutions/{id}/follow-ups",
+            post(pages::session_editing::add_follow_up),
+        )
+        .route("/activities/{id}", get(pages::activities::show))
+        .route("/activities/{id}/progress", post(pages::activities::record))
+        .route("/admin", get(pages::admin::index))
+        .route(
+            "/admin/agencies",
+            get(pages::admin::agencies::list).post(pages::admin::agencies::create),
+        )
+        .route("/admin/agencies/new", get(pages::admin::agencies::new))
+        .route(
+            "/admin/agencies/{id}",
+            get(pages::admin::agencies::edit).post(pages::admin::agencies::update),
+        )
+        .route(
+            "/admin/users",
+            get(pages::admin::accounts::list).post(pages::admin::accounts::create),
+        )
+        .route("/admin/users/new", get(pages::admin::accounts::new))
+        .route(
+            "/admin/users/{id}",
+            get(pages::admin::accounts::show).post(pages::admin::accounts::update),
+        )
+        .route(
+            "/admin/users/{id}/status",
+            post(pages::admin::accounts::set_status),
+        )
+        .route(
+            "/admin/users/{id}/roles",
+            post(pages::admin::accounts::grant_role),
+        )
+        .route(
+            "/admin/users/{id}/roles/revoke",
+            post(pages::admin::accounts::revoke_role),
+        )
+        .route("/admin/audit", get(pages::admin::audit::list))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route(
+            "/account/password",
+            get(pages::account::form).post(pages::account::submit),
+        )
+        .route("/lang/{code}", get(pages::lang::switch))
+        .route("/static/suivi.css", get(pages::assets::stylesheet))
+        .route("/healthz", get(pages::health::check))
+        .fallback(pages::not_found)
+}

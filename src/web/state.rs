@@ -1,0 +1,46 @@
+//! What every handler may reach: the database pool and the web layer's
+//! settings, validated once at start. The layers built from them (sessions,
+//! headers) are assembled in `web::app`.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+/// What every handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<WebConfig>,
+}
+
+/// Settings of the web layer, validated once at start.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Today's date is read from the clock unless fixed here (tests fix it so
+    /// that figures "as of today" are reproducible).
+    pub today: Option<chrono::NaiveDate>,
+    /// Mark the session cookie `Secure` (served over HTTPS, perhaps behind a
+    /// proxy, so Suivi cannot tell by itself).
+    pub secure_cookies: bool,
+    /// Believe the client address a reverse proxy writes in `X-Forwarded-For`
+    /// (only behind such a proxy: otherwise clients could pick their address).
+    pub trust_proxy: bool,
+    /// The sign-in limits: per (account, address) pair, a growing delay per
+    /// account, per address for logins not known there (`login_attempts`).
+    pub login_limits: crate::store::login_attempts::Limits,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: WebConfig) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.config
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
