@@ -288,6 +288,41 @@ async fn private_pages_are_never_stored_and_policies_are_sent(pool: PgPool) {
     );
 }
 
+/// Plan codes are free text (the schema checks only their length): whatever
+/// one holds, the name of a download stays inside its header.
+#[sqlx::test]
+async fn a_plan_code_with_quotes_semicolons_and_accents_exports_under_a_safe_name(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    sqlx::query("UPDATE plans SET code = $1 WHERE id = $2")
+        .bind("PAP\"2025; é=x")
+        .bind(plan)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut viewer = signed_in(&app, "anaser.ca").await;
+    for extension in ["csv", "xlsx"] {
+        let uri = format!("/plans/{plan}/export?format={extension}");
+        let response = raw_get(&mut viewer, &uri).await;
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("content-disposition").as_deref(),
+            Some(format!("attachment; filename=\"PAP_2025____x-2026-11-25.{extension}\"").as_str()),
+            "{uri}"
+        );
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("private, no-store")
+        );
+    }
+}
+
 async fn raw_get(client: &mut Client, uri: &str) -> axum::http::Response<axum::body::Body> {
     use tower::ServiceExt;
     let cookies = client.cookie_header();

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_address;
 mod context;
 pub mod csrf;
+mod download;
 mod error;
 pub mod housekeeping;
 mod input;

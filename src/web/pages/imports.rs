@@ -6,8 +6,9 @@
 //! apply uses it up only when it succeeds.
 
 use askama::Template;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -15,11 +16,13 @@ use super::forms::FieldErrors;
 use super::{editable_agency, editable_plan, parse_id, render};
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
+use crate::reports::Format;
 use crate::store::activities::Recorder;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::{self, Plan};
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::{random_token, CsrfForm, CsrfUpload};
+use crate::web::download::attachment;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Debug, Deserialize)]
@@ -39,47 +42,29 @@ pub async fn export(
         .ok_or(AppError::NotFound)?;
     user.ensure_can_read(plan.agency_id)?;
     let today = state.today();
-    let (bytes, content_type, extension) = match query.format.as_deref() {
+    let (bytes, format) = match query.format.as_deref() {
         None | Some("xlsx") => (
             imports::export_xlsx(&state.db, &plan, today).await?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
+            Format::Xlsx,
         ),
         Some("csv") => (
             imports::export_csv(&state.db, &plan, today).await?,
-            "text/csv; charset=utf-8",
-            "csv",
+            Format::Csv,
         ),
         Some(_) => return Err(AppError::bad_request("error.bad_request")),
     };
-    let disposition = format!("attachment; filename=\"{}-{today}.{extension}\"", plan.code);
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    let name = format!("{}-{today}.{}", plan.code, format.extension());
+    Ok(attachment(format, &name, Body::from(bytes)))
 }
 
 /// The plan file template, with its instructions, for anyone signed in.
 pub async fn template(_user: CurrentUser) -> Result<Response, AppError> {
     let bytes = imports::template_xlsx()?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"modele-plan-suivi.xlsx\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(
+        Format::Xlsx,
+        "modele-plan-suivi.xlsx",
+        Body::from(bytes),
+    ))
 }
 
 /// What the page shows after an upload.

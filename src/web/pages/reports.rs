@@ -14,8 +14,7 @@ use std::io::{Read, Seek, SeekFrom};
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use tokio::sync::mpsc;
@@ -28,6 +27,7 @@ use crate::reports::{
 };
 use crate::store::{agencies, sessions};
 use crate::web::auth::CurrentUser;
+use crate::web::download::attachment;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize)]
@@ -128,7 +128,7 @@ pub async fn session_pdf(
     let pdf = reports::session_pdf(&state.db, &session, ctx.lang, state.today())
         .await
         .map_err(app_error)?;
-    let name = reports::safe_file_name(&format!(
+    let name = format!(
         "{}-{}.pdf",
         ctx.t_with(
             "report.file.session",
@@ -138,8 +138,8 @@ pub async fn session_pdf(
             ]
         ),
         session.cutoff
-    ));
-    Ok(download(Format::Pdf, &name, Body::from(pdf)))
+    );
+    Ok(attachment(Format::Pdf, &name, Body::from(pdf)))
 }
 
 async fn deliver(report: OpenReport, wanted: &Wanted) -> Result<Response, AppError> {
@@ -159,7 +159,7 @@ async fn deliver(report: OpenReport, wanted: &Wanted) -> Result<Response, AppErr
         Format::Pdf => Body::from(reports::pdf(report, &mut |_| {}).await.map_err(app_error)?),
         Format::Csv => stream_csv(report, wanted.table, wanted.separator),
     };
-    Ok(download(wanted.format, &name, body))
+    Ok(attachment(wanted.format, &name, body))
 }
 
 /// The CSV goes out as it is written. Headers are sent before the end is
@@ -211,25 +211,6 @@ fn body_of(mut receiver: mpsc::Receiver<std::io::Result<Vec<u8>>>) -> Body {
     Body::from_stream(futures_util::stream::poll_fn(move |cx| {
         receiver.poll_recv(cx)
     }))
-}
-
-fn download(format: Format, file_name: &str, body: Body) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    // File names are plain ASCII (see `Heading::file_name`).
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    // Figures of an agency: for the reader only, never for shared caches.
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
 }
 
 fn app_error(error: ReportError) -> AppError {
