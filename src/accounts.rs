@@ -4,15 +4,38 @@
 use std::io::BufRead;
 
 use anyhow::{bail, Context};
+use clap::Subcommand;
 use sqlx::PgPool;
 
-use crate::cli::UserCommand;
 use crate::domain::Role;
 use crate::passwords;
 use crate::store::{agencies, users};
 
 /// The environment variable a script can pass the password in.
 pub const PASSWORD_VAR: &str = "SUIVI_PASSWORD";
+
+/// The password is read from `SUIVI_PASSWORD` or else from the first line of
+/// standard input, never from a flag (flags show in `ps` and shell history).
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add {
+        /// The identifier typed at login (lowercase letters, digits, `.`, `_`, `-`).
+        login: String,
+        /// The name shown in the history of updates.
+        #[arg(long)]
+        name: String,
+        /// Every right in every agency.
+        #[arg(long)]
+        admin: bool,
+        /// A role in an agency, as AGENCY:editor, AGENCY:board or AGENCY:viewer;
+        /// repeat for several agencies.
+        #[arg(long = "role", value_name = "AGENCY:ROLE")]
+        roles: Vec<String>,
+    },
+    /// Replace an account's password.
+    SetPassword { login: String },
+}
 
 pub async fn run(db: &PgPool, command: UserCommand) -> anyhow::Result<()> {
     match command {

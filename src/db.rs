@@ -1,15 +1,32 @@
 //! Opening the database: the server named by `DATABASE_URL`, or else the private
-//! cluster in the data dir; then the embedded migrations.
+//! cluster in the data dir; then the embedded migrations. Owns the command
+//! line's database flags, which every command shares.
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+use clap::Args;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
-use crate::cli::DatabaseArgs;
 use crate::postgres::PrivateCluster;
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// PostgreSQL server to use. Without it, Suivi runs its own private cluster in
+    /// --data-dir, from the PostgreSQL server binaries installed on the machine.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Where the private cluster lives (ignored with DATABASE_URL).
+    #[arg(long, env = "SUIVI_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Directory of the PostgreSQL server binaries (initdb, pg_ctl); searched on
+    /// PATH and under /usr/lib/postgresql/*/bin when absent.
+    #[arg(long, env = "PG_BIN", global = true)]
+    pub pg_bin: Option<PathBuf>,
+}
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();

@@ -18,7 +18,19 @@ use crate::performance::Ratio;
 const FR_GROUP: char = '\u{202f}';
 const NBSP: char = '\u{a0}';
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+// `ValueEnum` for the command line's `--lang fr|en`; URLs and cookies use
+// `from_code`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]

@@ -19,5 +19,6 @@ pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
+pub mod serve; // the `suivi serve` command
 pub mod store; // SQL
 pub mod web; // HTTP

@@ -42,7 +42,8 @@ impl Server {
         (status, body)
     }
 
-    /// A raw HTTP/1.0 exchange: status, the session cookie set (if any), body.
+    /// A raw HTTP/1.0 exchange: status, the session and login-form cookies set
+    /// (as a `Cookie` header value, empty if none), body.
     fn request(&self, method: &str, path: &str, cookie: &str, form: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         write!(
@@ -57,15 +58,16 @@ impl Server {
         stream.read_to_string(&mut response).unwrap();
         let status = response[9..12].parse().unwrap();
         let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        let session_cookie = head
+        // The login form's CSRF token comes in its own cookie, not the session.
+        let cookies = head
             .lines()
             .filter_map(|line| line.split_once(": "))
             .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
             .filter_map(|(_, value)| value.split(';').next())
-            .find(|pair| pair.starts_with("suivi_session="))
-            .unwrap_or_default()
-            .to_owned();
-        (status, session_cookie, body.to_owned())
+            .filter(|pair| pair.starts_with("suivi_session=") || pair.starts_with("suivi_csrf="))
+            .collect::<Vec<_>>()
+            .join("; ");
+        (status, cookies, body.to_owned())
     }
 
     /// Signs in as the demo admin through the login form; returns the cookie.

@@ -310,7 +310,7 @@ async fn the_progress_round_trip_records_exactly_the_changed_rows(pool: PgPool) 
 
 #[sqlx::test]
 async fn the_command_line_imports_a_plan_and_refuses_a_bad_file(pool: PgPool) {
-    use suivi::cli::{ImportCommand, ImportPlanArgs};
+    use suivi::imports::command::{ImportCommand, ImportPlanArgs};
     let _app = demo_app(&pool).await;
     let original = plan(&pool, "ANASER", "PAP-2025").await;
     let dir = tempfile::tempdir().unwrap();

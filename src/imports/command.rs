@@ -2,16 +2,62 @@
 //! the command line. Problems are printed by line and column and the command
 //! fails without writing anything; what was done is printed at the end.
 
+use std::path::PathBuf;
+
 use anyhow::{anyhow, bail, Context as _};
+use clap::{Args, Subcommand};
 use sqlx::PgPool;
 
 use super::plan_file::Problem;
 use super::{PlanImport, Target};
-use crate::cli::ImportCommand;
 use crate::i18n::Lang;
 use crate::store::activities::Recorder;
 use crate::store::imports::NewPlan;
 use crate::store::{agencies, imports, plans, users};
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Create or update an agency's plan from a plan file (see the template).
+    Plan(ImportPlanArgs),
+    /// Record the progress rows of a plan file that changed since its export.
+    Progress(ImportProgressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportPlanArgs {
+    /// The plan file: XLSX, or CSV with `;` or `,`, UTF-8 or Windows-1252.
+    pub file: PathBuf,
+    /// The agency's code.
+    #[arg(long)]
+    pub agency: String,
+    /// The plan's code; a plan the agency does not have yet is created.
+    #[arg(long)]
+    pub plan: String,
+    /// The title of a plan to create.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The year of a plan to create.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// The account the change is recorded under (in the audit log).
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: String,
+    /// Check the file and say what would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportProgressArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub agency: String,
+    #[arg(long)]
+    pub plan: String,
+    /// The account the updates are recorded under.
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: String,
+}
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {

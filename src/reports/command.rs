@@ -7,35 +7,63 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{anyhow, Context};
+use clap::{Args, Subcommand};
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 
 use super::{CsvTable, Format, Heading, Scope, Separator, Subject};
-use crate::cli::{ExportFormat, ReportArgs};
 use crate::i18n::Lang;
 use crate::store::agencies;
 
-pub async fn run(db: &PgPool, args: &ReportArgs) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let lang = Lang::from_code(&args.lang)
-        .ok_or_else(|| anyhow!("--lang must be fr or en, not {:?}", args.lang))?;
-    if super::parse_year(&args.year.to_string()).is_none() {
-        bail!("--year must lie between 1960 and 2200");
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The yearly performance report of an agency and the agencies under it,
+    /// or of every agency without --agency.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The agency's code; without it, the consolidated report of every agency.
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// The year of the plans.
+    #[arg(long, value_parser = year)]
+    pub year: i32,
+    /// The date of the figures (YYYY-MM-DD); by default the year's last day,
+    /// or today while the year runs.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// The file to write (replaced only once the report is complete).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+    /// Language of headers, labels and the PDF.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Lang::Fr)]
+    pub lang: Lang,
+    /// CSV only: the field separator, semicolon (for French Excel) or comma.
+    #[arg(long, value_enum, default_value_t = Separator::Semicolon)]
+    pub sep: Separator,
+    /// CSV only: the table to write.
+    #[arg(long, value_enum, default_value_t = CsvTable::Activities)]
+    pub table: CsvTable,
+}
+
+/// `--year`: a year plans may have, by the same rule as in URLs.
+fn year(text: &str) -> Result<i32, String> {
+    super::parse_year(text).ok_or_else(|| "must lie between 1960 and 2200".to_owned())
+}
+
+pub async fn run(db: &PgPool, command: ExportCommand) -> anyhow::Result<()> {
+    match command {
+        ExportCommand::Report(args) => report(db, &args).await,
     }
-    let separator = Separator::parse(Some(&args.sep))
-        .ok_or_else(|| anyhow!("--sep must be semicolon or comma, not {:?}", args.sep))?;
-    let table = CsvTable::parse(Some(&args.table)).ok_or_else(|| {
-        anyhow!(
-            "--table must be activities, summary, indicators or funding, not {:?}",
-            args.table
-        )
-    })?;
-    let format = match args.format {
-        ExportFormat::Xlsx => Format::Xlsx,
-        ExportFormat::Csv => Format::Csv,
-        ExportFormat::Pdf => Format::Pdf,
-    };
+}
+
+async fn report(db: &PgPool, args: &ReportArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
     let today = chrono::Local::now().date_naive();
     let as_of = args
         .as_of
@@ -58,7 +86,7 @@ pub async fn run(db: &PgPool, args: &ReportArgs) -> anyhow::Result<()> {
         subject,
         year: args.year,
         as_of,
-        lang,
+        lang: args.lang,
     };
     eprintln!(
         "export: {} — {} — {}",
@@ -71,7 +99,7 @@ pub async fn run(db: &PgPool, args: &ReportArgs) -> anyhow::Result<()> {
     let mut progress = |count: u64| eprintln!("export: {count} activities…");
 
     let partial = partial_path(&args.output);
-    let written = match format {
+    let written = match args.format {
         Format::Xlsx => {
             let file = std::fs::File::create(&partial)
                 .with_context(|| format!("cannot create {}", partial.display()))?;
@@ -87,7 +115,7 @@ pub async fn run(db: &PgPool, args: &ReportArgs) -> anyhow::Result<()> {
             let bytes = super::pdf(report, &mut progress).await?;
             std::fs::write(&partial, &bytes).map(|()| bytes.len() as u64)
         }
-        Format::Csv => write_csv(report, table, separator, &partial, progress).await?,
+        Format::Csv => write_csv(report, args.table, args.sep, &partial, progress).await?,
     };
     let written = match written {
         Ok(written) => written,

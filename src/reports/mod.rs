@@ -36,7 +36,8 @@ use figures::{Synthesis, Tally};
 /// How often long work reports its progress, in activities.
 pub const PROGRESS_EVERY: u64 = 50_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// `ValueEnum` for `suivi export report --format`; URLs use `parse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Xlsx,
     Csv,
@@ -74,7 +75,7 @@ impl Format {
 
 /// Which table a CSV holds: CSV has one table per file, so each table of the
 /// workbook is its own download (`?table=`), the activities by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CsvTable {
     Activities,
     Summary,
@@ -122,9 +123,12 @@ impl CsvTable {
 
 /// The CSV field separator: `;` by default, because French Excel reads `,` as
 /// the decimal mark; `,` on request (`?sep=comma`), with `.` as decimal mark.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Separator {
+    // The aliases: `--sep ';'` has always been accepted, as in URLs.
+    #[value(alias = ";")]
     Semicolon,
+    #[value(alias = ",")]
     Comma,
 }
 

@@ -31,6 +31,8 @@
 //!   progress. Years that have not started get plans and activities but no
 //!   updates.
 
+pub mod command;
+
 use std::fmt;
 use std::time::{Duration, Instant};
 
