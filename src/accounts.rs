@@ -1,5 +1,6 @@
 //! The `suivi user` commands: create accounts and set passwords from the
 //! command line. The password comes from `SUIVI_PASSWORD` or standard input.
+//! The store writes the audit rows, under `Actor::CommandLine`.
 
 use std::io::BufRead;
 
@@ -9,7 +10,9 @@ use sqlx::PgPool;
 
 use crate::domain::Role;
 use crate::passwords;
-use crate::store::{agencies, users};
+use crate::store::agencies;
+use crate::store::audit::Actor;
+use crate::store::users::{self, AgencyRole};
 
 /// The environment variable a script can pass the password in.
 pub const PASSWORD_VAR: &str = "SUIVI_PASSWORD";
@@ -68,21 +71,28 @@ async fn add(
         let agency = agencies::find_by_code(db, code)
             .await?
             .with_context(|| format!("role {spec:?}: no agency {code}"))?;
-        agency_roles.push((agency.id, role));
+        agency_roles.push(AgencyRole {
+            agency_id: agency.id,
+            agency_code: agency.code,
+            role,
+        });
     }
     let password = read_password()?;
     let hash = tokio::task::spawn_blocking(move || passwords::hash(&password)).await??;
-    let mut tx = db.begin().await?;
-    let Some(user) = users::create(&mut *tx, login, name, &hash, is_admin)
-        .await
-        .context("cannot create the account (the login allows a-z, 0-9, '.', '_', '-')")?
-    else {
+    let created = users::add(
+        db,
+        login,
+        name,
+        &hash,
+        is_admin,
+        &agency_roles,
+        Actor::CommandLine,
+    )
+    .await
+    .context("cannot create the account (the login allows a-z, 0-9, '.', '_', '-')")?;
+    if created.is_none() {
         bail!("the login {login} is taken");
-    };
-    for (agency, role) in agency_roles {
-        users::set_role(&mut *tx, user, agency, role).await?;
     }
-    tx.commit().await?;
     println!("account {login} created");
     Ok(())
 }
@@ -93,7 +103,9 @@ async fn set_password(db: &PgPool, login: &str) -> anyhow::Result<()> {
         .with_context(|| format!("no account {login}"))?;
     let password = read_password()?;
     let hash = tokio::task::spawn_blocking(move || passwords::hash(&password)).await??;
-    users::set_password(db, user.id, &hash).await?;
+    users::change_password(db, user.id, &hash, Actor::CommandLine)
+        .await?
+        .with_context(|| format!("no account {login}"))?;
     println!("password of {login} changed");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Accounts through the router: signing in and out, sessions kept in
 //! PostgreSQL (and none for anonymous visitors), CSRF tokens, changing one's
-//! password.
+//! password; `suivi user` on the command line, audited like the web.
 
 mod common;
 
@@ -10,6 +10,7 @@ use axum::Router;
 use common::*;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
+use suivi::store::audit::Actor;
 use suivi::web::csrf::FORM_COOKIE;
 use suivi::web::{self, AppState, WebConfig, SESSION_COOKIE};
 use tower::ServiceExt;
@@ -411,9 +412,12 @@ async fn a_new_password_signs_out_the_accounts_other_sessions(pool: PgPool) {
         .await
         .unwrap();
     let hash = suivi::passwords::hash("par-la-console").unwrap();
-    assert!(suivi::store::users::set_password(&pool, id, &hash)
-        .await
-        .unwrap());
+    assert!(
+        suivi::store::users::change_password(&pool, id, &hash, Actor::CommandLine)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
         here.get("/account/password").await.status,
         StatusCode::SEE_OTHER
@@ -515,5 +519,140 @@ async fn wrong_current_passwords_are_limited_like_sign_ins(pool: PgPool) {
             .await
             .status,
         StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// `DATABASE_URL` pointed at the test's own database, for the real binary.
+fn url_of(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL for sqlx::test");
+    let database = pool.connect_options().get_database().unwrap().to_owned();
+    let (server_and_path, query) = base.split_once('?').unwrap_or((&base, ""));
+    let (server, _) = server_and_path.rsplit_once('/').unwrap();
+    match query {
+        "" => format!("{server}/{database}"),
+        query => format!("{server}/{database}?{query}"),
+    }
+}
+
+/// An audit row of an account: user_id, action, object_id, agency_id, after.
+type AccountAudit = (
+    Option<i64>,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<serde_json::Value>,
+);
+
+#[sqlx::test]
+async fn the_command_line_audits_the_accounts_it_creates_and_the_passwords_it_sets(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let suivi_user = |args: &[&str], password: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_suivi"))
+            .arg("user")
+            .args(args)
+            .env("DATABASE_URL", url_of(&pool))
+            .env("SUIVI_PASSWORD", password)
+            .env("SUIVI_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let rows = || async {
+        sqlx::query_as::<_, AccountAudit>(
+            "SELECT user_id, action, object_id, agency_id, after FROM audit_log \
+             WHERE object_type = 'user' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+    assert!(rows().await.is_empty(), "the demo writes no account rows");
+
+    let output = suivi_user(
+        &[
+            "add",
+            "cli.agent",
+            "--name",
+            "Agent console",
+            "--role",
+            "ANASER:editor",
+        ],
+        "depuis-la-console",
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "account cli.agent created\n"
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'cli.agent'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let anaser = agency_id(&pool, "ANASER").await;
+    let created = serde_json::json!({
+        "login": "cli.agent",
+        "display_name": "Agent console",
+        "is_admin": false,
+        "disabled": false,
+        "via": "cli",
+    });
+    let granted = serde_json::json!({
+        "login": "cli.agent",
+        "agency_code": "ANASER",
+        "role": "editor",
+        "via": "cli",
+    });
+    assert_eq!(
+        rows().await,
+        [
+            (None, "user.create".into(), Some(id), None, Some(created)),
+            (
+                None,
+                "user.role_grant".into(),
+                Some(id),
+                Some(anaser),
+                Some(granted)
+            ),
+        ],
+        "no account to name, and `via: cli`"
+    );
+
+    let output = suivi_user(&["set-password", "cli.agent"], "encore-la-console");
+    assert!(output.status.success(), "{output:?}");
+    let password_changed = serde_json::json!({ "via": "cli" });
+    assert_eq!(
+        rows().await.pop(),
+        Some((
+            None,
+            "user.password_changed".into(),
+            Some(id),
+            None,
+            Some(password_changed)
+        ))
+    );
+    assert_eq!(
+        Client::new(&app)
+            .login("cli.agent", "encore-la-console")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The audit page shows them as the system's, with the `via` field.
+    let page = signed_in(&app, "admin")
+        .await
+        .get("/admin/audit?kind=user")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.attrs("#audit tr[data-action]", "data-action"),
+        ["user.password_changed", "user.role_grant", "user.create"]
+    );
+    assert_eq!(
+        page.texts("#audit td[data-field=who]"),
+        ["Système", "Système", "Système"]
+    );
+    assert_eq!(
+        page.texts(r#"#audit tr[data-action="user.create"] tr[data-name="via"] td.after"#),
+        ["cli"]
     );
 }

@@ -1,6 +1,7 @@
 //! `suivi import plan` and `suivi import progress`: the browser's imports from
-//! the command line. Problems are printed by line and column and the command
-//! fails without writing anything; what was done is printed at the end.
+//! the command line. Problems are printed by line and column (in English, like
+//! every command's messages; the column is the file's own header) and the
+//! command fails without writing anything; what was done is printed at the end.
 
 use std::path::PathBuf;
 
@@ -62,10 +63,10 @@ pub struct ImportProgressArgs {
 fn print_problems(problems: &[Problem]) {
     for problem in problems {
         eprintln!(
-            "ligne {}, colonne « {} » : {}{}",
+            "line {}, column \"{}\": {}{}",
             problem.line,
             problem.column,
-            Lang::Fr.t(problem.key),
+            Lang::En.t(problem.key),
             if problem.value.is_empty() {
                 String::new()
             } else {
@@ -81,7 +82,7 @@ fn summary(import: &PlanImport) -> String {
         import.changes.iter().filter(|c| f(c)).count()
     };
     format!(
-        "{} niveau(x) créé(s), {} modifié(s) ; {} activité(s) créée(s), {} modifiée(s) ; {} indicateur(s) créé(s) ou modifié(s) ; {} ligne(s) inchangée(s)",
+        "{} level(s) created, {} updated; {} activity(ies) created, {} updated; {} indicator(s) created or updated; {} line(s) unchanged",
         count(|c| matches!(c, CreateNode { .. })),
         count(|c| matches!(c, UpdateNode { .. })),
         count(|c| matches!(c, CreateActivity { .. })),
@@ -122,22 +123,22 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
                     })
                 }
             };
-            eprintln!("lecture de {}…", args.file.display());
+            eprintln!("reading {}…", args.file.display());
             let import = match super::prepare_plan_import(db, &bytes, &target, today).await? {
                 Ok(import) => import,
                 Err(problems) => {
                     print_problems(&problems);
-                    bail!("{} problème(s) : rien n’a été écrit", problems.len());
+                    bail!("{} problem(s): nothing was written", problems.len());
                 }
             };
             if args.dry_run {
-                println!("essai : {}", summary(&import));
+                println!("dry run: {}", summary(&import));
                 return Ok(());
             }
             let plan_id = super::apply_plan_import(db, &target, &import, today, user.id, None)
                 .await?
                 .context("the import was not applied")?;
-            println!("plan {plan_id} : {}", summary(&import));
+            println!("plan {plan_id}: {}", summary(&import));
             Ok(())
         }
         ImportCommand::Progress(args) => {
@@ -161,19 +162,17 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
             match super::import_progress(db, &plan, &bytes, recorder, today).await? {
                 Err(problems) => {
                     print_problems(&problems);
-                    bail!("{} problème(s) : rien n’a été écrit", problems.len());
+                    bail!("{} problem(s): nothing was written", problems.len());
                 }
                 Ok(result) => {
                     for (line, code) in &result.conflicts {
-                        eprintln!(
-                            "ligne {line} ({code}) : modifiée depuis l’export, non enregistrée"
-                        );
+                        eprintln!("line {line} ({code}): changed since the export, not recorded");
                     }
                     for (line, code) in &result.frozen {
-                        eprintln!("ligne {line} ({code}) : chiffres figés par une session tenue, non enregistrée");
+                        eprintln!("line {line} ({code}): figures frozen by a held board session, not recorded");
                     }
                     println!(
-                        "{} mise(s) à jour enregistrée(s), {} conflit(s), {} figée(s), {} inchangée(s)",
+                        "{} update(s) recorded, {} conflict(s), {} frozen, {} unchanged",
                         result.recorded.len(),
                         result.conflicts.len(),
                         result.frozen.len(),

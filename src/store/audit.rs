@@ -4,8 +4,49 @@
 //! read them back a page at a time, newest first, filtered.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sqlx::{FromRow, PgExecutor, PgPool, Postgres, QueryBuilder};
+
+/// Who made a change. The command line has no signed-in account: its rows have
+/// no user (the audit page shows "System") and carry `"via": "cli"` in
+/// `after`, so that a reader sees the change was made by someone with shell
+/// access to the server, not through the web.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in account, by id.
+    User(i64),
+    /// A `suivi` command run on the server (`suivi user add`, `set-password`).
+    CommandLine,
+}
+
+impl Actor {
+    pub fn user_id(self) -> Option<i64> {
+        match self {
+            Actor::User(id) => Some(id),
+            Actor::CommandLine => None,
+        }
+    }
+
+    /// `after` as the log keeps it for this actor: with `"via": "cli"` added
+    /// for the command line (to an empty object when there is no `after`).
+    pub fn mark(self, after: Option<Value>) -> Option<Value> {
+        match (self, after) {
+            (Actor::User(_), after) => after,
+            (Actor::CommandLine, None) => Some(Value::Object(Map::from_iter([via_cli()]))),
+            (Actor::CommandLine, Some(Value::Object(mut fields))) => {
+                fields.extend([via_cli()]);
+                Some(Value::Object(fields))
+            }
+            // Never arises (every `after` is an object); kept whole rather
+            // than lose it.
+            (Actor::CommandLine, Some(other)) => Some(other),
+        }
+    }
+}
+
+fn via_cli() -> (String, Value) {
+    ("via".to_owned(), Value::from("cli"))
+}
 
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {

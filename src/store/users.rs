@@ -1,10 +1,17 @@
 //! Accounts and their per-agency roles. Password hashes are stored and read
 //! here; hashing itself is `crate::passwords`. So is each account's session
 //! generation, which a session must match to stay signed in (a new password
-//! moves it on, ending the account's other sessions).
+//! moves it on, ending the account's other sessions). `add` and
+//! `change_password` write their audit rows; `create` and `set_role` are the
+//! bare rows, for callers that audit in their own transaction (`store::admin`)
+//! and for the demo and test fixtures.
 
-use sqlx::{FromRow, PgExecutor};
+use serde_json::json;
+use sqlx::{FromRow, PgExecutor, PgPool};
 
+use super::admin::AccountFields;
+use super::audit::{self, Actor};
+use super::to_json;
 use crate::domain::Role;
 
 #[derive(Debug, Clone, FromRow)]
@@ -73,33 +80,96 @@ pub async fn set_role(
     Ok(())
 }
 
-/// Replaces the password hash; false when no such login. Every session of
-/// the account ends (from the command line too: a password is reset because
-/// it may be known to someone else).
-pub async fn set_password(
-    db: impl PgExecutor<'_>,
-    user_id: i64,
+/// Creates an account with its roles in one transaction, with the audit rows
+/// the admin pages write for the same (`user.create`, `user.role_grant`);
+/// `None` when the login is taken (nothing written).
+pub async fn add(
+    db: &PgPool,
+    login: &str,
+    display_name: &str,
     password_hash: &str,
-) -> sqlx::Result<bool> {
-    Ok(change_password(db, user_id, password_hash).await?.is_some())
+    is_admin: bool,
+    roles: &[AgencyRole],
+    actor: Actor,
+) -> sqlx::Result<Option<i64>> {
+    let mut tx = db.begin().await?;
+    let Some(id) = create(&mut *tx, login, display_name, password_hash, is_admin).await? else {
+        return Ok(None);
+    };
+    let account = AccountFields {
+        login: login.to_owned(),
+        display_name: display_name.to_owned(),
+        is_admin,
+        disabled: false,
+    };
+    let created = audit::Entry {
+        user_id: actor.user_id(),
+        action: "user.create",
+        object_type: "user",
+        object_id: Some(id),
+        agency_id: None,
+        before: None,
+        after: actor.mark(Some(to_json(&account)?)),
+    };
+    audit::record(&mut *tx, &created).await?;
+    for grant in roles {
+        set_role(&mut *tx, id, grant.agency_id, grant.role).await?;
+        let after = json!({
+            "login": login,
+            "agency_code": grant.agency_code,
+            "role": grant.role,
+        });
+        let granted = audit::Entry {
+            action: "user.role_grant",
+            agency_id: Some(grant.agency_id),
+            after: actor.mark(Some(after)),
+            ..created.clone()
+        };
+        audit::record(&mut *tx, &granted).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(id))
 }
 
 /// Replaces the password hash and moves the account's session generation on,
-/// so that every session opened before is over; returns the new generation
-/// (to stamp the session that made the change), `None` when no such user.
+/// so that every session opened before is over (from the command line too: a
+/// password is reset because it may be known to someone else), with its audit
+/// row; returns the new generation (to stamp the session that made the
+/// change), `None` when no such user.
 pub async fn change_password(
-    db: impl PgExecutor<'_>,
+    db: &PgPool,
     user_id: i64,
     password_hash: &str,
+    actor: Actor,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    let mut tx = db.begin().await?;
+    let generation = sqlx::query_scalar(
         "UPDATE users SET password_hash = $2, session_generation = session_generation + 1 \
          WHERE id = $1 RETURNING session_generation",
     )
     .bind(user_id)
     .bind(password_hash)
-    .fetch_optional(db)
-    .await
+    .fetch_optional(&mut *tx)
+    .await?;
+    if generation.is_none() {
+        return Ok(None);
+    }
+    audit::record(
+        &mut *tx,
+        &audit::Entry {
+            user_id: actor.user_id(),
+            action: "user.password_changed",
+            object_type: "user",
+            object_id: Some(user_id),
+            agency_id: None,
+            // Never the hashes: the log is read by more people than the table.
+            before: None,
+            after: actor.mark(None),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(generation)
 }
 
 pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>> {

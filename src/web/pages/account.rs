@@ -14,8 +14,9 @@ use tower_sessions::Session;
 use super::login::{wait_text, whole_seconds, with_retry_after};
 use super::render;
 use crate::passwords;
+use crate::store::audit::Actor;
 use crate::store::login_attempts::{self, Attempt};
-use crate::store::{audit, users};
+use crate::store::users;
 use crate::web::auth::{CurrentUser, USER_GENERATION_KEY};
 use crate::web::client_address::ClientAddress;
 use crate::web::csrf::{self, CsrfForm};
@@ -135,25 +136,10 @@ pub async fn submit(
     let hash = tokio::task::spawn_blocking(move || passwords::hash(&new))
         .await
         .map_err(|error| AppError::Internal(error.into()))??;
-    let mut tx = state.db.begin().await?;
-    let generation = users::change_password(&mut *tx, user.user.id, &hash)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut *tx,
-        &audit::Entry {
-            user_id: Some(user.user.id),
-            action: "user.password_changed",
-            object_type: "user",
-            object_id: Some(user.user.id),
-            agency_id: None,
-            // Never the hashes: the log is read by more people than the table.
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let generation =
+        users::change_password(&state.db, user.user.id, &hash, Actor::User(user.user.id))
+            .await?
+            .ok_or(AppError::NotFound)?;
     // Every other session of the account is over at its next request; this
     // one goes on under the new generation, with a new id all the same.
     session.cycle_id().await?;
