@@ -1,8 +1,8 @@
 //! Suivi in a real headless Chromium, driven over WebDriver: people sign in
 //! through the login form, read the figures the browser renders, enter
-//! progress through the forms, and get refused where they may not write. The
-//! pages are screenshotted (and the dashboard printed to PDF) into
-//! `test-output/` for people to look at.
+//! progress through the forms, download the yearly reports, and get refused
+//! where they may not write. The pages are screenshotted (and the dashboard
+//! printed to PDF) into `test-output/` for people to look at.
 //!
 //! The harness (`tests/browser/harness.rs`) serves the app on a real port and
 //! runs chromedriver; without Chromium the tests say they are skipped, unless
@@ -12,6 +12,9 @@ mod common;
 #[path = "browser/harness.rs"]
 mod harness;
 
+use std::path::Path;
+
+use calamine::{open_workbook, Reader, Xlsx};
 use common::*;
 use harness::Browser;
 use sqlx::PgPool;
@@ -313,5 +316,123 @@ async fn a_staff_member_updates_three_activities_in_the_grid(pool: PgPool) {
         percent(done + 3, planned)
     );
     browser.screenshot("plan-2026-after-grid").await;
+    browser.close().await;
+}
+
+/// The file name a download is saved under, from its `Content-Disposition`.
+fn attachment_name(page: &Page) -> String {
+    let disposition = page.disposition.as_deref().expect("an attachment");
+    disposition
+        .split_once("filename=\"")
+        .and_then(|(_, rest)| rest.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no file name in {disposition}"))
+        .to_owned()
+}
+
+/// Every sheet of a workbook on disk, its cells as text, as calamine reads it.
+fn workbook_cells(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book: Xlsx<_> = open_workbook(path)
+        .unwrap_or_else(|error| panic!("{}: not a workbook: {error}", path.display()));
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(ToString::to_string).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The number of pages of a PDF on disk and its text, spaces made plain.
+fn pdf_pages_and_text(path: &Path) -> (usize, String) {
+    let document = lopdf::Document::load(path)
+        .unwrap_or_else(|error| panic!("{}: not a PDF: {error}", path.display()));
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).expect("the PDF's text");
+    (
+        pages.len(),
+        text.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
+}
+
+/// Browsers ask for gzip; the reports once came as a 200 with no bytes and a
+/// dropped connection. A board member clicks the three download links of the
+/// 2025 report on the agency's page; Chromium saves each file whole, under
+/// the name the server gives, and each opens with its reader's tool and holds
+/// what the server sends to a plain HTTP client.
+#[sqlx::test]
+async fn a_board_member_downloads_the_yearly_report_in_each_format(pool: PgPool) {
+    let Some(browser) = Browser::start(&pool).await else {
+        return;
+    };
+    browser.sign_in("anaser.ca").await;
+    browser.open("/agencies/ANASER").await;
+    // The same files as a plain HTTP client gets them, to compare.
+    let router = app(&pool);
+    let mut board = signed_in(&router, "anaser.ca").await;
+    let link = |href: &str| format!("#reports a[href=\"{href}\"]");
+    let file_name = |path: &Path| path.file_name().unwrap().to_string_lossy().into_owned();
+
+    let href = "/agencies/ANASER/report/2025.xlsx";
+    let xlsx = browser.download(&link(href)).await;
+    let expected = board.get(href).await;
+    assert_eq!(file_name(&xlsx), attachment_name(&expected));
+    let cells = workbook_cells(&xlsx);
+    let names: Vec<&str> = cells.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Synthèse", "Activités", "Indicateurs", "Financement"]
+    );
+    let activities = &cells[1].1;
+    assert_eq!(activities.len(), 1 + 49, "a header and 49 activities");
+    assert!(activities[1..].iter().all(|row| row[0] == "ANASER"));
+    assert!(
+        cells[0]
+            .1
+            .iter()
+            .flatten()
+            .any(|cell| cell.contains("ANASER")),
+        "the summary names the agency: {:?}",
+        cells[0].1
+    );
+    let sent = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(sent.path(), &expected.bytes).unwrap();
+    assert_eq!(cells, workbook_cells(sent.path()), "what the server sends");
+
+    let href = "/agencies/ANASER/report/2025.csv";
+    let csv = browser.download(&link(href)).await;
+    let expected = board.get(href).await;
+    assert_eq!(file_name(&csv), attachment_name(&expected));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert_eq!(bytes, expected.bytes, "the CSV byte for byte");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    let rows = parse_csv(text.strip_prefix('\u{feff}').expect("a BOM"), ';');
+    assert_eq!(rows.len(), 1 + 49, "a header and 49 activities");
+    assert!(rows.iter().all(|row| row.len() == rows[0].len()));
+    assert!(rows[0].contains(&"Statut".to_owned()), "{:?}", rows[0]);
+    assert!(rows[1..].iter().all(|row| row[0] == "ANASER"));
+
+    let href = "/agencies/ANASER/report/2025.pdf";
+    let pdf = browser.download(&link(href)).await;
+    let expected = board.get(href).await;
+    assert_eq!(file_name(&pdf), attachment_name(&expected));
+    let (pages, text) = pdf_pages_and_text(&pdf);
+    assert!(pages >= 3, "{pages} pages");
+    for wanted in [
+        "Rapport annuel de performance 2025",
+        "Agence Nationale de la Sécurité Routière (ANASER)",
+        "Sur les 49 activités prévues",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} not in the PDF: {text}");
+    }
+    let sent = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(sent.path(), &expected.bytes).unwrap();
+    assert_eq!((pages, text), pdf_pages_and_text(sent.path()));
+
+    // Downloading left the agency's page where it was.
+    assert_eq!(browser.path().await, "/agencies/ANASER");
     browser.close().await;
 }

@@ -2,7 +2,8 @@
 //! test database holding the demo data, a `chromedriver` child process, and
 //! one headless Chromium session driven over WebDriver (fantoccini). Its
 //! helpers act as a person would (sign in, fill a form, submit, read what the
-//! page shows) and keep screenshots and PDFs in `test-output/`.
+//! page shows, download a file) and keep screenshots, PDFs and downloaded
+//! files in `test-output/`.
 //!
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`;
 //! `.ci/run` installs them). Without them a test says it is skipped and
@@ -30,12 +31,16 @@ use crate::common::{demo_app, DEMO_PASSWORD};
 const PATIENCE: Duration = Duration::from_secs(15);
 /// How often to look again while waiting.
 const POLL: Duration = Duration::from_millis(20);
+/// How long a download may take (a yearly report in a debug build).
+const DOWNLOAD_PATIENCE: Duration = Duration::from_secs(60);
 
 /// A headless Chromium looking at a Suivi served over a test database.
 pub struct Browser {
     client: Client,
     /// `http://127.0.0.1:PORT`, where the app listens.
     base: String,
+    /// Where Chromium saves downloads, in the profile's folder.
+    downloads: PathBuf,
     /// Aborted on drop; then chromedriver and its browser end, and only
     /// then is the profile they used removed (fields drop in this order).
     server: JoinHandle<()>,
@@ -55,15 +60,18 @@ impl Browser {
             axum::serve(listener, app).await.expect("the app serves");
         });
         let profile = tempfile::tempdir().unwrap();
+        let downloads = profile.path().join("downloads");
+        std::fs::create_dir(&downloads).unwrap();
         let driver = Driver::start(&chromedriver, profile.path()).await;
         let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities(&chromium, profile.path()))
+            .capabilities(capabilities(&chromium, profile.path(), &downloads))
             .connect(&driver.url)
             .await
             .unwrap_or_else(|error| panic!("a Chromium session through chromedriver: {error}"));
         Some(Browser {
             client,
             base,
+            downloads,
             server,
             _driver: driver,
             _profile: profile,
@@ -306,6 +314,54 @@ impl Browser {
         self.replacing_page(element.click()).await;
     }
 
+    /// Clicks the link matching `css` to a file the server sends as an
+    /// attachment, waits until Chromium has saved it whole (no `.crdownload`
+    /// left, its size settled), and returns its path in the download folder;
+    /// a copy goes to `test-output/`. The page shown stays.
+    pub async fn download(&self, css: &str) -> PathBuf {
+        let before = self.downloaded();
+        let link = self.wait_for(css).await;
+        link.click()
+            .await
+            .unwrap_or_else(|error| panic!("click {css}: {error}"));
+        let deadline = tokio::time::Instant::now() + DOWNLOAD_PATIENCE;
+        let mut last_size = None;
+        loop {
+            let files = self.downloaded();
+            let partial = files
+                .iter()
+                .any(|f| f.extension().is_some_and(|e| e == "crdownload"));
+            let new: Vec<&PathBuf> = files.iter().filter(|f| !before.contains(f)).collect();
+            if let [file] = new.as_slice() {
+                if !partial {
+                    let size = std::fs::metadata(file).map(|m| m.len()).ok();
+                    // Seen twice with the same size: Chromium is done with it.
+                    if size.is_some() && size == last_size {
+                        let copy = file.file_name().unwrap().to_string_lossy();
+                        save(&format!("download-{copy}"), &std::fs::read(file).unwrap());
+                        return (*file).clone();
+                    }
+                    last_size = size;
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "waited {DOWNLOAD_PATIENCE:?} for the download from {css}; the folder holds {files:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The files in the download folder (partial ones included).
+    fn downloaded(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.downloads)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
     /// Saves a PNG of the window into `test-output/NAME.png`; returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");
@@ -383,9 +439,10 @@ fn on_path(names: &[&str]) -> Option<PathBuf> {
 }
 
 /// What the browser session asks of Chromium: headless, no sandbox (tests
-/// may run as root), a tall window, French first, a profile of its own, and
-/// no attempt to reach the network the machine does not have.
-fn capabilities(chromium: &Path, profile: &Path) -> Capabilities {
+/// may run as root), a tall window, French first, a profile of its own,
+/// downloads saved into `downloads` without asking, and no attempt to reach
+/// the network the machine does not have.
+fn capabilities(chromium: &Path, profile: &Path, downloads: &Path) -> Capabilities {
     let options = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -403,7 +460,12 @@ fn capabilities(chromium: &Path, profile: &Path) -> Capabilities {
                 "--no-first-run",
                 format!("--user-data-dir={}", profile.join("chromium").display()),
             ],
-            "prefs": { "intl.accept_languages": "fr-FR,fr" },
+            "prefs": {
+                "intl.accept_languages": "fr-FR,fr",
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            },
         },
     });
     match options {

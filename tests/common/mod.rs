@@ -430,7 +430,8 @@ pub fn routes_in_source() -> Vec<Route> {
         let source = std::fs::read_to_string(&path).unwrap();
         for call in source.split(".route(").skip(1) {
             let call = &call[..closing_parenthesis(call)];
-            let Some(path) = call.split('"').nth(1) else {
+            // A path, not the `.route("…")` of a comment.
+            let Some(path) = call.split('"').nth(1).filter(|p| p.starts_with('/')) else {
                 continue;
             };
             for (method, marker) in [("GET", "get("), ("POST", "post(")] {
