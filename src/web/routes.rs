@@ -1,7 +1,8 @@
 //! Every route of the site: which handler answers which method and path.
 //! Only the table lives here; the layers around it (sessions, CSRF, error
-//! pages, headers) are in `web::app`. Tests read the `.route(` calls from
-//! this source, so each keeps the `.route("…", get(…).post(…))` shape.
+//! pages, headers) are in `web::app`. Tests read the routes from this
+//! source (the authorization matrix, the fuzz test), so each stays one call
+//! with its path first, then `get(handler)` and/or `post(handler)`.
 
 use axum::routing::{get, post};
 use axum::Router;

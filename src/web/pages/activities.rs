@@ -4,20 +4,20 @@
 //! loaded: progress is never overwritten silently.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::{parse_id, render};
+use super::render;
 use crate::domain::{self, Fcfa, Status};
 use crate::performance;
 use crate::store::activities::{
     self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome, Recorder,
 };
-use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::extract::{Editable, Readable};
 use crate::web::{AppError, AppState, Ctx};
 
 /// The longest comment kept (the column's CHECK says the same).
@@ -90,13 +90,8 @@ struct ActivityPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(activity, user): Readable<ActivityDetail>,
 ) -> Result<Response, AppError> {
-    let activity = activities::find(&state.db, parse_id(&raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(activity.agency_id)?;
     let history = activities::history(&state.db, activity.id).await?;
     let today = state.today();
     let form = user
@@ -109,16 +104,9 @@ pub async fn show(
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(activity, user): Editable<ActivityDetail>,
     CsrfForm(input): CsrfForm<ProgressInput>,
 ) -> Result<Response, AppError> {
-    let activity = activities::find(&state.db, parse_id(&raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !user.can_edit(activity.agency_id) {
-        return Err(AppError::forbidden("error.forbidden_edit"));
-    }
     let today = state.today();
     let base = match input.base.trim() {
         "" => None,

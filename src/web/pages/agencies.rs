@@ -2,7 +2,7 @@
 //! the agencies under it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::NaiveDate;
 
@@ -12,7 +12,7 @@ use super::views::PlanTree;
 use crate::store::agencies::{self, Agency};
 use crate::store::plans::{self, Plan};
 use crate::store::sessions::{self, BoardSession};
-use crate::web::auth::CurrentUser;
+use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
 pub struct PlanRow {
@@ -37,13 +37,8 @@ struct AgencyPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(code): Path<String>,
+    Readable(agency, user): Readable<Agency>,
 ) -> Result<Html<String>, AppError> {
-    let agency = agencies::find_by_code(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(agency.id)?;
     let children = agencies::children(&state.db, agency.id).await?;
     let today = state.today();
     let mut plan_rows = Vec::new();

@@ -4,17 +4,17 @@
 //! responsible unit, the late ones, those above target).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::views::{ActivityView, PlanTree};
-use super::{parse_date_param, parse_id, render};
+use super::{parse_date_param, render};
 use crate::domain::Status;
 use crate::performance::Summary;
-use crate::store::plans::{self, Plan};
-use crate::web::auth::CurrentUser;
+use crate::store::plans::Plan;
+use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize, Default)]
@@ -105,17 +105,11 @@ struct DrilldownPage<'a> {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(plan, _): Readable<Plan>,
     Query(query): Query<DrilldownQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&raw_id)?;
     let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
     let filter = Filter::parse(&query)?;
-    let plan = plans::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(plan.agency_id)?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let node_title = match &filter.node {
         Some(code) => Some(

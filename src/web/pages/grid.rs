@@ -7,22 +7,22 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::activities::{blank_values, entry_date, validate, FieldErrors, ProgressInput};
+use super::render;
 use super::views::PlanTree;
-use super::{editable_plan, parse_id, render};
 use crate::domain::Status;
 use crate::store::activities::{
     self, ActivityDetail, BatchRow, ProgressRow, RecordOutcome, Recorder,
 };
 use crate::store::plans::Plan;
-use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::extract::Editable;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Debug, Deserialize)]
@@ -169,11 +169,9 @@ fn plain_row(id: i64, input: ProgressInput) -> GridRow {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, _): Editable<Plan>,
     Query(query): Query<GridQuery>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let node = query.node.filter(|n| !n.trim().is_empty());
     let lines = build_lines(&state, &plan, node.as_deref(), plain_row).await?;
     let saved = query.saved.and_then(|s| s.parse().ok());
@@ -217,12 +215,10 @@ fn rows_of(fields: Vec<(String, String)>) -> BTreeMap<i64, (ProgressInput, Strin
 pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, user): Editable<Plan>,
     Query(query): Query<GridQuery>,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let node = query.node.filter(|n| !n.trim().is_empty());
     let today = state.today();
     let submitted = rows_of(fields);

@@ -7,22 +7,24 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::FieldErrors;
-use super::{editable_agency, editable_plan, parse_id, render};
+use super::render;
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
 use crate::reports::Format;
 use crate::store::activities::Recorder;
+use crate::store::agencies::Agency;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
-use crate::store::plans::{self, Plan};
+use crate::store::plans::Plan;
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::{random_token, CsrfForm, CsrfUpload};
 use crate::web::download::attachment;
+use crate::web::extract::{Editable, Readable};
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Debug, Deserialize)]
@@ -33,14 +35,9 @@ pub struct ExportQuery {
 /// The plan file, for anyone who may read the plan.
 pub async fn export(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(plan, _): Readable<Plan>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
-    let plan = plans::find(&state.db, parse_id(&raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(plan.agency_id)?;
     let today = state.today();
     let (bytes, format) = match query.format.as_deref() {
         None | Some("xlsx") => (
@@ -118,13 +115,7 @@ fn page(
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
-) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
+pub async fn form(ctx: Ctx, Editable(plan, _): Editable<Plan>) -> Result<Response, AppError> {
     page(ctx, plan, None, None, None)
 }
 
@@ -132,16 +123,11 @@ pub async fn form(
 pub async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
-    upload: Result<CsrfUpload, AppError>,
+    // Rights first (the extractors run in this order): someone who may not
+    // import learns nothing from the form.
+    Editable(plan, user): Editable<Plan>,
+    upload: CsrfUpload,
 ) -> Result<Response, AppError> {
-    // Rights first: someone who may not import learns nothing from the form.
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
-    let upload = match upload {
-        Ok(upload) => upload,
-        Err(refused) => return Err(refused),
-    };
     let kind = match upload.field("kind") {
         Some("plan") => "plan",
         Some("progress") => "progress",
@@ -195,11 +181,9 @@ pub struct ApplyForm {
 pub async fn apply(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, user): Editable<Plan>,
     CsrfForm(form): CsrfForm<ApplyForm>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let Some((kind, file_name, bytes)) =
         store::find_upload(&state.db, &form.token, user.user.id, plan.id).await?
     else {
@@ -321,10 +305,8 @@ fn describe(change: &PlanChange) -> (&'static str, String, String) {
 pub async fn new_plan_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(code): Path<String>,
+    Editable(agency, _): Editable<Agency>,
 ) -> Result<Response, AppError> {
-    let agency = editable_agency(&state, &user, &code).await?;
     let year = (chrono::Datelike::year(&state.today()) + 1).to_string();
     let page = NewPlanPage {
         ctx,
@@ -343,15 +325,9 @@ pub async fn new_plan_form(
 pub async fn new_plan_upload(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(code): Path<String>,
-    upload: Result<CsrfUpload, AppError>,
+    Editable(agency, user): Editable<Agency>,
+    upload: CsrfUpload,
 ) -> Result<Response, AppError> {
-    let agency = editable_agency(&state, &user, &code).await?;
-    let upload = match upload {
-        Ok(upload) => upload,
-        Err(refused) => return Err(refused),
-    };
     let mut errors = FieldErrors::default();
     let plan_code = upload.field("code").unwrap_or("").trim().to_owned();
     if plan_code.is_empty() {
@@ -434,11 +410,9 @@ pub async fn new_plan_upload(
 /// Creates the previewed plan from the file kept at preview.
 pub async fn new_plan_apply(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(code): Path<String>,
+    Editable(agency, user): Editable<Agency>,
     CsrfForm(form): CsrfForm<ApplyForm>,
 ) -> Result<Response, AppError> {
-    let agency = editable_agency(&state, &user, &code).await?;
     let Some((new_plan, _, bytes)) =
         store::find_new_plan_upload(&state.db, &form.token, user.user.id, agency.id).await?
     else {

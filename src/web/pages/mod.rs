@@ -35,43 +35,9 @@ fn render(template: &impl Template) -> Result<Html<String>, AppError> {
     Ok(Html(template.render()?))
 }
 
-/// The plan, for a user who may change it (its agency's editors, admins).
-async fn editable_plan(
-    state: &super::AppState,
-    user: &super::auth::CurrentUser,
-    plan_id: i64,
-) -> Result<crate::store::plans::Plan, AppError> {
-    let plan = crate::store::plans::find(&state.db, plan_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(plan.agency_id)?;
-    Ok(plan)
-}
-
-/// The agency with that code, for a user who may change its data.
-async fn editable_agency(
-    state: &super::AppState,
-    user: &super::auth::CurrentUser,
-    code: &str,
-) -> Result<crate::store::agencies::Agency, AppError> {
-    let agency = crate::store::agencies::find_by_code(&state.db, code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(agency.id)?;
-    Ok(agency)
-}
-
 /// The list of a plan's activities as of a date, to which pages add a filter.
 fn drilldown_link(plan_id: i64, as_of: NaiveDate) -> String {
     format!("/plans/{plan_id}/activities?as_of={as_of}")
-}
-
-/// A numeric id from the URL; anything else names no page, hence 404.
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(AppError::NotFound)
 }
 
 /// An optional `YYYY-MM-DD` date from the query string; empty means absent.
@@ -89,10 +55,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_and_dates_from_urls() {
-        assert_eq!(parse_id("42").ok(), Some(42));
-        assert!(matches!(parse_id("abc"), Err(AppError::NotFound)));
-        assert!(matches!(parse_id("-1"), Err(AppError::NotFound)));
+    fn dates_from_urls() {
         assert_eq!(
             parse_date_param(Some("2025-11-30")).ok().flatten(),
             NaiveDate::from_ymd_opt(2025, 11, 30)

@@ -2,15 +2,15 @@
 //! activity with its state, the indicators and the funding plan, as of a date.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::views::{GroupRow, IndicatorView, PlanTree};
-use super::{drilldown_link, parse_date_param, parse_id, render};
+use super::{drilldown_link, parse_date_param, render};
 use crate::store::plans::{self, FundingLine, Plan};
-use crate::web::auth::CurrentUser;
+use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize)]
@@ -36,16 +36,10 @@ struct PlanPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(plan, user): Readable<Plan>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&raw_id)?;
     let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
-    let plan = plans::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(plan.agency_id)?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let by_region = tree.by_region(as_of);
     let indicators =

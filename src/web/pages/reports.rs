@@ -20,14 +20,16 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
-use super::{parse_date_param, parse_id};
+use super::parse_date_param;
 use crate::i18n::Lang;
 use crate::reports::{
     self, CsvTable, Format, Heading, OpenReport, ReportError, Scope, Separator, Subject,
 };
-use crate::store::{agencies, sessions};
+use crate::store::agencies::Agency;
+use crate::store::sessions::BoardSession;
 use crate::web::auth::CurrentUser;
 use crate::web::download::attachment;
+use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
 #[derive(Deserialize)]
@@ -77,14 +79,10 @@ impl Wanted {
 pub async fn agency(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path((code, file)): Path<(String, String)>,
+    Readable(agency, _): Readable<Agency>,
+    Path((_, file)): Path<(String, String)>,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    let agency = agencies::find_by_code(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(agency.id)?;
     let wanted = Wanted::parse(&file, &query, state.today())?;
     let subject = Subject::Agency {
         code: agency.code,
@@ -117,14 +115,8 @@ pub async fn consolidated(
 pub async fn session_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(session, _): Readable<BoardSession>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&raw_id)?;
-    let session = sessions::find(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(session.agency_id)?;
     let pdf = reports::session_pdf(&state.db, &session, ctx.lang, state.today())
         .await
         .map_err(app_error)?;

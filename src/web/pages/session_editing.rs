@@ -4,20 +4,21 @@
 //! is written until every field is right.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::{optional_text, required_date, FieldErrors};
-use super::{editable_agency, parse_id, render};
+use super::render;
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
+use crate::store::agencies::Agency;
 use crate::store::plans::{self, Plan};
 use crate::store::sessions::{
     self, BoardSession, FollowUp, ResolutionDetail, ResolutionFields, SaveOutcome, SessionFields,
 };
-use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::extract::{Editable, Readable};
 use crate::web::{AppError, AppState, Ctx};
 
 /// Longest place, chair or responsible unit, as in the schema.
@@ -209,25 +210,11 @@ fn session_form(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn editable_session(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<BoardSession, AppError> {
-    let session = sessions::find(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_edit(session.agency_id)?;
-    Ok(session)
-}
-
 pub async fn new_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(code): Path<String>,
+    Editable(agency, _): Editable<Agency>,
 ) -> Result<Response, AppError> {
-    let agency = editable_agency(&state, &user, &code).await?;
     let plans = plans::list_for_agency(&state.db, agency.id).await?;
     let agency_ref = (agency.code.as_str(), agency.name.as_str());
     session_form(
@@ -243,11 +230,9 @@ pub async fn new_session(
 pub async fn create_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(code): Path<String>,
+    Editable(agency, user): Editable<Agency>,
     CsrfForm(input): CsrfForm<SessionInput>,
 ) -> Result<Response, AppError> {
-    let agency = editable_agency(&state, &user, &code).await?;
     let plans = plans::list_for_agency(&state.db, agency.id).await?;
     let agency_ref = (agency.code.as_str(), agency.name.as_str());
     let fields = match validate_session(&input, &plans) {
@@ -267,10 +252,8 @@ pub async fn create_session(
 pub async fn edit_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(session, _): Editable<BoardSession>,
 ) -> Result<Response, AppError> {
-    let session = editable_session(&state, &user, &raw_id).await?;
     let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
     session_form(
         ctx,
@@ -285,11 +268,9 @@ pub async fn edit_session(
 pub async fn update_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(session, user): Editable<BoardSession>,
     CsrfForm(input): CsrfForm<SessionInput>,
 ) -> Result<Response, AppError> {
-    let session = editable_session(&state, &user, &raw_id).await?;
     let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
     let agency_ref = (session.agency_code.as_str(), session.agency_name.as_str());
     let fields = match validate_session(&input, &plans) {
@@ -385,12 +366,9 @@ fn resolution_form(
 }
 
 pub async fn new_resolution(
-    State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(session, _): Editable<BoardSession>,
 ) -> Result<Response, AppError> {
-    let session = editable_session(&state, &user, &raw_id).await?;
     resolution_form(
         ctx,
         session,
@@ -403,11 +381,9 @@ pub async fn new_resolution(
 pub async fn create_resolution(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(session, user): Editable<BoardSession>,
     CsrfForm(input): CsrfForm<ResolutionInput>,
 ) -> Result<Response, AppError> {
-    let session = editable_session(&state, &user, &raw_id).await?;
     match validate_resolution(&input) {
         Ok(fields) => {
             sessions::add_resolution(&state.db, &session, &fields, user.user.id).await?;
@@ -417,26 +393,11 @@ pub async fn create_resolution(
     }
 }
 
-async fn readable_resolution(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<ResolutionDetail, AppError> {
-    let resolution = sessions::find_resolution(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    user.ensure_can_read(resolution.agency_id)?;
-    Ok(resolution)
-}
-
 pub async fn edit_resolution(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(resolution, _): Editable<ResolutionDetail>,
 ) -> Result<Response, AppError> {
-    let resolution = readable_resolution(&state, &user, &raw_id).await?;
-    user.ensure_can_edit(resolution.agency_id)?;
     let session = sessions::find(&state.db, resolution.session_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -457,12 +418,9 @@ pub async fn edit_resolution(
 pub async fn update_resolution(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(resolution, user): Editable<ResolutionDetail>,
     CsrfForm(input): CsrfForm<ResolutionInput>,
 ) -> Result<Response, AppError> {
-    let resolution = readable_resolution(&state, &user, &raw_id).await?;
-    user.ensure_can_edit(resolution.agency_id)?;
     match validate_resolution(&input) {
         Ok(fields) => {
             sessions::update_resolution(&state.db, &resolution, &fields, user.user.id).await?;
@@ -558,10 +516,8 @@ async fn resolution_page(
 pub async fn show_resolution(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(resolution, user): Readable<ResolutionDetail>,
 ) -> Result<Response, AppError> {
-    let resolution = readable_resolution(&state, &user, &raw_id).await?;
     let form = user.can_edit(resolution.agency_id).then(|| FollowUpInput {
         status: String::new(),
         noted_on: state.today().to_string(),
@@ -573,12 +529,9 @@ pub async fn show_resolution(
 pub async fn add_follow_up(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(resolution, user): Editable<ResolutionDetail>,
     CsrfForm(input): CsrfForm<FollowUpInput>,
 ) -> Result<Response, AppError> {
-    let resolution = readable_resolution(&state, &user, &raw_id).await?;
-    user.ensure_can_edit(resolution.agency_id)?;
     match validate_follow_up(&input, state.today()) {
         Ok((status, noted_on, note)) => {
             sessions::add_follow_up(

@@ -4,18 +4,18 @@
 //! programme adopted.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 
 use super::reports::ReportLinks;
 use super::views::{GroupRow, IndicatorView, PlanTree};
-use super::{drilldown_link, parse_id, render};
+use super::{drilldown_link, render};
 use crate::charts::{self, Bar};
 use crate::domain::Status;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::{self, FundingLine, Plan};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
-use crate::web::auth::CurrentUser;
+use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
 pub struct Reviewed {
@@ -126,13 +126,9 @@ struct SessionPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Readable(session, user): Readable<BoardSession>,
 ) -> Result<Html<String>, AppError> {
-    let id = parse_id(&raw_id)?;
     let db = &state.db;
-    let session = sessions::find(db, id).await?.ok_or(AppError::NotFound)?;
-    user.ensure_can_read(session.agency_id)?;
     let cutoff = session.cutoff;
 
     let mut reviewed = None;

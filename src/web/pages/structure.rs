@@ -5,12 +5,12 @@
 //! field is right.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::forms::{optional_date, optional_text, required_date, FieldErrors};
-use super::{editable_plan, parse_id, render};
+use super::render;
 use crate::domain::{self, Direction, Fcfa};
 use crate::store::plans::Plan;
 use crate::store::structure::{
@@ -19,6 +19,7 @@ use crate::store::structure::{
 };
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
+use crate::web::extract::Editable;
 use crate::web::{AppError, AppState, Ctx};
 
 const CODE_MAX: usize = 64;
@@ -141,10 +142,8 @@ impl StructurePage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, _): Editable<Plan>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let structure = structure::load(&state.db, plan.id).await?;
     Ok(render(&StructurePage {
         ctx,
@@ -253,10 +252,8 @@ fn node_page(
 pub async fn new_node(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, _): Editable<Plan>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, None);
     node_page(
@@ -272,11 +269,9 @@ pub async fn new_node(
 pub async fn create_node(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, user): Editable<Plan>,
     CsrfForm(input): CsrfForm<NodeInput>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, None);
     let fields = match validate_node(&input, &parents) {
@@ -303,25 +298,11 @@ pub async fn create_node(
     }
 }
 
-async fn editable_node(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<(Plan, NodeRow), AppError> {
-    let (plan_id, node) = structure::find_node(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = editable_plan(state, user, plan_id).await?;
-    Ok((plan, node))
-}
-
 pub async fn edit_node(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, node), _): Editable<(Plan, NodeRow)>,
 ) -> Result<Response, AppError> {
-    let (plan, node) = editable_node(&state, &user, &raw_id).await?;
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, Some(node.id));
     let form = NodeInput {
@@ -342,11 +323,9 @@ pub async fn edit_node(
 pub async fn update_node(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, node), user): Editable<(Plan, NodeRow)>,
     CsrfForm(input): CsrfForm<NodeInput>,
 ) -> Result<Response, AppError> {
-    let (plan, node) = editable_node(&state, &user, &raw_id).await?;
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, Some(node.id));
     let fields = match validate_node(&input, &parents) {
@@ -377,11 +356,9 @@ pub struct NoFields {}
 
 pub async fn retire_node(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, node), user): Editable<(Plan, NodeRow)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let (plan, node) = editable_node(&state, &user, &raw_id).await?;
     if structure::node_has_items(&state.db, node.id).await? {
         return Err(AppError::Conflict {
             key: "structure.error.node_not_empty",
@@ -534,10 +511,8 @@ async fn activity_page(
 pub async fn new_activity(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, _): Editable<Plan>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let form = ActivityInput {
         region: "NAT".into(),
         ..ActivityInput::default()
@@ -589,33 +564,17 @@ async fn save_activity(
 pub async fn create_activity(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, user): Editable<Plan>,
     CsrfForm(input): CsrfForm<ActivityInput>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     save_activity(&state, ctx, &user, plan, None, input).await
-}
-
-async fn editable_activity(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<(Plan, ActivityRow), AppError> {
-    let (plan_id, activity) = structure::find_activity(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = editable_plan(state, user, plan_id).await?;
-    Ok((plan, activity))
 }
 
 pub async fn edit_activity(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, activity), _): Editable<(Plan, ActivityRow)>,
 ) -> Result<Response, AppError> {
-    let (plan, activity) = editable_activity(&state, &user, &raw_id).await?;
     let form = ActivityInput::of(&activity);
     activity_page(
         &state,
@@ -631,21 +590,17 @@ pub async fn edit_activity(
 pub async fn update_activity(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, activity), user): Editable<(Plan, ActivityRow)>,
     CsrfForm(input): CsrfForm<ActivityInput>,
 ) -> Result<Response, AppError> {
-    let (plan, activity) = editable_activity(&state, &user, &raw_id).await?;
     save_activity(&state, ctx, &user, plan, Some(activity), input).await
 }
 
 pub async fn retire_activity(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, activity), user): Editable<(Plan, ActivityRow)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let (plan, activity) = editable_activity(&state, &user, &raw_id).await?;
     structure::retire(
         &state.db,
         Retirable::Activity,
@@ -775,10 +730,8 @@ async fn indicator_page(
 pub async fn new_indicator(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, _): Editable<Plan>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     let form = IndicatorInput {
         direction: Direction::Increase.as_str().to_owned(),
         ..IndicatorInput::default()
@@ -829,33 +782,17 @@ async fn save_indicator(
 pub async fn create_indicator(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable(plan, user): Editable<Plan>,
     CsrfForm(input): CsrfForm<IndicatorInput>,
 ) -> Result<Response, AppError> {
-    let plan = editable_plan(&state, &user, parse_id(&raw_id)?).await?;
     save_indicator(&state, ctx, &user, plan, None, input).await
-}
-
-async fn editable_indicator(
-    state: &AppState,
-    user: &CurrentUser,
-    raw_id: &str,
-) -> Result<(Plan, IndicatorRow), AppError> {
-    let (plan_id, indicator) = structure::find_indicator(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let plan = editable_plan(state, user, plan_id).await?;
-    Ok((plan, indicator))
 }
 
 pub async fn edit_indicator(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, indicator), _): Editable<(Plan, IndicatorRow)>,
 ) -> Result<Response, AppError> {
-    let (plan, indicator) = editable_indicator(&state, &user, &raw_id).await?;
     let form = IndicatorInput::of(&indicator);
     indicator_page(
         &state,
@@ -871,21 +808,17 @@ pub async fn edit_indicator(
 pub async fn update_indicator(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, indicator), user): Editable<(Plan, IndicatorRow)>,
     CsrfForm(input): CsrfForm<IndicatorInput>,
 ) -> Result<Response, AppError> {
-    let (plan, indicator) = editable_indicator(&state, &user, &raw_id).await?;
     save_indicator(&state, ctx, &user, plan, Some(indicator), input).await
 }
 
 pub async fn retire_indicator(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, indicator), user): Editable<(Plan, IndicatorRow)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let (plan, indicator) = editable_indicator(&state, &user, &raw_id).await?;
     structure::retire(
         &state.db,
         Retirable::Indicator,
@@ -976,10 +909,8 @@ async fn values_page(
 pub async fn values(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, indicator), _): Editable<(Plan, IndicatorRow)>,
 ) -> Result<Response, AppError> {
-    let (plan, indicator) = editable_indicator(&state, &user, &raw_id).await?;
     values_page(
         &state,
         ctx,
@@ -994,11 +925,9 @@ pub async fn values(
 pub async fn set_value(
     State(state): State<AppState>,
     ctx: Ctx,
-    user: CurrentUser,
-    Path(raw_id): Path<String>,
+    Editable((plan, indicator), user): Editable<(Plan, IndicatorRow)>,
     CsrfForm(input): CsrfForm<ValueInput>,
 ) -> Result<Response, AppError> {
-    let (plan, indicator) = editable_indicator(&state, &user, &raw_id).await?;
     match validate_value(&input) {
         Ok(value) => {
             structure::set_indicator_value(

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -20,7 +20,8 @@ use crate::store::agencies::{self, Agency};
 use crate::store::users::{self, AgencyRole};
 use crate::web::auth::{Admin, CurrentUser};
 use crate::web::csrf::CsrfForm;
-use crate::web::pages::{parse_id, render};
+use crate::web::extract::Managed;
+use crate::web::pages::render;
 use crate::web::{AppError, AppState, Ctx};
 
 /// Longest display name, as in the schema.
@@ -280,12 +281,6 @@ async fn account_page(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn find_account(state: &AppState, raw_id: &str) -> Result<Account, AppError> {
-    admin::account(&state.db, parse_id(raw_id)?)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 fn back_to(account: &Account) -> Response {
     Redirect::to(&format!("/admin/users/{}", account.id)).into_response()
 }
@@ -293,21 +288,17 @@ fn back_to(account: &Account) -> Response {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Admin(admin): Admin,
-    Path(raw_id): Path<String>,
+    Managed(account, admin): Managed<Account>,
 ) -> Result<Response, AppError> {
-    let account = find_account(&state, &raw_id).await?;
     account_page(&state, ctx, &admin, account, Typed::default()).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
-    Admin(admin): Admin,
-    Path(raw_id): Path<String>,
+    Managed(account, admin): Managed<Account>,
     CsrfForm(input): CsrfForm<ProfileInput>,
 ) -> Result<Response, AppError> {
-    let account = find_account(&state, &raw_id).await?;
     let mut errors = FieldErrors::default();
     let display_name = required_text(&mut errors, "display_name", &input.display_name, NAME_MAX);
     let is_admin = checked(&input.is_admin);
@@ -343,11 +334,9 @@ pub struct StatusInput {
 pub async fn set_status(
     State(state): State<AppState>,
     ctx: Ctx,
-    Admin(admin): Admin,
-    Path(raw_id): Path<String>,
+    Managed(account, admin): Managed<Account>,
     CsrfForm(input): CsrfForm<StatusInput>,
 ) -> Result<Response, AppError> {
-    let account = find_account(&state, &raw_id).await?;
     let disabled = match input.disabled.as_str() {
         "true" => true,
         "false" => false,
@@ -375,11 +364,9 @@ pub async fn set_status(
 pub async fn grant_role(
     State(state): State<AppState>,
     ctx: Ctx,
-    Admin(admin): Admin,
-    Path(raw_id): Path<String>,
+    Managed(account, admin): Managed<Account>,
     CsrfForm(input): CsrfForm<GrantInput>,
 ) -> Result<Response, AppError> {
-    let account = find_account(&state, &raw_id).await?;
     let mut errors = FieldErrors::default();
     let agency_id = agency_choice(&state, &input.agency).await?;
     if agency_id.is_none() {
@@ -411,11 +398,9 @@ pub struct RevokeInput {
 
 pub async fn revoke_role(
     State(state): State<AppState>,
-    Admin(admin): Admin,
-    Path(raw_id): Path<String>,
+    Managed(account, admin): Managed<Account>,
     CsrfForm(input): CsrfForm<RevokeInput>,
 ) -> Result<Response, AppError> {
-    let account = find_account(&state, &raw_id).await?;
     let agency_id = agency_choice(&state, &input.agency)
         .await?
         .ok_or_else(|| AppError::bad_request("admin.error.agency_choice"))?;

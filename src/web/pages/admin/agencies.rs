@@ -3,7 +3,7 @@
 //! one of the agencies below it).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -13,7 +13,8 @@ use crate::store::admin::{self, AgencyFields, AgencySave};
 use crate::store::agencies::{self, Agency};
 use crate::web::auth::Admin;
 use crate::web::csrf::CsrfForm;
-use crate::web::pages::{parse_id, render};
+use crate::web::extract::Id;
+use crate::web::pages::render;
 use crate::web::{AppError, AppState, Ctx};
 
 /// Longest agency name, as in the schema.
@@ -179,9 +180,8 @@ pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
     Admin(_): Admin,
-    Path(raw_id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&raw_id)?;
     let agencies = agencies::list(&state.db).await?;
     let agency = agencies
         .iter()
@@ -195,10 +195,9 @@ pub async fn update(
     State(state): State<AppState>,
     ctx: Ctx,
     Admin(admin): Admin,
-    Path(raw_id): Path<String>,
+    Id(id): Id,
     CsrfForm(input): CsrfForm<AgencyInput>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&raw_id)?;
     let agencies = agencies::list(&state.db).await?;
     if !agencies.iter().any(|a| a.id == id) {
         return Err(AppError::NotFound);
