@@ -247,6 +247,21 @@ impl Fcfa {
 /// plan, an update or a filter outside these years is a typing mistake.
 pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
+/// The years a plan may cover (the CHECK on `plans.start_year`), and so the
+/// years one may ask figures and reports for, or give an indicator's
+/// baseline and target in. Narrower than [`DATE_YEARS`]: no plan of the
+/// programmes Suivi follows goes back before independence.
+pub const PLAN_YEARS: std::ops::RangeInclusive<i32> = 1960..=2200;
+
+/// A year as typed (in a form, a URL, a file or on the command line) within
+/// [`PLAN_YEARS`].
+pub fn parse_plan_year(text: &str) -> Option<i32> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|year| PLAN_YEARS.contains(year))
+}
+
 /// A `YYYY-MM-DD` date (what `<input type="date">` sends) within [`DATE_YEARS`].
 pub fn parse_iso_date(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
@@ -273,7 +288,10 @@ pub fn parse_quantity(input: &str) -> Result<Decimal, ParseError> {
     Ok(value)
 }
 
-/// Like [`parse_quantity`] but allows negative values (indicator values may be).
+/// Like [`parse_quantity`] but keeps negative values: the parsing both share.
+/// No form takes a negative quantity today (indicator values are levels,
+/// entered with [`parse_quantity`]), though the schema would store a
+/// negative indicator value.
 pub fn parse_signed_quantity(input: &str) -> Result<Decimal, ParseError> {
     let cleaned: String = input
         .trim()

@@ -497,3 +497,291 @@ async fn a_retired_indicator_leaves_the_report_from_its_retirement_on(pool: PgPo
     assert_eq!(today.status, StatusCode::OK);
     assert!(!listed(&today.body), "{}", today.body);
 }
+
+/// A node added straight into the plan's tree, for the tree tests.
+async fn add_node(pool: &PgPool, plan: i64, parent: Option<i64>, depth: i32, code: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO plan_nodes (plan_id, parent_id, depth, position, code, title) \
+         VALUES ($1, $2, $3, 100, $4, $4) RETURNING id",
+    )
+    .bind(plan)
+    .bind(parent)
+    .bind(depth)
+    .bind(code)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// A chain of nodes, each under the one before, from a new root down.
+async fn add_chain(pool: &PgPool, plan: i64, prefix: &str, levels: i32) -> Vec<i64> {
+    let mut chain: Vec<i64> = Vec::new();
+    for depth in 0..levels {
+        let id = add_node(
+            pool,
+            plan,
+            chain.last().copied(),
+            depth,
+            &format!("{prefix}{depth}"),
+        )
+        .await;
+        chain.push(id);
+    }
+    chain
+}
+
+/// Every node of the plan: where it hangs and how deep it is.
+async fn tree_of(pool: &PgPool, plan: i64) -> Vec<(i64, Option<i64>, i32)> {
+    sqlx::query_as("SELECT id, parent_id, depth FROM plan_nodes WHERE plan_id = $1 ORDER BY id")
+        .bind(plan)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+/// The node's own depth would be fine, but its grandchild would end on a
+/// seventh level: the move is refused on the parent field, in the reader's
+/// language, and nothing is written (before, the database's CHECK refused
+/// it with an error page).
+#[sqlx::test]
+async fn a_move_that_would_push_a_grandchild_past_the_last_level_is_refused_on_the_parent_field(
+    pool: PgPool,
+) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    // Z0 > Z1 > Z2 > Z3 > Z4 and W0 > W1 > W2 > W3.
+    let z = add_chain(&pool, plan, "Z", 5).await;
+    let w = add_chain(&pool, plan, "W", 4).await;
+    let tree = tree_of(&pool, plan).await;
+    let audits = count(&pool, "SELECT count(*) FROM audit_log").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+
+    // Z2 under W3: Z2 at depth 4, Z4 at depth 6.
+    let edit = format!("/nodes/{}/edit", z[2]);
+    let under_w3 = w[3].to_string();
+    let fields = [
+        ("parent", under_w3.as_str()),
+        ("code", "Z2"),
+        ("title", "Z2"),
+    ];
+    let refused = post_form(&mut editor, &edit, &edit, &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.text(".field-error[data-field=parent]"),
+        "Un plan a au plus six niveaux."
+    );
+    assert_eq!(
+        refused.attrs("#node-form input[name=title]", "value"),
+        ["Z2"]
+    );
+    assert_eq!(tree_of(&pool, plan).await, tree, "nothing moved");
+    assert_eq!(count(&pool, "SELECT count(*) FROM audit_log").await, audits);
+
+    editor.get("/lang/en?next=/").await;
+    let refused = post_form(&mut editor, &edit, &edit, &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.text(".field-error[data-field=parent]"),
+        "A plan has at most six levels."
+    );
+
+    // One level less deep, the whole branch fits and moves along.
+    let under_w2 = w[2].to_string();
+    let moved = post_form(
+        &mut editor,
+        &edit,
+        &edit,
+        &[
+            ("parent", under_w2.as_str()),
+            ("code", "Z2"),
+            ("title", "Z2"),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    let depths: Vec<i32> = tree_of(&pool, plan)
+        .await
+        .into_iter()
+        .filter(|(id, _, _)| z[2..].contains(id))
+        .map(|(_, _, depth)| depth)
+        .collect();
+    assert_eq!(depths, [3, 4, 5]);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM audit_log").await,
+        audits + 1
+    );
+
+    // A branch becomes a tree of its own, and a tree goes under a node:
+    // the node's parent and depth change in the same statement.
+    let to_root = post_form(
+        &mut editor,
+        &edit,
+        &edit,
+        &[("parent", ""), ("code", "Z2"), ("title", "Z2")],
+    )
+    .await;
+    assert_eq!(to_root.status, StatusCode::SEE_OTHER);
+    let w_edit = format!("/nodes/{}/edit", w[0]);
+    let under_z1 = z[1].to_string();
+    let root_moved = post_form(
+        &mut editor,
+        &w_edit,
+        &w_edit,
+        &[
+            ("parent", under_z1.as_str()),
+            ("code", "W0"),
+            ("title", "W0"),
+        ],
+    )
+    .await;
+    assert_eq!(root_moved.status, StatusCode::SEE_OTHER);
+    let tree = tree_of(&pool, plan).await;
+    let depth_of = |id: i64| tree.iter().find(|(n, _, _)| *n == id).unwrap().2;
+    assert_eq!(
+        [z[2], z[4], w[0], w[3]].map(depth_of),
+        [0, 2, 2, 5],
+        "{tree:?}"
+    );
+}
+
+fn node_fields(code: &str) -> suivi::store::structure::NodeFields {
+    suivi::store::structure::NodeFields {
+        code: code.to_owned(),
+        title: code.to_owned(),
+    }
+}
+
+async fn editor_change(
+    pool: &PgPool,
+    action: &'static str,
+) -> suivi::store::structure::Change<'static> {
+    let user_id = sqlx::query_scalar("SELECT id FROM users WHERE login = 'anaser.editeur'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    suivi::store::structure::Change {
+        user_id,
+        agency_id: agency_id(pool, "ANASER").await,
+        action,
+    }
+}
+
+/// Two editors each move a node under the other at the same moment: each
+/// move alone is fine, both together would make a cycle. The check runs in
+/// the writing transaction under the plan's lock, so exactly one of them
+/// passes; and a move that skips the form's own check is refused all the
+/// same.
+#[sqlx::test]
+async fn two_moves_that_together_would_make_a_cycle_never_both_pass(pool: PgPool) {
+    use suivi::store::structure::{self, Outcome, Refusal};
+    suivi::demo::load(&pool).await.unwrap();
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let change = editor_change(&pool, "node.update").await;
+    for round in 0..4 {
+        let a = add_node(&pool, plan, None, 0, &format!("CA{round}")).await;
+        let b = add_node(&pool, plan, None, 0, &format!("CB{round}")).await;
+        let (fields_a, fields_b) = (
+            node_fields(&format!("CA{round}")),
+            node_fields(&format!("CB{round}")),
+        );
+        let (a_under_b, b_under_a) = tokio::join!(
+            structure::update_node(&pool, plan, a, Some(b), &fields_a, change),
+            structure::update_node(&pool, plan, b, Some(a), &fields_b, change),
+        );
+        let mut outcomes = [a_under_b.unwrap(), b_under_a.unwrap()];
+        outcomes.sort_by_key(|o| matches!(o, Outcome::Refused(_)));
+        assert!(matches!(outcomes[0], Outcome::Saved(_)), "{outcomes:?}");
+        assert_eq!(outcomes[1], Outcome::Refused(Refusal::UnderItself));
+        let roots = tree_of(&pool, plan)
+            .await
+            .into_iter()
+            .filter(|(id, parent, _)| [a, b].contains(id) && parent.is_none())
+            .count();
+        assert_eq!(roots, 1, "one of the two is still a root");
+    }
+
+    // Under its own grandchild, whatever the caller checked before.
+    let chain = add_chain(&pool, plan, "K", 3).await;
+    let outcome = structure::update_node(
+        &pool,
+        plan,
+        chain[0],
+        Some(chain[2]),
+        &node_fields("K0"),
+        change,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, Outcome::Refused(Refusal::UnderItself));
+    assert_eq!(Refusal::UnderItself.field(), "parent");
+}
+
+/// Retiring a node and adding an activity into it at the same moment: one
+/// of the two is refused, so no node is ever retired with an activity in
+/// force in it; and a node that holds an activity is not retired.
+#[sqlx::test]
+async fn a_node_that_holds_items_is_never_retired(pool: PgPool) {
+    use suivi::store::structure::{self, ActivityFields, Outcome, Refusal, Retirable};
+    suivi::demo::load(&pool).await.unwrap();
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let retire = editor_change(&pool, "node.retire").await;
+    let create = editor_change(&pool, "activity.create").await;
+    let activity = |code: &str| ActivityFields {
+        code: code.to_owned(),
+        title: code.to_owned(),
+        unit: None,
+        target: None,
+        budget: 0,
+        responsible_unit: None,
+        region_code: "NAT".to_owned(),
+        planned_start: None,
+        planned_end: None,
+    };
+    for round in 0..4 {
+        let node = add_node(&pool, plan, None, 0, &format!("R{round}")).await;
+        let fields = activity(&format!("R{round}.01"));
+        let (retired, added) = tokio::join!(
+            structure::retire(&pool, Retirable::Node, node, today(), retire),
+            structure::save_activity(&pool, plan, today(), None, node, &fields, create),
+        );
+        match (retired.unwrap(), added.unwrap()) {
+            (Outcome::Saved(_), Outcome::Refused(Refusal::UnknownNode))
+            | (Outcome::Refused(Refusal::NotEmpty), Outcome::Saved(_)) => {}
+            outcomes => panic!("both or neither went through: {outcomes:?}"),
+        }
+        let in_retired_node = count(
+            &pool,
+            "SELECT count(*) FROM activities a JOIN plan_nodes n ON n.id = a.node_id \
+             WHERE n.retired_on IS NOT NULL AND a.retired_on IS NULL",
+        )
+        .await;
+        assert_eq!(in_retired_node, 0);
+    }
+
+    let node = add_node(&pool, plan, None, 0, "FULL").await;
+    let added = structure::save_activity(
+        &pool,
+        plan,
+        today(),
+        None,
+        node,
+        &activity("FULL.01"),
+        create,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(added, Outcome::Saved(_)));
+    let audits = count(&pool, "SELECT count(*) FROM audit_log").await;
+    let refused = structure::retire(&pool, Retirable::Node, node, today(), retire)
+        .await
+        .unwrap();
+    assert_eq!(refused, Outcome::Refused(Refusal::NotEmpty));
+    let retired_on: Option<chrono::NaiveDate> =
+        sqlx::query_scalar("SELECT retired_on FROM plan_nodes WHERE id = $1")
+            .bind(node)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(retired_on, None);
+    assert_eq!(count(&pool, "SELECT count(*) FROM audit_log").await, audits);
+}

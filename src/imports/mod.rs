@@ -151,7 +151,6 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
         .collect();
     for node in &file.nodes {
         let fields = NodeFields {
-            parent_id: None,
             code: node.code.clone(),
             title: node.title.clone(),
         };
@@ -176,7 +175,6 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
     }
     for activity in &file.activities {
         let fields = ActivityFields {
-            node_id: 0,
             code: activity.code.clone(),
             title: activity.title.clone(),
             unit: activity.unit.clone(),
@@ -193,8 +191,7 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
                 node_code: activity.node.clone(),
             }),
             Some(known) => {
-                let mut current = ActivityFields::from(known);
-                current.node_id = 0;
+                let current = ActivityFields::from(known);
                 let same_node =
                     node_code.get(&known.node_id).copied() == Some(activity.node.as_str());
                 let same_target =
@@ -217,7 +214,6 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
     }
     for indicator in &file.indicators {
         let fields = IndicatorFields {
-            node_id: None,
             code: indicator.code.clone(),
             title: indicator.title.clone(),
             unit: indicator.unit.clone(),
@@ -238,7 +234,6 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
             }),
             Some(known) => {
                 let mut current = IndicatorFields::from(known);
-                current.node_id = None;
                 current.baseline = current.baseline.map(|d| d.normalize());
                 current.target = current.target.map(|d| d.normalize());
                 let known_node = known.node_id.and_then(|n| node_code.get(&n).copied());

@@ -194,10 +194,7 @@ pub fn parse_indicators(
             if text.is_empty() {
                 return None;
             }
-            let year = text
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (1960..=2200).contains(y));
+            let year = domain::parse_plan_year(text);
             if year.is_none() {
                 problems.push(Problem {
                     line,

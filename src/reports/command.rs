@@ -53,7 +53,9 @@ pub struct ReportArgs {
 
 /// `--year`: a year plans may have, by the same rule as in URLs.
 fn year(text: &str) -> Result<i32, String> {
-    super::parse_year(text).ok_or_else(|| "must lie between 1960 and 2200".to_owned())
+    let years = crate::domain::PLAN_YEARS;
+    crate::domain::parse_plan_year(text)
+        .ok_or_else(|| format!("must lie between {} and {}", years.start(), years.end()))
 }
 
 pub async fn run(db: &PgPool, command: ExportCommand) -> anyhow::Result<()> {

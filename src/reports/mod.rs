@@ -9,8 +9,8 @@
 //! lists them): a CSV of 600 000 activities goes out with flat memory, and the
 //! XLSX keeps its activities sheet in a temporary file ("constant memory").
 //!
-//! Not here: the plan files for import and round trip (`plan_files`), HTTP
-//! (`web::pages::reports`) and the command line (`cli`).
+//! Not here: the plan file for import and round trip (`crate::imports`) and
+//! HTTP (`web::pages::reports`); the command line is [`command`].
 
 pub mod command;
 pub mod csv;
@@ -142,18 +142,10 @@ impl Separator {
     }
 }
 
-/// A year of the URL or command line, in the range plans may have.
-pub fn parse_year(text: &str) -> Option<i32> {
-    text.trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|year| (1960..=2200).contains(year))
-}
-
 /// `2025.xlsx` → (2025, XLSX).
 pub fn parse_file_name(name: &str) -> Result<(i32, Format), &'static str> {
     let (year, extension) = name.rsplit_once('.').unwrap_or((name, ""));
-    let year = parse_year(year).ok_or("error.bad_year")?;
+    let year = crate::domain::parse_plan_year(year).ok_or("error.bad_year")?;
     let format = Format::parse(extension).ok_or("report.bad_format")?;
     Ok((year, format))
 }

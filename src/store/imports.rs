@@ -93,6 +93,9 @@ pub async fn apply(
             .await?
         }
     };
+    // The editor's changes to the same plan wait, and are checked against
+    // what the import wrote.
+    structure::lock_tree(&mut tx, plan_id).await?;
     for change in changes {
         apply_one(&mut tx, plan_id, change, added_on).await?;
     }
@@ -138,58 +141,40 @@ async fn apply_one(
             fields,
             parent_code,
         } => {
-            let fields = NodeFields {
-                parent_id: node_of(tx, plan_id, parent_code.as_deref()).await?,
-                ..fields.clone()
-            };
-            structure::insert_node(tx, plan_id, &fields, added_on).await?;
+            let parent_id = node_of(tx, plan_id, parent_code.as_deref()).await?;
+            structure::insert_node(tx, plan_id, parent_id, fields, added_on).await?;
         }
         PlanChange::UpdateNode {
             id,
             fields,
             parent_code,
         } => {
-            let fields = NodeFields {
-                parent_id: node_of(tx, plan_id, parent_code.as_deref()).await?,
-                ..fields.clone()
-            };
-            structure::write_node(tx, *id, &fields).await?;
+            let parent_id = node_of(tx, plan_id, parent_code.as_deref()).await?;
+            structure::write_node(tx, *id, parent_id, fields).await?;
         }
         PlanChange::CreateActivity { fields, node_code } => {
-            let fields = ActivityFields {
-                node_id: node_id(tx, plan_id, node_code).await?,
-                ..fields.clone()
-            };
-            structure::insert_activity(tx, plan_id, &fields, added_on).await?;
+            let node_id = node_id(tx, plan_id, node_code).await?;
+            structure::insert_activity(tx, plan_id, node_id, fields, added_on).await?;
         }
         PlanChange::UpdateActivity {
             id,
             fields,
             node_code,
         } => {
-            let fields = ActivityFields {
-                node_id: node_id(tx, plan_id, node_code).await?,
-                ..fields.clone()
-            };
-            structure::write_activity(tx, *id, &fields).await?;
+            let node_id = node_id(tx, plan_id, node_code).await?;
+            structure::write_activity(tx, *id, node_id, fields).await?;
         }
         PlanChange::CreateIndicator { fields, node_code } => {
-            let fields = IndicatorFields {
-                node_id: node_of(tx, plan_id, node_code.as_deref()).await?,
-                ..fields.clone()
-            };
-            structure::insert_indicator(tx, plan_id, &fields, added_on).await?;
+            let node_id = node_of(tx, plan_id, node_code.as_deref()).await?;
+            structure::insert_indicator(tx, plan_id, node_id, fields, added_on).await?;
         }
         PlanChange::UpdateIndicator {
             id,
             fields,
             node_code,
         } => {
-            let fields = IndicatorFields {
-                node_id: node_of(tx, plan_id, node_code.as_deref()).await?,
-                ..fields.clone()
-            };
-            structure::write_indicator(tx, *id, &fields).await?;
+            let node_id = node_of(tx, plan_id, node_code.as_deref()).await?;
+            structure::write_indicator(tx, *id, node_id, fields).await?;
         }
     }
     Ok(())

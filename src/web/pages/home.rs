@@ -119,11 +119,9 @@ pub async fn show(
     let today = state.today();
     let year = match query.year.as_deref().map(str::trim) {
         None | Some("") => today.year(),
-        Some(text) => text
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1960..=2200).contains(y))
-            .ok_or(AppError::bad_request("error.bad_year"))?,
+        Some(text) => {
+            crate::domain::parse_plan_year(text).ok_or(AppError::bad_request("error.bad_year"))?
+        }
     };
     // A past year is read as of its last day; the current one as of today.
     let as_of = NaiveDate::from_ymd_opt(year, 12, 31).map_or(today, |end| end.min(today));

@@ -347,10 +347,7 @@ pub async fn new_plan_upload(
         errors.set("title", "boards.error.too_long");
     }
     let year_text = upload.field("year").unwrap_or("").trim().to_owned();
-    let year = year_text
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (1960..=2200).contains(y));
+    let year = crate::domain::parse_plan_year(&year_text);
     if year.is_none() {
         errors.set("year", "error.bad_year");
     }

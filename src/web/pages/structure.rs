@@ -74,10 +74,7 @@ fn optional_year(errors: &mut FieldErrors, field: &'static str, text: &str) -> O
     if text.is_empty() {
         return None;
     }
-    let year = text
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (1960..=2200).contains(y));
+    let year = domain::parse_plan_year(text);
     if year.is_none() {
         errors.set(field, "error.bad_year");
     }
@@ -195,7 +192,12 @@ fn possible_parents(structure: &Structure, node: Option<i64>) -> Vec<NodeRow> {
         .collect()
 }
 
-fn validate_node(input: &NodeInput, parents: &[NodeRow]) -> Result<NodeFields, FieldErrors> {
+/// The node's parent and fields; the rules of the tree (depth, cycles) are
+/// the store's, checked when the node is written.
+fn validate_node(
+    input: &NodeInput,
+    parents: &[NodeRow],
+) -> Result<(Option<i64>, NodeFields), FieldErrors> {
     let mut errors = FieldErrors::default();
     let parent_id = match input.parent.trim() {
         "" => None,
@@ -210,20 +212,10 @@ fn validate_node(input: &NodeInput, parents: &[NodeRow]) -> Result<NodeFields, F
             id
         }
     };
-    let depth = parent_id
-        .and_then(|id| parents.iter().find(|p| p.id == id))
-        .map_or(0, |p| p.depth + 1);
-    if depth > 5 {
-        errors.set("parent", "structure.error.too_deep");
-    }
     let code = required_code(&mut errors, &input.code);
     let title = required_title(&mut errors, &input.title);
     if errors.is_empty() {
-        Ok(NodeFields {
-            parent_id,
-            code,
-            title,
-        })
+        Ok((parent_id, NodeFields { code, title }))
     } else {
         Err(errors)
     }
@@ -274,13 +266,14 @@ pub async fn create_node(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, None);
-    let fields = match validate_node(&input, &parents) {
-        Ok(fields) => fields,
+    let (parent_id, fields) = match validate_node(&input, &parents) {
+        Ok(valid) => valid,
         Err(errors) => return node_page(ctx, plan, None, input, errors, parents),
     };
     match structure::add_node(
         &state.db,
         plan.id,
+        parent_id,
         &fields,
         state.today(),
         change(&user, &plan, "node.create"),
@@ -290,9 +283,9 @@ pub async fn create_node(
         Outcome::Saved(_) => {
             Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
         }
-        Outcome::DuplicateCode => {
+        Outcome::Refused(refusal) => {
             let mut errors = FieldErrors::default();
-            errors.set("code", "structure.error.duplicate_code");
+            errors.set(refusal.field(), refusal.key());
             node_page(ctx, plan, None, input, errors, parents)
         }
     }
@@ -328,13 +321,15 @@ pub async fn update_node(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, Some(node.id));
-    let fields = match validate_node(&input, &parents) {
-        Ok(fields) => fields,
+    let (parent_id, fields) = match validate_node(&input, &parents) {
+        Ok(valid) => valid,
         Err(errors) => return node_page(ctx, plan, Some(node.id), input, errors, parents),
     };
     let outcome = structure::update_node(
         &state.db,
-        &node,
+        plan.id,
+        node.id,
+        parent_id,
         &fields,
         change(&user, &plan, "node.update"),
     )
@@ -343,9 +338,9 @@ pub async fn update_node(
         Outcome::Saved(_) => {
             Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
         }
-        Outcome::DuplicateCode => {
+        Outcome::Refused(refusal) => {
             let mut errors = FieldErrors::default();
-            errors.set("code", "structure.error.duplicate_code");
+            errors.set(refusal.field(), refusal.key());
             node_page(ctx, plan, Some(node.id), input, errors, parents)
         }
     }
@@ -359,12 +354,7 @@ pub async fn retire_node(
     Editable((plan, node), user): Editable<(Plan, NodeRow)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    if structure::node_has_items(&state.db, node.id).await? {
-        return Err(AppError::Conflict {
-            key: "structure.error.node_not_empty",
-        });
-    }
-    structure::retire(
+    let outcome = structure::retire(
         &state.db,
         Retirable::Node,
         node.id,
@@ -372,6 +362,10 @@ pub async fn retire_node(
         change(&user, &plan, "node.retire"),
     )
     .await?;
+    // Checked by the store, in the retiring transaction.
+    if let Outcome::Refused(refusal) = outcome {
+        return Err(AppError::Conflict { key: refusal.key() });
+    }
     Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
 }
 
@@ -425,7 +419,7 @@ fn validate_activity(
     input: &ActivityInput,
     structure: &Structure,
     regions: &[Region],
-) -> Result<ActivityFields, FieldErrors> {
+) -> Result<(i64, ActivityFields), FieldErrors> {
     let mut errors = FieldErrors::default();
     let node_id = node_of_plan(&mut errors, "node", &input.node, structure);
     let code = required_code(&mut errors, &input.code);
@@ -458,18 +452,20 @@ fn validate_activity(
         }
     }
     match node_id {
-        Some(node_id) if errors.is_empty() => Ok(ActivityFields {
+        Some(node_id) if errors.is_empty() => Ok((
             node_id,
-            code,
-            title,
-            unit,
-            target,
-            budget,
-            responsible_unit,
-            region_code,
-            planned_start,
-            planned_end,
-        }),
+            ActivityFields {
+                code,
+                title,
+                unit,
+                target,
+                budget,
+                responsible_unit,
+                region_code,
+                planned_start,
+                planned_end,
+            },
+        )),
         _ => Err(errors),
     }
 }
@@ -531,8 +527,8 @@ async fn save_activity(
     let structure = structure::load(&state.db, plan.id).await?;
     let regions = structure::regions(&state.db).await?;
     let id = existing.as_ref().map(|a| a.id);
-    let fields = match validate_activity(&input, &structure, &regions) {
-        Ok(fields) => fields,
+    let (node_id, fields) = match validate_activity(&input, &structure, &regions) {
+        Ok(valid) => valid,
         Err(errors) => return activity_page(state, ctx, plan, id, input, errors).await,
     };
     let action = if existing.is_some() {
@@ -545,6 +541,7 @@ async fn save_activity(
         plan.id,
         state.today(),
         existing.as_ref(),
+        node_id,
         &fields,
         change(user, &plan, action),
     )
@@ -553,9 +550,9 @@ async fn save_activity(
         Outcome::Saved(_) => {
             Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
         }
-        Outcome::DuplicateCode => {
+        Outcome::Refused(refusal) => {
             let mut errors = FieldErrors::default();
-            errors.set("code", "structure.error.duplicate_code");
+            errors.set(refusal.field(), refusal.key());
             activity_page(state, ctx, plan, id, input, errors).await
         }
     }
@@ -659,7 +656,7 @@ impl IndicatorInput {
 fn validate_indicator(
     input: &IndicatorInput,
     structure: &Structure,
-) -> Result<IndicatorFields, FieldErrors> {
+) -> Result<(Option<i64>, IndicatorFields), FieldErrors> {
     let mut errors = FieldErrors::default();
     // An indicator may measure the whole plan (no node).
     let node_id = match input.node.trim() {
@@ -678,17 +675,19 @@ fn validate_indicator(
         errors.set("direction", "boards.error.choice");
     }
     match direction {
-        Some(direction) if errors.is_empty() => Ok(IndicatorFields {
+        Some(direction) if errors.is_empty() => Ok((
             node_id,
-            code,
-            title,
-            unit,
-            baseline,
-            baseline_year,
-            target,
-            target_year,
-            direction,
-        }),
+            IndicatorFields {
+                code,
+                title,
+                unit,
+                baseline,
+                baseline_year,
+                target,
+                target_year,
+                direction,
+            },
+        )),
         _ => Err(errors),
     }
 }
@@ -749,8 +748,8 @@ async fn save_indicator(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let id = existing.as_ref().map(|i| i.id);
-    let fields = match validate_indicator(&input, &structure) {
-        Ok(fields) => fields,
+    let (node_id, fields) = match validate_indicator(&input, &structure) {
+        Ok(valid) => valid,
         Err(errors) => return indicator_page(state, ctx, plan, id, input, errors).await,
     };
     let action = if existing.is_some() {
@@ -763,6 +762,7 @@ async fn save_indicator(
         plan.id,
         state.today(),
         existing.as_ref(),
+        node_id,
         &fields,
         change(user, &plan, action),
     )
@@ -771,9 +771,9 @@ async fn save_indicator(
         Outcome::Saved(_) => {
             Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
         }
-        Outcome::DuplicateCode => {
+        Outcome::Refused(refusal) => {
             let mut errors = FieldErrors::default();
-            errors.set("code", "structure.error.duplicate_code");
+            errors.set(refusal.field(), refusal.key());
             indicator_page(state, ctx, plan, id, input, errors).await
         }
     }
@@ -854,8 +854,8 @@ fn validate_value(input: &ValueInput) -> Result<IndicatorValueRow, FieldErrors> 
         errors.set("period_label", "error.value.empty");
     }
     let period_end = required_date(&mut errors, "period_end", &input.period_end);
-    // Indicator values may be negative changes? No: they are levels, so the
-    // same parser as targets (decimal comma, never negative).
+    // Values are levels (a count, a rate), entered like targets: decimal
+    // comma, never negative, although the schema would store a negative one.
     let value = if input.value.trim().is_empty() {
         errors.set("value", "error.value.empty");
         None
