@@ -166,6 +166,29 @@ fn plain_row(id: i64, input: ProgressInput) -> GridRow {
     }
 }
 
+impl GridPage {
+    /// The grid as first shown: nothing saved, nothing refused.
+    fn new(
+        ctx: Ctx,
+        plan: Plan,
+        node: Option<String>,
+        lines: Vec<GridLine>,
+        today: NaiveDate,
+    ) -> GridPage {
+        GridPage {
+            ctx,
+            plan,
+            node,
+            lines,
+            today,
+            statuses: Status::ALL,
+            saved: None,
+            invalid: false,
+            conflicts: 0,
+        }
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -174,24 +197,20 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let node = query.node.filter(|n| !n.trim().is_empty());
     let lines = build_lines(&state, &plan, node.as_deref(), plain_row).await?;
-    let saved = query.saved.and_then(|s| s.parse().ok());
     let page = GridPage {
-        ctx,
-        plan,
-        node,
-        lines,
-        today: state.today(),
-        statuses: Status::ALL,
-        saved,
-        invalid: false,
-        conflicts: 0,
+        saved: query.saved.and_then(|s| s.parse().ok()),
+        ..GridPage::new(ctx, plan, node, lines, state.today())
     };
     Ok(render(&page)?.into_response())
 }
 
+/// The submitted grid by activity id: what was typed, and the fingerprint
+/// of what was shown.
+type Submitted = BTreeMap<i64, (ProgressInput, String)>;
+
 /// The submitted grid: `{activity id}.{field}` → value.
-fn rows_of(fields: Vec<(String, String)>) -> BTreeMap<i64, (ProgressInput, String)> {
-    let mut rows: BTreeMap<i64, (ProgressInput, String)> = BTreeMap::new();
+fn rows_of(fields: Vec<(String, String)>) -> Submitted {
+    let mut rows = Submitted::new();
     for (name, value) in fields {
         let Some((id, field)) = name.split_once('.') else {
             continue;
@@ -212,6 +231,8 @@ fn rows_of(fields: Vec<(String, String)>) -> BTreeMap<i64, (ProgressInput, Strin
     rows
 }
 
+/// Saves the rows that changed, all or none checked first: back to the grid
+/// when every one is recorded, else the grid again with the rows refused.
 pub async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -222,66 +243,11 @@ pub async fn save(
     let node = query.node.filter(|n| !n.trim().is_empty());
     let today = state.today();
     let submitted = rows_of(fields);
-    let details: HashMap<i64, ActivityDetail> = activities::details_for_plan(&state.db, plan.id)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d))
-        .collect();
-
-    // Validate every changed row first: one bad value saves nothing.
-    let mut batch = Vec::new();
-    let mut errors: HashMap<i64, FieldErrors> = HashMap::new();
-    for (id, (input, shown)) in &submitted {
-        if fingerprint(input) == *shown {
-            continue;
-        }
-        // A row of another plan (a forged form) names nothing here.
-        let activity = details
-            .get(id)
-            .ok_or(AppError::bad_request("error.bad_request"))?;
-        let base = match input.base.trim() {
-            "" => None,
-            text => Some(
-                text.parse::<i64>()
-                    .map_err(|_| AppError::bad_request("error.bad_request"))?,
-            ),
-        };
-        match validate(input, activity, today) {
-            Ok(update) => batch.push(BatchRow {
-                activity: activity.clone(),
-                base,
-                update,
-            }),
-            Err(row_errors) => {
-                errors.insert(*id, row_errors);
-            }
-        }
-    }
-    if !errors.is_empty() {
-        let mut typed_rows = submitted;
-        let lines = build_lines(&state, &plan, node.as_deref(), |id, stored| {
-            let (input, shown) = typed_rows.remove(&id).unwrap_or((stored, String::new()));
-            GridRow {
-                errors: errors.remove(&id).unwrap_or_default(),
-                shown,
-                ..plain_row(id, input)
-            }
-        })
-        .await?;
-        let page = GridPage {
-            ctx,
-            plan,
-            node,
-            lines,
-            today,
-            statuses: Status::ALL,
-            saved: None,
-            invalid: true,
-            conflicts: 0,
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    }
-
+    let details = activities::details_for_plan(&state.db, plan.id).await?;
+    let batch = match changed_rows(&submitted, details, today)? {
+        Ok(batch) => batch,
+        Err(errors) => return invalid_page(&state, ctx, plan, node, submitted, errors).await,
+    };
     let recorder = Recorder {
         user_id: user.user.id,
         name: &user.user.display_name,
@@ -293,9 +259,75 @@ pub async fn save(
         .filter(|o| matches!(o, RecordOutcome::Recorded(_)))
         .count();
     tracing::info!(plan = plan.id, saved, rows = batch.len(), "grid saved");
-    // Rows not saved come back with what the user typed, now based on the
-    // latest update, so that a resubmit is a deliberate choice.
-    let mut refused: HashMap<i64, (ProgressInput, GridRow)> = HashMap::new();
+    let refused = refused_rows(&batch, outcomes, &submitted);
+    if refused.is_empty() {
+        let back = match &node {
+            Some(code) => format!(
+                "/plans/{}/grid?node={}&saved={saved}",
+                plan.id,
+                ctx.query_value(code)
+            ),
+            None => format!("/plans/{}/grid?saved={saved}", plan.id),
+        };
+        return Ok(Redirect::to(&back).into_response());
+    }
+    refused_page(&state, ctx, plan, node, refused, saved).await
+}
+
+/// The rows that changed, checked under the rules of the single-activity
+/// form: the updates to record, or each bad row's messages (one bad value
+/// saves nothing). A row of another plan, or a base that is no id, comes
+/// from no form of ours: 400.
+fn changed_rows(
+    submitted: &Submitted,
+    details: Vec<ActivityDetail>,
+    today: NaiveDate,
+) -> Result<Result<Vec<BatchRow>, HashMap<i64, FieldErrors>>, AppError> {
+    let mut details: HashMap<i64, ActivityDetail> =
+        details.into_iter().map(|d| (d.id, d)).collect();
+    let mut batch = Vec::new();
+    let mut errors: HashMap<i64, FieldErrors> = HashMap::new();
+    for (id, (input, shown)) in submitted {
+        if fingerprint(input) == *shown {
+            continue;
+        }
+        let activity = details
+            .remove(id)
+            .ok_or(AppError::bad_request("error.bad_request"))?;
+        let base = match input.base.trim() {
+            "" => None,
+            text => Some(
+                text.parse::<i64>()
+                    .map_err(|_| AppError::bad_request("error.bad_request"))?,
+            ),
+        };
+        match validate(input, &activity, today) {
+            Ok(update) => batch.push(BatchRow {
+                activity,
+                base,
+                update,
+            }),
+            Err(row_errors) => {
+                errors.insert(*id, row_errors);
+            }
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(batch)
+    } else {
+        Err(errors)
+    })
+}
+
+/// The rows the store did not record (someone saved meanwhile, or a board
+/// session froze the date), with what the user typed, now based on the
+/// latest update so that a resubmit is a deliberate choice.
+fn refused_rows(
+    batch: &[BatchRow],
+    outcomes: Vec<RecordOutcome>,
+    submitted: &Submitted,
+) -> HashMap<i64, GridRow> {
+    let mut refused = HashMap::new();
     for (row, outcome) in batch.iter().zip(outcomes) {
         let id = row.activity.id;
         let Some((input, _)) = submitted.get(&id) else {
@@ -315,28 +347,52 @@ pub async fn save(
                 grid_row.errors.as_of = Some("error.progress.frozen");
             }
         }
-        refused.insert(id, (input.clone(), grid_row));
+        refused.insert(id, grid_row);
     }
-    if refused.is_empty() {
-        let back = match &node {
-            Some(code) => format!(
-                "/plans/{}/grid?node={}&saved={saved}",
-                plan.id,
-                ctx.query_value(code)
-            ),
-            None => format!("/plans/{}/grid?saved={saved}", plan.id),
-        };
-        return Ok(Redirect::to(&back).into_response());
-    }
-    let conflicts = refused
-        .values()
-        .filter(|(_, r)| r.conflict.is_some())
-        .count();
-    let lines = build_lines(&state, &plan, node.as_deref(), |id, stored| {
+    refused
+}
+
+/// The grid again as typed, with each bad row's messages (422).
+async fn invalid_page(
+    state: &AppState,
+    ctx: Ctx,
+    plan: Plan,
+    node: Option<String>,
+    mut typed: Submitted,
+    mut errors: HashMap<i64, FieldErrors>,
+) -> Result<Response, AppError> {
+    let lines = build_lines(state, &plan, node.as_deref(), |id, stored| {
+        let (input, shown) = typed.remove(&id).unwrap_or((stored, String::new()));
+        GridRow {
+            errors: errors.remove(&id).unwrap_or_default(),
+            shown,
+            ..plain_row(id, input)
+        }
+    })
+    .await?;
+    let page = GridPage {
+        invalid: true,
+        ..GridPage::new(ctx, plan, node, lines, state.today())
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// The grid after a save that recorded `saved` rows and refused the others:
+/// 409 when someone saved meanwhile, else 422 (frozen dates).
+async fn refused_page(
+    state: &AppState,
+    ctx: Ctx,
+    plan: Plan,
+    node: Option<String>,
+    mut refused: HashMap<i64, GridRow>,
+    saved: usize,
+) -> Result<Response, AppError> {
+    let conflicts = refused.values().filter(|r| r.conflict.is_some()).count();
+    let lines = build_lines(state, &plan, node.as_deref(), |id, stored| {
         match refused.remove(&id) {
             // Shown as stored now; the user's values differ, so a resubmit
             // saves them.
-            Some((_, row)) => GridRow {
+            Some(row) => GridRow {
                 shown: fingerprint(&stored),
                 ..row
             },
@@ -345,15 +401,9 @@ pub async fn save(
     })
     .await?;
     let page = GridPage {
-        ctx,
-        plan,
-        node,
-        lines,
-        today,
-        statuses: Status::ALL,
         saved: Some(saved),
-        invalid: false,
         conflicts,
+        ..GridPage::new(ctx, plan, node, lines, state.today())
     };
     let status = if conflicts > 0 {
         StatusCode::CONFLICT
@@ -361,4 +411,62 @@ pub async fn save(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, render(&page)?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn activity(id: i64) -> ActivityDetail {
+        ActivityDetail {
+            id,
+            code: format!("A{id}"),
+            title: format!("Activité {id}"),
+            target: None,
+            unit: None,
+            budget: 0,
+            plan_id: 1,
+            plan_code: "PAP-2026".into(),
+            plan_title: "PAP 2026".into(),
+            start_year: 2026,
+            end_year: 2026,
+            agency_id: 1,
+            agency_code: "ANASER".into(),
+        }
+    }
+
+    #[test]
+    fn only_changed_rows_of_the_plan_are_checked_and_saved() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let shown = blank_values(None, None, today);
+        let typed = ProgressInput {
+            status: "done".into(),
+            ..shown.clone()
+        };
+        let plan = || vec![activity(1), activity(2)];
+        let mut submitted = Submitted::new();
+        submitted.insert(1, (shown.clone(), fingerprint(&shown)));
+        submitted.insert(2, (typed.clone(), fingerprint(&shown)));
+        let batch = changed_rows(&submitted, plan(), today).unwrap().unwrap();
+        assert_eq!(batch.len(), 1, "the untouched row is left alone");
+        assert_eq!(batch[0].activity.id, 2);
+
+        let bad = ProgressInput {
+            achieved: "beaucoup".into(),
+            ..typed.clone()
+        };
+        submitted.insert(2, (bad, fingerprint(&shown)));
+        let errors = changed_rows(&submitted, plan(), today)
+            .unwrap()
+            .unwrap_err();
+        assert!(errors[&2].achieved.is_some());
+
+        submitted.insert(3, (typed, fingerprint(&shown)));
+        assert!(matches!(
+            changed_rows(&submitted, plan(), today),
+            Err(AppError::BadRequest {
+                key: "error.bad_request"
+            })
+        ));
+    }
 }
