@@ -1,9 +1,15 @@
-//! What the edit forms share: field errors as message keys by field name, and
-//! the parsing of optional text and dates with their messages.
+//! What the edit forms share: field errors as message keys by field name, the
+//! parsing of optional text and dates with their messages, and `save`, the
+//! end of every form post (write what was validated, then go on, or show the
+//! form again with its messages).
 
 use std::collections::BTreeMap;
 
+use axum::response::Redirect;
 use chrono::NaiveDate;
+
+use crate::store::{sessions, structure};
+use crate::web::AppError;
 
 /// A message key per field name, for the fields that are wrong.
 #[derive(Debug, Default)]
@@ -30,6 +36,85 @@ impl FieldErrors {
             axum::http::StatusCode::UNPROCESSABLE_ENTITY
         }
     }
+}
+
+/// What a store write comes to, as a form shows it: saved, or the field and
+/// message of a rule the write found broken (a code or a number already
+/// taken, a node that cannot go there): the store turns such constraint
+/// errors into outcomes, inside its transaction.
+pub trait FormOutcome {
+    /// What the redirect after saving is built from (the new row's id).
+    type Saved;
+
+    fn into_form(self) -> Result<Self::Saved, (&'static str, &'static str)>;
+}
+
+/// A write that no rule refuses.
+impl FormOutcome for () {
+    type Saved = ();
+
+    fn into_form(self) -> Result<(), (&'static str, &'static str)> {
+        Ok(())
+    }
+}
+
+/// A write that no rule refuses and that gives the new row's id.
+impl FormOutcome for i64 {
+    type Saved = i64;
+
+    fn into_form(self) -> Result<i64, (&'static str, &'static str)> {
+        Ok(self)
+    }
+}
+
+impl FormOutcome for sessions::SaveOutcome {
+    type Saved = i64;
+
+    fn into_form(self) -> Result<i64, (&'static str, &'static str)> {
+        match self {
+            sessions::SaveOutcome::Saved(id) => Ok(id),
+            sessions::SaveOutcome::DuplicateNumber => {
+                Err(("number", "boards.error.duplicate_number"))
+            }
+        }
+    }
+}
+
+impl FormOutcome for structure::Outcome {
+    type Saved = i64;
+
+    fn into_form(self) -> Result<i64, (&'static str, &'static str)> {
+        match self {
+            structure::Outcome::Saved(id) => Ok(id),
+            structure::Outcome::Refused(refusal) => Err((refusal.field(), refusal.key())),
+        }
+    }
+}
+
+/// The end of a form post: when `validated` holds the fields, `write`s them
+/// and answers the redirect (303) to `saved_to`; otherwise, or when the write
+/// refuses a field, the messages to show the form again with (422, see
+/// [`FieldErrors::status`]). Nothing is written unless every field is right.
+pub async fn save<F, O: FormOutcome, E>(
+    validated: Result<F, FieldErrors>,
+    write: impl AsyncFnOnce(F) -> Result<O, E>,
+    saved_to: impl FnOnce(O::Saved) -> String,
+) -> Result<Result<Redirect, FieldErrors>, AppError>
+where
+    AppError: From<E>,
+{
+    let fields = match validated {
+        Ok(fields) => fields,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    Ok(match write(fields).await?.into_form() {
+        Ok(saved) => Ok(Redirect::to(&saved_to(saved))),
+        Err((field, key)) => {
+            let mut errors = FieldErrors::default();
+            errors.set(field, key);
+            Err(errors)
+        }
+    })
 }
 
 /// Optional free text: trimmed, empty means absent, `max` characters at most.

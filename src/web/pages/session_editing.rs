@@ -5,17 +5,17 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::forms::{optional_text, required_date, FieldErrors};
+use super::forms::{self, optional_text, required_date, FieldErrors};
 use super::render;
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
 use crate::store::agencies::Agency;
 use crate::store::plans::{self, Plan};
 use crate::store::sessions::{
-    self, BoardSession, FollowUp, ResolutionDetail, ResolutionFields, SaveOutcome, SessionFields,
+    self, BoardSession, FollowUp, ResolutionDetail, ResolutionFields, SessionFields,
 };
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::{Editable, Readable};
@@ -234,16 +234,16 @@ pub async fn create_session(
     CsrfForm(input): CsrfForm<SessionInput>,
 ) -> Result<Response, AppError> {
     let plans = plans::list_for_agency(&state.db, agency.id).await?;
-    let agency_ref = (agency.code.as_str(), agency.name.as_str());
-    let fields = match validate_session(&input, &plans) {
-        Ok(fields) => fields,
-        Err(errors) => return session_form(ctx, agency_ref, None, input, errors, plans),
-    };
-    match sessions::create(&state.db, agency.id, &fields, user.user.id).await? {
-        SaveOutcome::Saved(id) => Ok(Redirect::to(&format!("/sessions/{id}")).into_response()),
-        SaveOutcome::DuplicateNumber => {
-            let mut errors = FieldErrors::default();
-            errors.set("number", "boards.error.duplicate_number");
+    let saved = forms::save(
+        validate_session(&input, &plans),
+        async |fields| sessions::create(&state.db, agency.id, &fields, user.user.id).await,
+        |id| format!("/sessions/{id}"),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
+        Err(errors) => {
+            let agency_ref = (agency.code.as_str(), agency.name.as_str());
             session_form(ctx, agency_ref, None, input, errors, plans)
         }
     }
@@ -272,18 +272,16 @@ pub async fn update_session(
     CsrfForm(input): CsrfForm<SessionInput>,
 ) -> Result<Response, AppError> {
     let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
-    let agency_ref = (session.agency_code.as_str(), session.agency_name.as_str());
-    let fields = match validate_session(&input, &plans) {
-        Ok(fields) => fields,
+    let saved = forms::save(
+        validate_session(&input, &plans),
+        async |fields| sessions::update(&state.db, &session, &fields, user.user.id).await,
+        |id| format!("/sessions/{id}"),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
         Err(errors) => {
-            return session_form(ctx, agency_ref, Some(session.id), input, errors, plans)
-        }
-    };
-    match sessions::update(&state.db, &session, &fields, user.user.id).await? {
-        SaveOutcome::Saved(id) => Ok(Redirect::to(&format!("/sessions/{id}")).into_response()),
-        SaveOutcome::DuplicateNumber => {
-            let mut errors = FieldErrors::default();
-            errors.set("number", "boards.error.duplicate_number");
+            let agency_ref = (session.agency_code.as_str(), session.agency_name.as_str());
             session_form(ctx, agency_ref, Some(session.id), input, errors, plans)
         }
     }
@@ -384,11 +382,14 @@ pub async fn create_resolution(
     Editable(session, user): Editable<BoardSession>,
     CsrfForm(input): CsrfForm<ResolutionInput>,
 ) -> Result<Response, AppError> {
-    match validate_resolution(&input) {
-        Ok(fields) => {
-            sessions::add_resolution(&state.db, &session, &fields, user.user.id).await?;
-            Ok(Redirect::to(&format!("/sessions/{}#resolutions", session.id)).into_response())
-        }
+    let saved = forms::save(
+        validate_resolution(&input),
+        async |fields| sessions::add_resolution(&state.db, &session, &fields, user.user.id).await,
+        |_| format!("/sessions/{}#resolutions", session.id),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
         Err(errors) => resolution_form(ctx, session, None, input, errors),
     }
 }
@@ -421,11 +422,16 @@ pub async fn update_resolution(
     Editable(resolution, user): Editable<ResolutionDetail>,
     CsrfForm(input): CsrfForm<ResolutionInput>,
 ) -> Result<Response, AppError> {
-    match validate_resolution(&input) {
-        Ok(fields) => {
-            sessions::update_resolution(&state.db, &resolution, &fields, user.user.id).await?;
-            Ok(Redirect::to(&format!("/resolutions/{}", resolution.id)).into_response())
-        }
+    let saved = forms::save(
+        validate_resolution(&input),
+        async |fields| {
+            sessions::update_resolution(&state.db, &resolution, &fields, user.user.id).await
+        },
+        |()| format!("/resolutions/{}", resolution.id),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
         Err(errors) => {
             let session = sessions::find(&state.db, resolution.session_id)
                 .await?
@@ -532,8 +538,9 @@ pub async fn add_follow_up(
     Editable(resolution, user): Editable<ResolutionDetail>,
     CsrfForm(input): CsrfForm<FollowUpInput>,
 ) -> Result<Response, AppError> {
-    match validate_follow_up(&input, state.today()) {
-        Ok((status, noted_on, note)) => {
+    let saved = forms::save(
+        validate_follow_up(&input, state.today()),
+        async |(status, noted_on, note)| {
             sessions::add_follow_up(
                 &state.db,
                 &resolution,
@@ -543,9 +550,16 @@ pub async fn add_follow_up(
                 user.user.id,
                 &user.user.display_name,
             )
-            .await?;
-            Ok(Redirect::to(&format!("/resolutions/{}", resolution.id)).into_response())
-        }
+            .await
+            // The follow-up shows on the resolution's page, where the
+            // redirect goes.
+            .map(|_| ())
+        },
+        |()| format!("/resolutions/{}", resolution.id),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
         Err(errors) => resolution_page(&state, ctx, resolution, Some(input), errors).await,
     }
 }
