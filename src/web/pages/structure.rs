@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::forms::{optional_date, optional_text, required_date, FieldErrors};
+use super::forms::{self, optional_date, optional_text, required_date, FieldErrors};
 use super::render;
 use crate::domain::{self, Direction, Fcfa};
 use crate::store::plans::Plan;
@@ -27,6 +27,11 @@ const TITLE_MAX: usize = 500;
 const UNIT_MAX: usize = 64;
 const RESPONSIBLE_MAX: usize = 200;
 const PERIOD_LABEL_MAX: usize = 32;
+
+/// The structure page, where every change goes back to.
+fn structure_link(plan: &Plan) -> String {
+    format!("/plans/{}/structure", plan.id)
+}
 
 fn change<'a>(user: &CurrentUser, plan: &Plan, action: &'a str) -> Change<'a> {
     Change {
@@ -266,28 +271,25 @@ pub async fn create_node(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, None);
-    let (parent_id, fields) = match validate_node(&input, &parents) {
-        Ok(valid) => valid,
-        Err(errors) => return node_page(ctx, plan, None, input, errors, parents),
-    };
-    match structure::add_node(
-        &state.db,
-        plan.id,
-        parent_id,
-        &fields,
-        state.today(),
-        change(&user, &plan, "node.create"),
+    let saved = forms::save(
+        validate_node(&input, &parents),
+        async |(parent_id, fields)| {
+            structure::add_node(
+                &state.db,
+                plan.id,
+                parent_id,
+                &fields,
+                state.today(),
+                change(&user, &plan, "node.create"),
+            )
+            .await
+        },
+        |_| structure_link(&plan),
     )
-    .await?
-    {
-        Outcome::Saved(_) => {
-            Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
-        }
-        Outcome::Refused(refusal) => {
-            let mut errors = FieldErrors::default();
-            errors.set(refusal.field(), refusal.key());
-            node_page(ctx, plan, None, input, errors, parents)
-        }
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
+        Err(errors) => node_page(ctx, plan, None, input, errors, parents),
     }
 }
 
@@ -321,28 +323,25 @@ pub async fn update_node(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let parents = possible_parents(&structure, Some(node.id));
-    let (parent_id, fields) = match validate_node(&input, &parents) {
-        Ok(valid) => valid,
-        Err(errors) => return node_page(ctx, plan, Some(node.id), input, errors, parents),
-    };
-    let outcome = structure::update_node(
-        &state.db,
-        plan.id,
-        node.id,
-        parent_id,
-        &fields,
-        change(&user, &plan, "node.update"),
+    let saved = forms::save(
+        validate_node(&input, &parents),
+        async |(parent_id, fields)| {
+            structure::update_node(
+                &state.db,
+                plan.id,
+                node.id,
+                parent_id,
+                &fields,
+                change(&user, &plan, "node.update"),
+            )
+            .await
+        },
+        |_| structure_link(&plan),
     )
     .await?;
-    match outcome {
-        Outcome::Saved(_) => {
-            Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
-        }
-        Outcome::Refused(refusal) => {
-            let mut errors = FieldErrors::default();
-            errors.set(refusal.field(), refusal.key());
-            node_page(ctx, plan, Some(node.id), input, errors, parents)
-        }
+    match saved {
+        Ok(done) => Ok(done.into_response()),
+        Err(errors) => node_page(ctx, plan, Some(node.id), input, errors, parents),
     }
 }
 
@@ -366,7 +365,7 @@ pub async fn retire_node(
     if let Outcome::Refused(refusal) = outcome {
         return Err(AppError::Conflict { key: refusal.key() });
     }
-    Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
+    Ok(Redirect::to(&structure_link(&plan)).into_response())
 }
 
 // ---- Activities ----
@@ -527,34 +526,31 @@ async fn save_activity(
     let structure = structure::load(&state.db, plan.id).await?;
     let regions = structure::regions(&state.db).await?;
     let id = existing.as_ref().map(|a| a.id);
-    let (node_id, fields) = match validate_activity(&input, &structure, &regions) {
-        Ok(valid) => valid,
-        Err(errors) => return activity_page(state, ctx, plan, id, input, errors).await,
-    };
     let action = if existing.is_some() {
         "activity.update"
     } else {
         "activity.create"
     };
-    let outcome = structure::save_activity(
-        &state.db,
-        plan.id,
-        state.today(),
-        existing.as_ref(),
-        node_id,
-        &fields,
-        change(user, &plan, action),
+    let saved = forms::save(
+        validate_activity(&input, &structure, &regions),
+        async |(node_id, fields)| {
+            structure::save_activity(
+                &state.db,
+                plan.id,
+                state.today(),
+                existing.as_ref(),
+                node_id,
+                &fields,
+                change(user, &plan, action),
+            )
+            .await
+        },
+        |_| structure_link(&plan),
     )
     .await?;
-    match outcome {
-        Outcome::Saved(_) => {
-            Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
-        }
-        Outcome::Refused(refusal) => {
-            let mut errors = FieldErrors::default();
-            errors.set(refusal.field(), refusal.key());
-            activity_page(state, ctx, plan, id, input, errors).await
-        }
+    match saved {
+        Ok(done) => Ok(done.into_response()),
+        Err(errors) => activity_page(state, ctx, plan, id, input, errors).await,
     }
 }
 
@@ -606,7 +602,7 @@ pub async fn retire_activity(
         change(&user, &plan, "activity.retire"),
     )
     .await?;
-    Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
+    Ok(Redirect::to(&structure_link(&plan)).into_response())
 }
 
 // ---- Indicators ----
@@ -748,34 +744,31 @@ async fn save_indicator(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let id = existing.as_ref().map(|i| i.id);
-    let (node_id, fields) = match validate_indicator(&input, &structure) {
-        Ok(valid) => valid,
-        Err(errors) => return indicator_page(state, ctx, plan, id, input, errors).await,
-    };
     let action = if existing.is_some() {
         "indicator.update"
     } else {
         "indicator.create"
     };
-    let outcome = structure::save_indicator(
-        &state.db,
-        plan.id,
-        state.today(),
-        existing.as_ref(),
-        node_id,
-        &fields,
-        change(user, &plan, action),
+    let saved = forms::save(
+        validate_indicator(&input, &structure),
+        async |(node_id, fields)| {
+            structure::save_indicator(
+                &state.db,
+                plan.id,
+                state.today(),
+                existing.as_ref(),
+                node_id,
+                &fields,
+                change(user, &plan, action),
+            )
+            .await
+        },
+        |_| structure_link(&plan),
     )
     .await?;
-    match outcome {
-        Outcome::Saved(_) => {
-            Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
-        }
-        Outcome::Refused(refusal) => {
-            let mut errors = FieldErrors::default();
-            errors.set(refusal.field(), refusal.key());
-            indicator_page(state, ctx, plan, id, input, errors).await
-        }
+    match saved {
+        Ok(done) => Ok(done.into_response()),
+        Err(errors) => indicator_page(state, ctx, plan, id, input, errors).await,
     }
 }
 
@@ -827,7 +820,7 @@ pub async fn retire_indicator(
         change(&user, &plan, "indicator.retire"),
     )
     .await?;
-    Ok(Redirect::to(&format!("/plans/{}/structure", plan.id)).into_response())
+    Ok(Redirect::to(&structure_link(&plan)).into_response())
 }
 
 // ---- Indicator values ----
@@ -928,17 +921,22 @@ pub async fn set_value(
     Editable((plan, indicator), user): Editable<(Plan, IndicatorRow)>,
     CsrfForm(input): CsrfForm<ValueInput>,
 ) -> Result<Response, AppError> {
-    match validate_value(&input) {
-        Ok(value) => {
+    let saved = forms::save(
+        validate_value(&input),
+        async |value| {
             structure::set_indicator_value(
                 &state.db,
                 indicator.id,
                 &value,
                 change(&user, &plan, "indicator.value"),
             )
-            .await?;
-            Ok(Redirect::to(&format!("/indicators/{}/values", indicator.id)).into_response())
-        }
+            .await
+        },
+        |()| format!("/indicators/{}/values", indicator.id),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
         Err(errors) => values_page(&state, ctx, plan, indicator, input, errors).await,
     }
 }
