@@ -153,7 +153,10 @@ async fn the_30th_session_reads_32_of_49_and_10_above_target(pool: PgPool) {
 
     // The adopted programme: 50 activities in 5 priority actions.
     let adopted = session.adopted_plan_id.unwrap();
-    let nodes = plans::nodes(&pool, adopted, today()).await.unwrap();
+    let nodes = plans::nodes(&pool, adopted, today())
+        .await
+        .unwrap()
+        .into_nodes();
     let activities = plans::activities_as_of(&pool, adopted, session.cutoff)
         .await
         .unwrap();
@@ -189,7 +192,7 @@ async fn sql_latest_update_agrees_with_the_pure_rule(pool: PgPool) {
             })
             .collect();
         let expected = performance::state_as_of(&updates, cutoff).map(|u| u.id);
-        assert_eq!(activity.update_id, expected, "activity {}", activity.code);
+        assert_eq!(activity.latest.id, expected, "activity {}", activity.code);
     }
 }
 

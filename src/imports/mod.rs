@@ -391,7 +391,7 @@ pub async fn prepare_progress(
             .into_iter()
             .map(|d| (d.code.clone(), d))
             .collect();
-    let current: HashMap<String, plans::Activity> = plans::activities_as_of(db, plan.id, today)
+    let current: HashMap<String, plans::ActivityRow> = plans::activities_as_of(db, plan.id, today)
         .await?
         .into_iter()
         .map(|a| (a.code.clone(), a))
@@ -419,12 +419,13 @@ pub async fn prepare_progress(
             continue;
         };
         let now = &current[&row.code];
-        let same = now.status == Some(progress.status)
-            && now.achieved.map(|a| a.normalize()) == progress.achieved.map(|a| a.normalize())
-            && now.spent == progress.spent
-            && now.update_as_of == Some(progress.as_of)
+        let same = now.latest.status == Some(progress.status)
+            && now.latest.achieved.map(|a| a.normalize())
+                == progress.achieved.map(|a| a.normalize())
+            && now.latest.spent == progress.spent
+            && now.latest.as_of == Some(progress.as_of)
             && now.comment == progress.comment;
-        let untouched_new = now.status.is_none() && progress.status == Status::NotStarted;
+        let untouched_new = now.latest.status.is_none() && progress.status == Status::NotStarted;
         if same || untouched_new {
             unchanged += 1;
             continue;
@@ -457,7 +458,7 @@ async fn export_rows(
     today: NaiveDate,
 ) -> sqlx::Result<(Vec<String>, Vec<Vec<String>>)> {
     let structure = structure::load(db, plan.id).await?;
-    let current: HashMap<i64, plans::Activity> = plans::activities_as_of(db, plan.id, today)
+    let current: HashMap<i64, plans::ActivityRow> = plans::activities_as_of(db, plan.id, today)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
@@ -496,7 +497,7 @@ async fn export_rows(
                 .unwrap_or_default()
         };
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-        let status = state.and_then(|s| s.status);
+        let status = state.and_then(|s| s.latest.status);
         let mut row = path;
         row.extend([
             activity.code.clone(),
@@ -511,12 +512,12 @@ async fn export_rows(
             status
                 .map(|s| crate::i18n::Lang::Fr.t(s.label_key()).into_owned())
                 .unwrap_or_default(),
-            quantity(state.and_then(|s| s.achieved)),
+            quantity(state.and_then(|s| s.latest.achieved)),
             state
-                .and_then(|s| s.spent)
+                .and_then(|s| s.latest.spent)
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
-            date(state.and_then(|s| s.update_as_of)),
+            date(state.and_then(|s| s.latest.as_of)),
             state.and_then(|s| s.comment.clone()).unwrap_or_default(),
             bases
                 .get(&activity.id)

@@ -3,7 +3,8 @@
 //!
 //! Pure code fed with plain values: no SQL, no HTTP, no clock. The store hands in
 //! rows, this module turns them into figures, and templates display them. Rates
-//! are exact [`Ratio`]s; rounding happens only at display time.
+//! are exact [`Ratio`]s; rounding happens only at display time. A plan's tree
+//! (reading order, roll-ups) is [`plan_tree`].
 //!
 //! Counting rules, chosen to match how boards read a programme:
 //! - every activity of the programme counts as planned, abandoned ones included
@@ -13,14 +14,15 @@
 //! - "late" counts activities not done (nor abandoned) whose planned end is before
 //!   the date.
 
+pub mod plan_tree;
 mod ratio;
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub use plan_tree::rollup_tree;
 pub use ratio::Ratio;
 
 use crate::domain::{Direction, Status};
@@ -195,61 +197,6 @@ pub fn summarize_by<'a, K: Ord>(
         groups.entry(key).or_default().add(activity, as_of);
     }
     groups
-}
-
-/// Rolls activity figures up a tree: each node's summary covers the activities
-/// attached to it and to all its descendants. `parents` maps every node to its
-/// parent (`None` for roots); nodes without activities get an empty summary.
-pub fn rollup_tree<'a, N: Copy + Eq + Hash>(
-    parents: &HashMap<N, Option<N>>,
-    activities: impl IntoIterator<Item = (N, &'a ActivityFigures)>,
-    as_of: NaiveDate,
-) -> HashMap<N, Summary> {
-    let mut totals: HashMap<N, Summary> = parents
-        .keys()
-        .map(|&node| (node, Summary::default()))
-        .collect();
-    for (node, activity) in activities {
-        let mut current = Some(node);
-        // Bounded by the number of nodes, so that a cycle in bad data cannot hang us.
-        let mut steps = 0;
-        while let Some(id) = current {
-            if steps > parents.len() {
-                break;
-            }
-            totals.entry(id).or_default().add(activity, as_of);
-            current = parents.get(&id).copied().flatten();
-            steps += 1;
-        }
-    }
-    totals
-}
-
-/// Rolls summaries up a tree: each node's total covers its own summary and
-/// those of all its descendants. Same as [`rollup_tree`], for callers that
-/// count activities as they stream by and keep only one summary per node.
-pub fn rollup_summaries<N: Copy + Eq + Hash>(
-    parents: &HashMap<N, Option<N>>,
-    own: &HashMap<N, Summary>,
-) -> HashMap<N, Summary> {
-    let mut totals: HashMap<N, Summary> = parents
-        .keys()
-        .map(|&node| (node, Summary::default()))
-        .collect();
-    for (&node, summary) in own {
-        let mut current = Some(node);
-        // Bounded by the number of nodes, so that a cycle in bad data cannot hang us.
-        let mut steps = 0;
-        while let Some(id) = current {
-            if steps > parents.len() {
-                break;
-            }
-            totals.entry(id).or_default().merge(summary);
-            current = parents.get(&id).copied().flatten();
-            steps += 1;
-        }
-    }
-    totals
 }
 
 /// An indicator's plan: where it started, where it should get to, which way is good.

@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+
+use super::plan_tree::rollup;
 use super::*;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -283,7 +286,7 @@ fn rolling_up_summaries_gives_what_rolling_up_activities_gives() {
         own.entry(*node).or_default().add(figures, as_of);
     }
     assert_eq!(
-        rollup_summaries(&parents, &own),
+        rollup(&parents, own),
         rollup_tree(&parents, activities, as_of)
     );
 }

@@ -205,22 +205,22 @@ pub fn activity_row(
     writer.text(&row.plan_code);
     writer.text(&row.node_code);
     writer.text(&row.node_title);
-    writer.text(&row.code);
-    writer.text(&row.title);
-    writer.optional_text(row.unit.as_deref());
-    writer.decimal(row.target);
+    writer.text(&row.activity.code);
+    writer.text(&row.activity.title);
+    writer.optional_text(row.activity.unit.as_deref());
+    writer.decimal(row.activity.target);
     writer.decimal(figures.achieved);
     writer.percent(figures.achievement_rate());
     writer.text(&lang.t(figures.status.label_key()));
-    writer.date(row.update_as_of);
+    writer.date(row.activity.latest.as_of);
     writer.integer(figures.budget);
     writer.integer(figures.spent);
-    writer.optional_text(row.responsible_unit.as_deref());
-    writer.text(&row.region_name);
-    writer.date(row.planned_start);
-    writer.date(row.planned_end);
+    writer.optional_text(row.activity.responsible_unit.as_deref());
+    writer.text(&row.activity.region_name);
+    writer.date(row.activity.planned_start);
+    writer.date(row.activity.planned_end);
     writer.text(&yes_no(lang, figures.is_late(as_of)));
-    writer.optional_text(row.comment.as_deref());
+    writer.optional_text(row.activity.comment.as_deref());
     writer.end_row();
 }
 
@@ -343,8 +343,8 @@ pub fn indicators(writer: &mut CsvWriter, data: &ReportData) {
     writer.end_row();
     for line in &data.indicators {
         let indicator = &line.indicator;
-        writer.text(&indicator.agency_code);
-        writer.text(&indicator.plan_code);
+        writer.text(&line.agency_code);
+        writer.text(&line.plan_code);
         writer.text(&indicator.code);
         writer.text(&indicator.title);
         writer.optional_text(indicator.unit.as_deref());

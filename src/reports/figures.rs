@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::ReportData;
-use crate::performance::{self, ActivityFigures, Ratio, Summary};
+use crate::performance::{ActivityFigures, Ratio, Summary};
+use crate::store::plans::Plan;
 use crate::store::reports::ReportActivity;
 
 /// Running totals of a report's activities.
@@ -26,21 +27,26 @@ impl Tally {
     pub fn add(&mut self, row: &ReportActivity, figures: &ActivityFigures, as_of: NaiveDate) {
         self.total.add(figures, as_of);
         self.by_node
-            .entry(row.node_id)
+            .entry(row.activity.node_id)
             .or_default()
             .add(figures, as_of);
         // The key is built only for the first activity of a region.
         match self
             .by_region
             .iter_mut()
-            .find(|((_, code), _)| *code == row.region_code)
+            .find(|((_, code), _)| *code == row.activity.region_code)
         {
             Some((_, summary)) => summary.add(figures, as_of),
             None => {
                 let mut summary = Summary::default();
                 summary.add(figures, as_of);
-                self.by_region
-                    .insert((row.region_name.clone(), row.region_code.clone()), summary);
+                self.by_region.insert(
+                    (
+                        row.activity.region_name.clone(),
+                        row.activity.region_code.clone(),
+                    ),
+                    summary,
+                );
             }
         }
         self.by_agency
@@ -91,24 +97,19 @@ pub struct Synthesis {
 
 impl Synthesis {
     pub fn new(data: &ReportData, tally: Tally) -> Synthesis {
-        let parents: HashMap<i64, Option<i64>> = data
-            .nodes
-            .iter()
-            .map(|node| (node.id, node.parent_id))
-            .collect();
-        let rolled = performance::rollup_summaries(&parents, &tally.by_node);
+        let rolled = data.nodes.rollup_summaries(&tally.by_node);
         // Per plan, the deepest level at which activities are attached.
         let mut leaf_depth: HashMap<i64, i32> = HashMap::new();
-        for node in &data.nodes {
+        for node in data.nodes.nodes() {
             if tally.by_node.get(&node.id).is_some_and(|s| s.planned > 0) {
                 let depth = leaf_depth.entry(node.plan_id).or_insert(node.depth);
                 *depth = (*depth).max(node.depth);
             }
         }
-        let plans: HashMap<i64, &crate::store::reports::ReportPlan> =
-            data.plans.iter().map(|plan| (plan.id, plan)).collect();
+        let plans: HashMap<i64, &Plan> = data.plans.iter().map(|plan| (plan.id, plan)).collect();
         let nodes = data
             .nodes
+            .nodes()
             .iter()
             .filter_map(|node| {
                 let plan = plans.get(&node.plan_id)?;

@@ -26,9 +26,11 @@ use sqlx::PgPool;
 use tokio::sync::mpsc;
 
 use crate::i18n::Lang;
+use crate::performance::plan_tree::Tree;
 use crate::performance::{self, IndicatorPlan, Ratio, Summary};
+use crate::store::plans::{IndicatorRow, NodeRow, Plan};
 use crate::store::reports::{
-    self as rows, ReportActivity, ReportFunding, ReportIndicator, ReportNode, ReportPlan, Snapshot,
+    self as rows, ReportActivity, ReportFunding, ReportIndicator, Snapshot,
 };
 use crate::store::sessions::{self, BoardSession};
 use figures::{Synthesis, Tally};
@@ -304,17 +306,25 @@ impl From<tokio::task::JoinError> for ReportError {
     }
 }
 
-/// An indicator with its figures as of the report's date.
+/// An indicator with its agency, its plan and its figures as of the
+/// report's date.
 #[derive(Debug, Clone)]
 pub struct IndicatorLine {
-    pub indicator: ReportIndicator,
+    pub agency_code: String,
+    pub plan_code: String,
+    pub indicator: IndicatorRow,
     pub latest: Option<(NaiveDate, Decimal)>,
     pub progress: Option<Ratio>,
     pub met: Option<bool>,
 }
 
 impl IndicatorLine {
-    fn new(indicator: ReportIndicator, as_of: NaiveDate) -> IndicatorLine {
+    fn new(row: ReportIndicator, as_of: NaiveDate) -> IndicatorLine {
+        let ReportIndicator {
+            agency_code,
+            plan_code,
+            indicator,
+        } = row;
         let latest = performance::indicator_value_as_of(&indicator.values, as_of);
         let plan = IndicatorPlan {
             baseline: indicator.baseline,
@@ -325,6 +335,8 @@ impl IndicatorLine {
             progress: latest.and_then(|(_, value)| plan.progress(value)),
             met: latest.and_then(|(_, value)| plan.is_met(value)),
             latest,
+            agency_code,
+            plan_code,
             indicator,
         }
     }
@@ -343,10 +355,10 @@ impl IndicatorLine {
 #[derive(Debug)]
 pub struct ReportData {
     pub heading: Heading,
-    pub plans: Vec<ReportPlan>,
+    pub plans: Vec<Plan>,
     /// Each plan's tree in reading order (each node before its children);
     /// empty for consolidated reports, which break down by agency instead.
-    pub nodes: Vec<ReportNode>,
+    pub nodes: Tree<NodeRow>,
     pub indicators: Vec<IndicatorLine>,
     /// The period ends of indicator values on or before the date, oldest
     /// first: one column each in the indicators sheet.
@@ -392,9 +404,9 @@ pub async fn open(db: &PgPool, scope: Scope, heading: Heading) -> Result<OpenRep
     };
     let plan_ids: Vec<i64> = plans.iter().map(|plan| plan.id).collect();
     let nodes = if heading.is_consolidated() {
-        Vec::new()
+        Tree::default()
     } else {
-        tree_order(rows::nodes(&mut snapshot, &plan_ids, heading.as_of).await?)
+        rows::nodes(&mut snapshot, &plan_ids, heading.as_of).await?
     };
     let as_of = heading.as_of;
     let indicators: Vec<IndicatorLine> = rows::indicators(&mut snapshot, &plan_ids, as_of)
@@ -435,7 +447,7 @@ impl OpenReport {
         let mut summary = Summary::default();
         let mut activities = rows::activities(&mut self.snapshot, &self.plan_ids, as_of);
         while let Some(row) = activities.try_next().await? {
-            summary.add(&row.figures(), as_of);
+            summary.add(&row.activity.figures(), as_of);
         }
         Ok(summary)
     }
@@ -456,7 +468,7 @@ impl OpenReport {
         {
             let mut activities = self.activities();
             while let Some(row) = activities.try_next().await? {
-                tally.add(&row, &row.figures(), as_of);
+                tally.add(&row, &row.activity.figures(), as_of);
                 if tally.rows() % PROGRESS_EVERY == 0 {
                     progress(tally.rows());
                 }
@@ -464,44 +476,6 @@ impl OpenReport {
         }
         Ok((self.finish().await?, tally))
     }
-}
-
-/// Puts each plan's nodes in reading order: each node followed by its
-/// descendants, siblings by position (the store gives them by depth).
-fn tree_order(nodes: Vec<ReportNode>) -> Vec<ReportNode> {
-    use std::collections::HashMap;
-    let mut children: HashMap<(i64, Option<i64>), Vec<usize>> = HashMap::new();
-    let mut plans: Vec<i64> = Vec::new();
-    for (index, node) in nodes.iter().enumerate() {
-        children
-            .entry((node.plan_id, node.parent_id))
-            .or_default()
-            .push(index);
-        if plans.last() != Some(&node.plan_id) {
-            plans.push(node.plan_id);
-        }
-    }
-    let mut order = Vec::with_capacity(nodes.len());
-    for plan in plans {
-        let mut stack: Vec<usize> = children
-            .get(&(plan, None))
-            .map(|roots| roots.iter().rev().copied().collect())
-            .unwrap_or_default();
-        while let Some(index) = stack.pop() {
-            order.push(index);
-            if let Some(kids) = children.get(&(plan, Some(nodes[index].id))) {
-                stack.extend(kids.iter().rev().copied());
-            }
-        }
-    }
-    let mut slots: Vec<Option<ReportNode>> = nodes.into_iter().map(Some).collect();
-    let mut ordered: Vec<ReportNode> = order
-        .into_iter()
-        .filter_map(|index| slots[index].take())
-        .collect();
-    // Orphans cannot exist (foreign keys), but never drop a row silently.
-    ordered.extend(slots.into_iter().flatten());
-    ordered
 }
 
 /// Writes the XLSX workbook of a report into `out` and hands the file back.
@@ -561,7 +535,7 @@ pub async fn pdf(
     {
         let mut activities = report.activities();
         while let Some(row) = activities.try_next().await? {
-            let figures = row.figures();
+            let figures = row.activity.figures();
             tally.add(&row, &figures, as_of);
             if keep {
                 kept.push((row, figures));
@@ -598,7 +572,7 @@ pub async fn csv(
             let mut activities = report.activities();
             let mut count = 0;
             while let Some(row) = activities.try_next().await? {
-                csv::activity_row(&mut writer, &row, &row.figures(), lang, as_of);
+                csv::activity_row(&mut writer, &row, &row.activity.figures(), lang, as_of);
                 if let Some(chunk) = writer.take_chunk() {
                     out.send(Ok(chunk))
                         .await
@@ -662,7 +636,7 @@ pub async fn session_pdf(
     {
         let mut activities = report.activities();
         while let Some(row) = activities.try_next().await? {
-            let figures = row.figures();
+            let figures = row.activity.figures();
             tally.add(&row, &figures, session.cutoff);
             kept.push((row, figures));
         }
@@ -756,31 +730,5 @@ mod tests {
             english.file_name(Format::Pdf, CsvTable::Activities),
             "consolidated-report-2025-as-of-2025-11-30.pdf"
         );
-    }
-
-    fn node(id: i64, parent_id: Option<i64>, depth: i32, position: i32) -> ReportNode {
-        ReportNode {
-            id,
-            plan_id: 1,
-            parent_id,
-            depth,
-            position,
-            code: id.to_string(),
-            title: String::new(),
-        }
-    }
-
-    #[test]
-    fn trees_read_depth_first() {
-        // As the store gives them: by depth, then position.
-        let nodes = vec![
-            node(1, None, 0, 0),
-            node(2, None, 0, 1),
-            node(3, Some(1), 1, 0),
-            node(4, Some(2), 1, 0),
-            node(5, Some(1), 1, 1),
-        ];
-        let order: Vec<i64> = tree_order(nodes).iter().map(|n| n.id).collect();
-        assert_eq!(order, vec![1, 3, 5, 2, 4]);
     }
 }

@@ -142,7 +142,7 @@ impl Workbook {
         if self.next_row >= MAX_ROWS {
             return Err(ReportError::TooManyRows(u64::from(self.next_row)));
         }
-        let figures = row.figures();
+        let figures = row.activity.figures();
         self.tally.add(row, &figures, self.as_of);
         let (lang, as_of, line) = (self.lang, self.as_of, self.next_row);
         let sheet = self.book.worksheet_from_index(ACTIVITY_SHEET)?;
@@ -205,22 +205,22 @@ fn write_activity(
     cells.text(&row.plan_code)?;
     cells.text(&row.node_code)?;
     cells.text(&row.node_title)?;
-    cells.text(&row.code)?;
-    cells.text(&row.title)?;
-    cells.optional_text(row.unit.as_deref())?;
-    cells.decimal(row.target)?;
+    cells.text(&row.activity.code)?;
+    cells.text(&row.activity.title)?;
+    cells.optional_text(row.activity.unit.as_deref())?;
+    cells.decimal(row.activity.target)?;
     cells.decimal(figures.achieved)?;
     cells.percent(figures.achievement_rate())?;
     cells.text(&lang.t(figures.status.label_key()))?;
-    cells.date(row.update_as_of)?;
+    cells.date(row.activity.latest.as_of)?;
     cells.money(figures.budget)?;
     cells.money(figures.spent)?;
-    cells.optional_text(row.responsible_unit.as_deref())?;
-    cells.text(&row.region_name)?;
-    cells.date(row.planned_start)?;
-    cells.date(row.planned_end)?;
+    cells.optional_text(row.activity.responsible_unit.as_deref())?;
+    cells.text(&row.activity.region_name)?;
+    cells.date(row.activity.planned_start)?;
+    cells.date(row.activity.planned_end)?;
     cells.yes_no(lang, Some(figures.is_late(as_of)))?;
-    cells.optional_text(row.comment.as_deref())?;
+    cells.optional_text(row.activity.comment.as_deref())?;
     Ok(())
 }
 
@@ -590,8 +590,8 @@ fn write_indicators(
     for (index, line) in data.indicators.iter().enumerate() {
         let indicator = &line.indicator;
         let mut cells = Cells::new(sheet, formats, row_index(index + 1));
-        cells.text(&indicator.agency_code)?;
-        cells.text(&indicator.plan_code)?;
+        cells.text(&line.agency_code)?;
+        cells.text(&line.plan_code)?;
         cells.text(&indicator.code)?;
         cells.text(&indicator.title)?;
         cells.optional_text(indicator.unit.as_deref())?;

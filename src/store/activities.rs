@@ -1,6 +1,7 @@
-//! One activity with its history of progress updates, and recording a new
-//! update: the append, its audit row and the check that nobody else saved in
-//! between, all in one transaction.
+//! One activity's progress: its state as of a date (the SQL every figure
+//! reads it with, and the row it comes back as), its history of updates,
+//! and recording a new update: the append, its audit row and the check that
+//! nobody else saved in between, all in one transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -9,7 +10,70 @@ use sqlx::{FromRow, PgPool};
 
 use super::{audit, to_json};
 use crate::domain::Status;
+use crate::performance::{ActivityFigures, Update};
 
+/// The "state as of a date" of every activity `a` is its latest progress
+/// update `u` dated on or before that date: one index probe per activity on
+/// `progress_updates_latest`. Every query that reads figures joins it, and
+/// selects [`latest_update_columns!`] (and `u.comment` where shown).
+macro_rules! latest_update_join {
+    ($date_param:literal) => {
+        concat!(
+            " LEFT JOIN LATERAL (SELECT p.id, p.status, p.achieved, p.spent, p.as_of, p.comment",
+            " FROM progress_updates p WHERE p.activity_id = a.id AND p.as_of <= ",
+            $date_param,
+            " ORDER BY p.as_of DESC, p.id DESC LIMIT 1) u ON true "
+        )
+    };
+}
+pub(crate) use latest_update_join;
+
+/// The columns of [`LatestUpdate`], from [`latest_update_join!`].
+macro_rules! latest_update_columns {
+    () => {
+        " u.id AS update_id, u.as_of AS update_as_of, u.status, u.achieved, u.spent "
+    };
+}
+pub(crate) use latest_update_columns;
+
+/// An activity's latest progress update dated on or before the date it was
+/// read as of; every column is null when it has none by then.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct LatestUpdate {
+    #[sqlx(rename = "update_id")]
+    pub id: Option<i64>,
+    #[sqlx(rename = "update_as_of")]
+    pub as_of: Option<NaiveDate>,
+    pub status: Option<Status>,
+    pub achieved: Option<Decimal>,
+    pub spent: Option<i64>,
+}
+
+impl LatestUpdate {
+    /// The update, when there is one by the date.
+    pub fn update(&self) -> Option<Update> {
+        Some(Update {
+            id: self.id?,
+            as_of: self.as_of?,
+            status: self.status?,
+            achieved: self.achieved,
+            spent: self.spent,
+        })
+    }
+
+    /// The figures of an activity with this state and this plan.
+    pub fn figures(
+        &self,
+        target: Option<Decimal>,
+        budget: i64,
+        planned_end: Option<NaiveDate>,
+    ) -> ActivityFigures {
+        ActivityFigures::new(target, budget, planned_end, self.update().as_ref())
+    }
+}
+
+/// An activity with its plan and agency: what recording progress on it
+/// checks (the plan's years, the agency's rights, held sessions' freezes).
 #[derive(Debug, Clone, FromRow)]
 pub struct ActivityDetail {
     pub id: i64,

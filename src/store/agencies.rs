@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::{FromRow, PgPool};
 
-use super::{in_force, latest_update_join};
-use crate::domain::Status;
-use crate::performance::{ActivityFigures, Update};
+use super::activities::{latest_update_columns, latest_update_join, LatestUpdate};
+use super::in_force;
+use crate::performance::ActivityFigures;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Agency {
@@ -45,49 +45,23 @@ pub async fn children(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Agency>> 
 }
 
 /// One activity of a plan covering a year, with its state as of a date, tagged
-/// with its agency: enough to compute every agency's figures for that year.
+/// with its agency: enough to compute every agency's figures for that year,
+/// and no more (the home page reads every activity of the year).
 #[derive(Debug, FromRow)]
 pub struct AgencyActivity {
     pub agency_id: i64,
     pub target: Option<Decimal>,
     pub budget: i64,
     pub planned_end: Option<NaiveDate>,
-    pub update_id: Option<i64>,
-    pub status: Option<Status>,
-    pub achieved: Option<Decimal>,
-    pub spent: Option<i64>,
-    pub update_as_of: Option<NaiveDate>,
+    #[sqlx(flatten)]
+    pub latest: LatestUpdate,
 }
 
 impl AgencyActivity {
     pub fn figures(&self) -> ActivityFigures {
-        let latest = latest_update(
-            self.update_id,
-            self.update_as_of,
-            self.status,
-            self.achieved,
-            self.spent,
-        );
-        ActivityFigures::new(self.target, self.budget, self.planned_end, latest.as_ref())
+        self.latest
+            .figures(self.target, self.budget, self.planned_end)
     }
-}
-
-/// Rebuilds the latest update from the columns of the lateral join (all null
-/// when the activity has no update on or before the date).
-pub(crate) fn latest_update(
-    id: Option<i64>,
-    as_of: Option<NaiveDate>,
-    status: Option<Status>,
-    achieved: Option<Decimal>,
-    spent: Option<i64>,
-) -> Option<Update> {
-    Some(Update {
-        id: id?,
-        as_of: as_of?,
-        status: status?,
-        achieved,
-        spent,
-    })
 }
 
 /// Every activity of every plan that covers `year`, as of `as_of`, in the
@@ -99,9 +73,9 @@ pub async fn activities_for_year(
     readable: Option<&[i64]>,
 ) -> sqlx::Result<Vec<AgencyActivity>> {
     sqlx::query_as(concat!(
-        "SELECT pl.agency_id, a.target, a.budget, a.planned_end, u.id AS update_id, u.status, \
-         u.achieved, u.spent, u.as_of AS update_as_of \
-         FROM plans pl JOIN activities a ON a.plan_id = pl.id",
+        "SELECT pl.agency_id, a.target, a.budget, a.planned_end,",
+        latest_update_columns!(),
+        "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
         latest_update_join!("$2"),
         "WHERE $1 BETWEEN pl.start_year AND pl.end_year \
          AND",

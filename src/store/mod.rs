@@ -27,21 +27,6 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
         .is_some_and(|e| e.code().as_deref() == Some("23505"))
 }
 
-/// The "state as of a date" of every activity is its latest progress update dated
-/// on or before that date: one index probe per activity on
-/// `progress_updates_latest`. Shared by every query that reads figures.
-macro_rules! latest_update_join {
-    ($date_param:literal) => {
-        concat!(
-            " LEFT JOIN LATERAL (SELECT p.id, p.status, p.achieved, p.spent, p.as_of, p.comment",
-            " FROM progress_updates p WHERE p.activity_id = a.id AND p.as_of <= ",
-            $date_param,
-            " ORDER BY p.as_of DESC, p.id DESC LIMIT 1) u ON true "
-        )
-    };
-}
-pub(crate) use latest_update_join;
-
 /// SQL condition: the row of `$table` (a node, an activity or an indicator)
 /// is in force on the date `$date_param`: added on or before it (or from the
 /// start), not retired on or before it. Figures as of a date count only these.

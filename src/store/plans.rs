@@ -1,14 +1,20 @@
-//! Plans, their trees, activities with their state as of a date, indicators and
-//! funding lines.
+//! A plan and what it is made of: its tree of nodes, its activities with
+//! their state as of a date, its indicators and its funding lines. These
+//! rows are the one model of a plan: the plan page, the structure editor,
+//! the reports (`store::reports`, which adds where each row sits) and the
+//! imports all read them; `performance::plan_tree` puts the nodes in order.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sqlx::{FromRow, PgPool};
+use sqlx::{FromRow, PgConnection, PgPool};
 
-use super::agencies::latest_update;
-use super::{in_force, latest_update_join};
-use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus, Status};
-use crate::performance::{ActivityFigures, Update};
+use super::activities::LatestUpdate;
+use super::in_force;
+use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus};
+use crate::performance::plan_tree::{Tree, TreeNode};
+use crate::performance::ActivityFigures;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Plan {
@@ -46,7 +52,8 @@ impl Plan {
     }
 }
 
-const PLAN_COLUMNS: &str = "SELECT pl.id, pl.agency_id, g.code AS agency_code, g.name AS agency_name, \
+/// The columns of [`Plan`], then the plans `pl` with their agencies `g`.
+pub(super) const PLAN_COLUMNS: &str = "SELECT pl.id, pl.agency_id, g.code AS agency_code, g.name AS agency_name, \
      pl.code, pl.title, pl.kind, pl.start_year, pl.end_year, pl.status, pl.level_names, pl.illustrative \
      FROM plans pl JOIN agencies g ON g.id = pl.agency_id";
 
@@ -66,61 +73,58 @@ pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Pl
     .await
 }
 
+/// A node of a plan's tree, retired or not.
 #[derive(Debug, Clone, FromRow)]
-pub struct Node {
+pub struct NodeRow {
     pub id: i64,
+    pub plan_id: i64,
     pub parent_id: Option<i64>,
     pub depth: i32,
     pub position: i32,
     pub code: String,
     pub title: String,
+    pub retired_on: Option<NaiveDate>,
 }
 
-/// The plan's nodes in tree order (each parent before its children).
-/// Only the nodes in force on `as_of` (added on or before it, not retired
-/// on or before it).
-pub async fn nodes(db: &PgPool, plan_id: i64, as_of: NaiveDate) -> sqlx::Result<Vec<Node>> {
-    let mut nodes: Vec<Node> = sqlx::query_as(concat!(
-        "SELECT n.id, n.parent_id, n.depth, n.position, n.code, n.title FROM plan_nodes n \
-             WHERE n.plan_id = $1 AND",
-        in_force!("n", "$2"),
-        "ORDER BY n.depth, n.position, n.code"
+impl TreeNode for NodeRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn parent_id(&self) -> Option<i64> {
+        self.parent_id
+    }
+}
+
+/// The columns of [`NodeRow`], then `FROM plan_nodes n`.
+pub(super) const NODE_COLUMNS: &str = "SELECT n.id, n.plan_id, n.parent_id, n.depth, n.position, \
+     n.code, n.title, n.retired_on FROM plan_nodes n";
+
+/// The order the tree's rows are read in, before [`Tree::new`] puts each
+/// node before its descendants.
+pub(super) const NODE_ORDER: &str = " ORDER BY n.plan_id, n.depth, n.position, n.code";
+
+/// The plan's tree as of `as_of`: only the nodes in force then (added on or
+/// before it, not retired on or before it), in reading order.
+pub async fn nodes(db: &PgPool, plan_id: i64, as_of: NaiveDate) -> sqlx::Result<Tree<NodeRow>> {
+    let nodes = sqlx::query_as(&format!(
+        "{NODE_COLUMNS} WHERE n.plan_id = $1 AND {} {NODE_ORDER}",
+        in_force!("n", "$2")
     ))
     .bind(plan_id)
     .bind(as_of)
     .fetch_all(db)
     .await?;
-    sort_depth_first(&mut nodes);
-    Ok(nodes)
+    Ok(Tree::new(nodes))
 }
 
-/// Reorders nodes (given by depth, then position) so that each one is followed
-/// by its descendants, as a tree is read.
-fn sort_depth_first(nodes: &mut Vec<Node>) {
-    fn visit(parent: Option<i64>, pool: &mut Vec<Node>, out: &mut Vec<Node>) {
-        let mut index = 0;
-        while index < pool.len() {
-            if pool[index].parent_id == parent {
-                let node = pool.remove(index);
-                let id = node.id;
-                out.push(node);
-                visit(Some(id), pool, out);
-            } else {
-                index += 1;
-            }
-        }
-    }
-    let mut pool = std::mem::take(nodes);
-    let mut out = Vec::with_capacity(pool.len());
-    visit(None, &mut pool, &mut out);
-    // Orphans cannot exist (foreign keys), but never drop a row silently.
-    out.append(&mut pool);
-    *nodes = out;
-}
-
+/// An activity of a plan with its state as of the date it was read: the one
+/// row the plan page, the structure editor, the reports and the imports
+/// share.
 #[derive(Debug, Clone, FromRow)]
-pub struct Activity {
+pub struct ActivityRow {
     pub id: i64,
+    pub plan_id: i64,
     pub node_id: i64,
     pub code: String,
     pub title: String,
@@ -132,47 +136,56 @@ pub struct Activity {
     pub region_name: String,
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
-    pub update_id: Option<i64>,
-    pub status: Option<Status>,
-    pub achieved: Option<Decimal>,
-    pub spent: Option<i64>,
-    pub update_as_of: Option<NaiveDate>,
+    pub retired_on: Option<NaiveDate>,
+    #[sqlx(flatten)]
+    pub latest: LatestUpdate,
+    /// The comment of that latest update.
     pub comment: Option<String>,
 }
 
-impl Activity {
-    pub fn latest_update(&self) -> Option<Update> {
-        latest_update(
-            self.update_id,
-            self.update_as_of,
-            self.status,
-            self.achieved,
-            self.spent,
-        )
-    }
-
+impl ActivityRow {
     pub fn figures(&self) -> ActivityFigures {
-        ActivityFigures::new(
-            self.target,
-            self.budget,
-            self.planned_end,
-            self.latest_update().as_ref(),
-        )
+        self.latest
+            .figures(self.target, self.budget, self.planned_end)
     }
 }
 
-/// The plan's activities, each with its latest update on or before `as_of`.
+/// The columns of [`ActivityRow`], from [`activities_from!`].
+macro_rules! activity_columns {
+    () => {
+        concat!(
+            " a.id, a.plan_id, a.node_id, a.code, a.title, a.target, a.unit, a.budget, \
+             a.responsible_unit, a.region_code, r.name AS region_name, a.planned_start, \
+             a.planned_end, a.retired_on, u.comment,",
+            $crate::store::activities::latest_update_columns!()
+        )
+    };
+}
+pub(super) use activity_columns;
+
+/// The activities `a` with their regions `r` and their state `u` as of the
+/// date `$2`.
+macro_rules! activities_from {
+    () => {
+        concat!(
+            " FROM activities a JOIN regions r ON r.code = a.region_code",
+            $crate::store::activities::latest_update_join!("$2")
+        )
+    };
+}
+pub(super) use activities_from;
+
+/// The plan's activities in force on `as_of`, each with its latest update
+/// on or before that date.
 pub async fn activities_as_of(
     db: &PgPool,
     plan_id: i64,
     as_of: NaiveDate,
-) -> sqlx::Result<Vec<Activity>> {
+) -> sqlx::Result<Vec<ActivityRow>> {
     sqlx::query_as(concat!(
-        "SELECT a.id, a.node_id, a.code, a.title, a.target, a.unit, a.budget, a.responsible_unit, \
-         a.region_code, r.name AS region_name, a.planned_start, a.planned_end, \
-         u.id AS update_id, u.status, u.achieved, u.spent, u.as_of AS update_as_of, u.comment \
-         FROM activities a JOIN regions r ON r.code = a.region_code",
-        latest_update_join!("$2"),
+        "SELECT",
+        activity_columns!(),
+        activities_from!(),
         "WHERE a.plan_id = $1 AND",
         in_force!("a", "$2"),
         "ORDER BY a.position, a.code"
@@ -183,9 +196,11 @@ pub async fn activities_as_of(
     .await
 }
 
+/// An indicator of a plan, retired or not.
 #[derive(Debug, Clone, FromRow)]
-pub struct Indicator {
+pub struct IndicatorRow {
     pub id: i64,
+    pub plan_id: i64,
     pub node_id: Option<i64>,
     pub code: String,
     pub title: String,
@@ -195,47 +210,64 @@ pub struct Indicator {
     pub target: Option<Decimal>,
     pub target_year: Option<i32>,
     pub direction: Direction,
-    /// Every value of the indicator, as (period end, value), oldest first.
+    pub retired_on: Option<NaiveDate>,
+    /// Every value of the indicator, as (period end, value), oldest first,
+    /// where the figures need them ([`indicators`], the reports); the
+    /// structure editor reads them per indicator instead.
     #[sqlx(skip)]
     pub values: Vec<(NaiveDate, Decimal)>,
 }
 
-#[derive(FromRow)]
-struct IndicatorValue {
-    indicator_id: i64,
-    period_end: NaiveDate,
-    value: Decimal,
-}
+/// The columns of [`IndicatorRow`], from the indicators `i`.
+pub(super) const INDICATOR_COLUMNS: &str = "i.id, i.plan_id, i.node_id, i.code, i.title, i.unit, \
+     i.baseline, i.baseline_year, i.target, i.target_year, i.direction, i.retired_on";
 
 /// The plan's indicators in force on `as_of`, each with all its values.
 pub async fn indicators(
     db: &PgPool,
     plan_id: i64,
     as_of: NaiveDate,
-) -> sqlx::Result<Vec<Indicator>> {
-    let mut indicators: Vec<Indicator> = sqlx::query_as(concat!(
-        "SELECT i.id, i.node_id, i.code, i.title, i.unit, i.baseline, i.baseline_year, \
-             i.target, i.target_year, i.direction FROM indicators i WHERE i.plan_id = $1 AND",
-        in_force!("i", "$2"),
-        "ORDER BY i.position, i.code"
+) -> sqlx::Result<Vec<IndicatorRow>> {
+    let mut indicators: Vec<IndicatorRow> = sqlx::query_as(&format!(
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.plan_id = $1 AND {} \
+         ORDER BY i.position, i.code",
+        in_force!("i", "$2")
     ))
     .bind(plan_id)
     .bind(as_of)
     .fetch_all(db)
     .await?;
-    let values: Vec<IndicatorValue> = sqlx::query_as(
+    let mut conn = db.acquire().await?;
+    with_values(&mut conn, &[plan_id], indicators.iter_mut().collect()).await?;
+    Ok(indicators)
+}
+
+/// Gives each of `indicators` (of the plans `plan_ids`) all its values,
+/// oldest first.
+pub(super) async fn with_values(
+    conn: &mut PgConnection,
+    plan_ids: &[i64],
+    mut indicators: Vec<&mut IndicatorRow>,
+) -> sqlx::Result<()> {
+    let values: Vec<(i64, NaiveDate, Decimal)> = sqlx::query_as(
         "SELECT v.indicator_id, v.period_end, v.value FROM indicator_values v \
-         JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = $1 ORDER BY v.period_end",
+         JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = ANY($1) \
+         ORDER BY v.indicator_id, v.period_end",
     )
-    .bind(plan_id)
-    .fetch_all(db)
+    .bind(plan_ids)
+    .fetch_all(conn)
     .await?;
-    for value in values {
-        if let Some(indicator) = indicators.iter_mut().find(|i| i.id == value.indicator_id) {
-            indicator.values.push((value.period_end, value.value));
+    let index: HashMap<i64, usize> = indicators
+        .iter()
+        .enumerate()
+        .map(|(position, indicator)| (indicator.id, position))
+        .collect();
+    for (indicator_id, period_end, value) in values {
+        if let Some(&position) = index.get(&indicator_id) {
+            indicators[position].values.push((period_end, value));
         }
     }
-    Ok(indicators)
+    Ok(())
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -1,6 +1,8 @@
 //! The rows behind the exports: the plans that cover a year (for an agency and
 //! the agencies under it, or for every agency one may read), their trees,
 //! their activities with their state as of a date, indicators and funding.
+//! The same rows as the plan page's (`store::plans`), with where each one
+//! sits (agency, plan, node) for the report's columns.
 //!
 //! A report is read inside one read-only REPEATABLE READ transaction (a
 //! [`Snapshot`]), so that its sheets agree with each other even when someone
@@ -9,13 +11,15 @@
 
 use chrono::NaiveDate;
 use futures_util::stream::BoxStream;
-use rust_decimal::Decimal;
 use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
-use super::agencies::latest_update;
-use super::{in_force, latest_update_join};
-use crate::domain::{Direction, FundingSourceKind, Status};
-use crate::performance::{ActivityFigures, Update};
+use super::in_force;
+use super::plans::{
+    activities_from, activity_columns, with_values, ActivityRow, IndicatorRow, NodeRow, Plan,
+    INDICATOR_COLUMNS, NODE_COLUMNS, NODE_ORDER, PLAN_COLUMNS,
+};
+use crate::domain::FundingSourceKind;
+use crate::performance::plan_tree::Tree;
 
 /// A consistent, read-only view of the database for the time of one report.
 pub type Snapshot = Transaction<'static, Postgres>;
@@ -59,43 +63,13 @@ pub async fn report_years(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<i32>>
     .await
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct ReportPlan {
-    pub id: i64,
-    pub agency_id: i64,
-    pub agency_code: String,
-    pub agency_name: String,
-    pub code: String,
-    pub title: String,
-    pub start_year: i32,
-    pub end_year: i32,
-    pub level_names: Vec<String>,
-    pub illustrative: bool,
-}
-
-impl ReportPlan {
-    /// The name this plan gives to the tree level at `depth` (0 = root).
-    pub fn level_name(&self, depth: i32) -> &str {
-        usize::try_from(depth)
-            .ok()
-            .and_then(|d| self.level_names.get(d))
-            .or(self.level_names.last())
-            .map_or("", String::as_str)
-    }
-}
-
-const PLAN_COLUMNS: &str =
-    "SELECT pl.id, pl.agency_id, g.code AS agency_code, g.name AS agency_name, \
-     pl.code, pl.title, pl.start_year, pl.end_year, pl.level_names, pl.illustrative \
-     FROM plans pl JOIN agencies g ON g.id = pl.agency_id";
-
 /// The plans that cover `year` in the given agencies (every agency for `None`),
 /// in the order of the agencies' codes, then the plans' codes.
 pub async fn plans_for_year(
     conn: &mut PgConnection,
     year: i32,
     agencies: Option<&[i64]>,
-) -> sqlx::Result<Vec<ReportPlan>> {
+) -> sqlx::Result<Vec<Plan>> {
     sqlx::query_as(&format!(
         "{PLAN_COLUMNS} WHERE $1 BETWEEN pl.start_year AND pl.end_year \
          AND ($2::bigint[] IS NULL OR pl.agency_id = ANY($2)) ORDER BY g.code, pl.code"
@@ -106,92 +80,42 @@ pub async fn plans_for_year(
     .await
 }
 
-pub async fn plan(conn: &mut PgConnection, plan_id: i64) -> sqlx::Result<Option<ReportPlan>> {
+pub async fn plan(conn: &mut PgConnection, plan_id: i64) -> sqlx::Result<Option<Plan>> {
     sqlx::query_as(&format!("{PLAN_COLUMNS} WHERE pl.id = $1"))
         .bind(plan_id)
         .fetch_optional(conn)
         .await
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct ReportNode {
-    pub id: i64,
-    pub plan_id: i64,
-    pub parent_id: Option<i64>,
-    pub depth: i32,
-    pub position: i32,
-    pub code: String,
-    pub title: String,
-}
-
-/// The nodes of the plans in force on `as_of`, by plan, then by depth and
-/// position (the caller puts each tree in reading order).
+/// The trees of the plans as of `as_of`: only the nodes in force then, in
+/// reading order, plan after plan.
 pub async fn nodes(
     conn: &mut PgConnection,
     plan_ids: &[i64],
     as_of: NaiveDate,
-) -> sqlx::Result<Vec<ReportNode>> {
-    sqlx::query_as(concat!(
-        "SELECT n.id, n.plan_id, n.parent_id, n.depth, n.position, n.code, n.title \
-         FROM plan_nodes n WHERE n.plan_id = ANY($1) AND",
-        in_force!("n", "$2"),
-        "ORDER BY n.plan_id, n.depth, n.position, n.code"
+) -> sqlx::Result<Tree<NodeRow>> {
+    let nodes = sqlx::query_as(&format!(
+        "{NODE_COLUMNS} WHERE n.plan_id = ANY($1) AND {} {NODE_ORDER}",
+        in_force!("n", "$2")
     ))
     .bind(plan_ids)
     .bind(as_of)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(Tree::new(nodes))
 }
 
-/// One activity of a report with its plan, its node and its latest update on
-/// or before the report's date.
+/// One activity of a report, with its agency, plan and node and its latest
+/// update on or before the report's date.
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportActivity {
     pub agency_id: i64,
     pub agency_code: String,
-    pub plan_id: i64,
     pub plan_code: String,
-    pub node_id: i64,
     pub node_code: String,
     pub node_title: String,
-    pub id: i64,
-    pub code: String,
-    pub title: String,
-    pub target: Option<Decimal>,
-    pub unit: Option<String>,
-    pub budget: i64,
-    pub responsible_unit: Option<String>,
-    pub region_code: String,
-    pub region_name: String,
-    pub planned_start: Option<NaiveDate>,
-    pub planned_end: Option<NaiveDate>,
-    pub update_id: Option<i64>,
-    pub status: Option<Status>,
-    pub achieved: Option<Decimal>,
-    pub spent: Option<i64>,
-    pub update_as_of: Option<NaiveDate>,
-    pub comment: Option<String>,
-}
-
-impl ReportActivity {
-    pub fn latest_update(&self) -> Option<Update> {
-        latest_update(
-            self.update_id,
-            self.update_as_of,
-            self.status,
-            self.achieved,
-            self.spent,
-        )
-    }
-
-    pub fn figures(&self) -> ActivityFigures {
-        ActivityFigures::new(
-            self.target,
-            self.budget,
-            self.planned_end,
-            self.latest_update().as_ref(),
-        )
-    }
+    #[sqlx(flatten)]
+    pub activity: ActivityRow,
 }
 
 /// The activities of the plans as of `as_of`, streamed in the order of the
@@ -202,15 +126,12 @@ pub fn activities<'c>(
     as_of: NaiveDate,
 ) -> BoxStream<'c, sqlx::Result<ReportActivity>> {
     sqlx::query_as(concat!(
-        "SELECT pl.agency_id, g.code AS agency_code, pl.id AS plan_id, pl.code AS plan_code, \
-         n.id AS node_id, n.code AS node_code, n.title AS node_title, \
-         a.id, a.code, a.title, a.target, a.unit, a.budget, a.responsible_unit, \
-         a.region_code, r.name AS region_name, a.planned_start, a.planned_end, \
-         u.id AS update_id, u.status, u.achieved, u.spent, u.as_of AS update_as_of, u.comment \
-         FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
-         JOIN plan_nodes n ON n.id = a.node_id JOIN regions r ON r.code = a.region_code",
-        latest_update_join!("$2"),
-        "WHERE a.plan_id = ANY($1) AND",
+        "SELECT pl.agency_id, g.code AS agency_code, pl.code AS plan_code, \
+         n.code AS node_code, n.title AS node_title,",
+        activity_columns!(),
+        activities_from!(),
+        "JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
+         JOIN plan_nodes n ON n.id = a.node_id WHERE a.plan_id = ANY($1) AND",
         in_force!("a", "$2"),
         "ORDER BY g.code, pl.code, a.position, a.code"
     ))
@@ -219,30 +140,13 @@ pub fn activities<'c>(
     .fetch(conn)
 }
 
+/// One indicator of a report, with its agency and plan.
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportIndicator {
-    pub id: i64,
-    pub plan_id: i64,
     pub agency_code: String,
     pub plan_code: String,
-    pub code: String,
-    pub title: String,
-    pub unit: Option<String>,
-    pub baseline: Option<Decimal>,
-    pub baseline_year: Option<i32>,
-    pub target: Option<Decimal>,
-    pub target_year: Option<i32>,
-    pub direction: Direction,
-    /// Every value of the indicator, as (period end, value), oldest first.
-    #[sqlx(skip)]
-    pub values: Vec<(NaiveDate, Decimal)>,
-}
-
-#[derive(FromRow)]
-struct IndicatorValue {
-    indicator_id: i64,
-    period_end: NaiveDate,
-    value: Decimal,
+    #[sqlx(flatten)]
+    pub indicator: IndicatorRow,
 }
 
 /// The indicators of the plans in force on `as_of`, with all their values,
@@ -252,39 +156,20 @@ pub async fn indicators(
     plan_ids: &[i64],
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<ReportIndicator>> {
-    let mut indicators: Vec<ReportIndicator> = sqlx::query_as(concat!(
-        "SELECT i.id, i.plan_id, g.code AS agency_code, pl.code AS plan_code, i.code, i.title, \
-         i.unit, i.baseline, i.baseline_year, i.target, i.target_year, i.direction \
-         FROM indicators i JOIN plans pl ON pl.id = i.plan_id JOIN agencies g ON g.id = pl.agency_id \
-         WHERE i.plan_id = ANY($1) AND",
-        in_force!("i", "$2"),
-        "ORDER BY g.code, pl.code, i.position, i.code"
+    let mut rows: Vec<ReportIndicator> = sqlx::query_as(&format!(
+        "SELECT g.code AS agency_code, pl.code AS plan_code, {INDICATOR_COLUMNS} \
+         FROM indicators i JOIN plans pl ON pl.id = i.plan_id \
+         JOIN agencies g ON g.id = pl.agency_id WHERE i.plan_id = ANY($1) AND {} \
+         ORDER BY g.code, pl.code, i.position, i.code",
+        in_force!("i", "$2")
     ))
     .bind(plan_ids)
     .bind(as_of)
     .fetch_all(&mut *conn)
     .await?;
-    let values: Vec<IndicatorValue> = sqlx::query_as(
-        "SELECT v.indicator_id, v.period_end, v.value FROM indicator_values v \
-         JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = ANY($1) \
-         ORDER BY v.indicator_id, v.period_end",
-    )
-    .bind(plan_ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    let index: std::collections::HashMap<i64, usize> = indicators
-        .iter()
-        .enumerate()
-        .map(|(position, indicator)| (indicator.id, position))
-        .collect();
-    for value in values {
-        if let Some(&position) = index.get(&value.indicator_id) {
-            indicators[position]
-                .values
-                .push((value.period_end, value.value));
-        }
-    }
-    Ok(indicators)
+    let indicators = rows.iter_mut().map(|row| &mut row.indicator).collect();
+    with_values(conn, plan_ids, indicators).await?;
+    Ok(rows)
 }
 
 #[derive(Debug, Clone, FromRow)]

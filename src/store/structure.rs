@@ -17,50 +17,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
+use super::plans::{
+    activities_from, activity_columns, ActivityRow, IndicatorRow, NodeRow, INDICATOR_COLUMNS,
+    NODE_COLUMNS, NODE_ORDER,
+};
 use super::{audit, is_unique_violation, to_json};
 use crate::domain::Direction;
-
-/// A node as listed on the structure page, retired ones included.
-#[derive(Debug, Clone, FromRow, Serialize)]
-pub struct NodeRow {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub depth: i32,
-    pub code: String,
-    pub title: String,
-    pub retired_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, FromRow, Serialize)]
-pub struct ActivityRow {
-    pub id: i64,
-    pub node_id: i64,
-    pub code: String,
-    pub title: String,
-    pub unit: Option<String>,
-    pub target: Option<Decimal>,
-    pub budget: i64,
-    pub responsible_unit: Option<String>,
-    pub region_code: String,
-    pub planned_start: Option<NaiveDate>,
-    pub planned_end: Option<NaiveDate>,
-    pub retired_on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, FromRow, Serialize)]
-pub struct IndicatorRow {
-    pub id: i64,
-    pub node_id: Option<i64>,
-    pub code: String,
-    pub title: String,
-    pub unit: Option<String>,
-    pub baseline: Option<Decimal>,
-    pub baseline_year: Option<i32>,
-    pub target: Option<Decimal>,
-    pub target_year: Option<i32>,
-    pub direction: Direction,
-    pub retired_on: Option<NaiveDate>,
-}
+use crate::performance::plan_tree::Tree;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Region {
@@ -75,50 +38,37 @@ pub struct Structure {
     pub indicators: Vec<IndicatorRow>,
 }
 
-const ACTIVITY_COLUMNS: &str = "SELECT id, node_id, code, title, unit, target, budget, \
-     responsible_unit, region_code, planned_start, planned_end, retired_on FROM activities";
-const INDICATOR_COLUMNS: &str = "SELECT id, node_id, code, title, unit, baseline, baseline_year, \
-     target, target_year, direction, retired_on FROM indicators";
-
+/// Everything of the plan's structure, retired items included; the nodes in
+/// reading order, each activity with its latest update whatever its date.
 pub async fn load(db: &PgPool, plan_id: i64) -> sqlx::Result<Structure> {
-    let mut nodes: Vec<NodeRow> = sqlx::query_as(
-        "SELECT id, parent_id, depth, code, title, retired_on FROM plan_nodes \
-         WHERE plan_id = $1 ORDER BY depth, position, code",
-    )
-    .bind(plan_id)
-    .fetch_all(db)
-    .await?;
-    nodes = tree_order(nodes);
-    let activities = sqlx::query_as(&format!(
-        "{ACTIVITY_COLUMNS} WHERE plan_id = $1 ORDER BY position, code"
+    let nodes: Vec<NodeRow> =
+        sqlx::query_as(&format!("{NODE_COLUMNS} WHERE n.plan_id = $1 {NODE_ORDER}"))
+            .bind(plan_id)
+            .fetch_all(db)
+            .await?;
+    let activities = sqlx::query_as(concat!(
+        "SELECT",
+        activity_columns!(),
+        activities_from!(),
+        "WHERE a.plan_id = $1 ORDER BY a.position, a.code"
     ))
     .bind(plan_id)
+    // Whatever its date: the editor shows no figures, only the plan.
+    .bind(NaiveDate::MAX)
     .fetch_all(db)
     .await?;
     let indicators = sqlx::query_as(&format!(
-        "{INDICATOR_COLUMNS} WHERE plan_id = $1 ORDER BY position, code"
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.plan_id = $1 \
+         ORDER BY i.position, i.code"
     ))
     .bind(plan_id)
     .fetch_all(db)
     .await?;
     Ok(Structure {
-        nodes,
+        nodes: Tree::new(nodes).into_nodes(),
         activities,
         indicators,
     })
-}
-
-/// Each node followed by its descendants, as the tree is read.
-fn tree_order(nodes: Vec<NodeRow>) -> Vec<NodeRow> {
-    fn visit(parent: Option<i64>, pool: &[NodeRow], out: &mut Vec<NodeRow>) {
-        for node in pool.iter().filter(|n| n.parent_id == parent) {
-            out.push(node.clone());
-            visit(Some(node.id), pool, out);
-        }
-    }
-    let mut out = Vec::with_capacity(nodes.len());
-    visit(None, &nodes, &mut out);
-    out
 }
 
 pub async fn regions(db: &PgPool) -> sqlx::Result<Vec<Region>> {
@@ -377,12 +327,10 @@ pub async fn find_node(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, NodeRo
     let Some((plan_id,)) = row else {
         return Ok(None);
     };
-    let node = sqlx::query_as(
-        "SELECT id, parent_id, depth, code, title, retired_on FROM plan_nodes WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(db)
-    .await?;
+    let node = sqlx::query_as(&format!("{NODE_COLUMNS} WHERE n.id = $1"))
+        .bind(id)
+        .fetch_one(db)
+        .await?;
     Ok(Some((plan_id, node)))
 }
 
@@ -561,10 +509,16 @@ pub async fn find_activity(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, Ac
     let Some((plan_id,)) = row else {
         return Ok(None);
     };
-    let activity = sqlx::query_as(&format!("{ACTIVITY_COLUMNS} WHERE id = $1"))
-        .bind(id)
-        .fetch_one(db)
-        .await?;
+    let activity = sqlx::query_as(concat!(
+        "SELECT",
+        activity_columns!(),
+        activities_from!(),
+        "WHERE a.id = $1"
+    ))
+    .bind(id)
+    .bind(NaiveDate::MAX)
+    .fetch_one(db)
+    .await?;
     Ok(Some((plan_id, activity)))
 }
 
@@ -649,10 +603,12 @@ pub async fn find_indicator(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, I
     let Some((plan_id,)) = row else {
         return Ok(None);
     };
-    let indicator = sqlx::query_as(&format!("{INDICATOR_COLUMNS} WHERE id = $1"))
-        .bind(id)
-        .fetch_one(db)
-        .await?;
+    let indicator = sqlx::query_as(&format!(
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.id = $1"
+    ))
+    .bind(id)
+    .fetch_one(db)
+    .await?;
     Ok(Some((plan_id, indicator)))
 }
 

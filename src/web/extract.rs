@@ -22,9 +22,9 @@ use super::{AppError, AppState};
 use crate::store::activities::{self, ActivityDetail};
 use crate::store::admin::{self, Account};
 use crate::store::agencies::{self, Agency};
-use crate::store::plans::{self, Plan};
+use crate::store::plans::{self, ActivityRow, IndicatorRow, NodeRow, Plan};
 use crate::store::sessions::{self, BoardSession, ResolutionDetail};
-use crate::store::structure::{self, ActivityRow, IndicatorRow, NodeRow};
+use crate::store::structure;
 
 /// A row that a route parameter (`{id}`, `{code}`) names.
 pub trait FromPath: Sized + Send {

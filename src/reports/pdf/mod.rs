@@ -625,18 +625,18 @@ fn activity_list(
         .iter()
         .map(|(row, figures)| {
             let code = if spans {
-                format!("{} {}", row.agency_code, row.code)
+                format!("{} {}", row.agency_code, row.activity.code)
             } else {
-                row.code.clone()
+                row.activity.code.clone()
             };
-            let mut title = format!("{} · {}", row.node_code, row.title);
+            let mut title = format!("{} · {}", row.node_code, row.activity.title);
             if figures.is_late(data.heading.as_of) {
                 title = format!("{title} ({})", lang.t("figures.late"));
             }
             let achieved = format!(
                 "{} / {}",
                 lang.optional_quantity(figures.achieved),
-                lang.optional_quantity(row.target)
+                lang.optional_quantity(row.activity.target)
             );
             Row::new(vec![
                 code,

@@ -134,7 +134,7 @@ async fn build_lines(
         for activity in &view.activities {
             let a = &activity.activity;
             let shown = blank_values(
-                a.latest_update().map(|u| (u.status, a.achieved, a.spent)),
+                a.latest.update().map(|u| (u.status, u.achieved, u.spent)),
                 bases.get(&a.id).copied(),
                 entry_date(plan.end_year, today),
             );
@@ -142,7 +142,7 @@ async fn build_lines(
             row.code.clone_from(&a.code);
             row.title.clone_from(&a.title);
             row.unit.clone_from(&a.unit);
-            row.current = a.latest_update().map(|u| (u.status, u.as_of));
+            row.current = a.latest.update().map(|u| (u.status, u.as_of));
             if row.shown.is_empty() {
                 row.shown = fingerprint(&shown);
             }

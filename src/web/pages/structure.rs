@@ -12,10 +12,10 @@ use serde::Deserialize;
 use super::forms::{self, optional_date, optional_text, required_date, FieldErrors};
 use super::render;
 use crate::domain::{self, Direction, Fcfa};
-use crate::store::plans::Plan;
+use crate::store::plans::{ActivityRow, IndicatorRow, NodeRow, Plan};
 use crate::store::structure::{
-    self, ActivityFields, ActivityRow, Change, IndicatorFields, IndicatorRow, IndicatorValueRow,
-    NodeFields, NodeRow, Outcome, Region, Retirable, Structure,
+    self, ActivityFields, Change, IndicatorFields, IndicatorValueRow, NodeFields, Outcome, Region,
+    Retirable, Structure,
 };
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;

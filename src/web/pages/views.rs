@@ -7,13 +7,14 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::domain::Status;
+use crate::performance::plan_tree::Tree;
 use crate::performance::{self, ActivityFigures, IndicatorPlan, Ratio, Summary};
 use sqlx::PgPool;
 
-use crate::store::plans::{self, Activity, FundingLine, Indicator, Node, Plan};
+use crate::store::plans::{self, ActivityRow, FundingLine, IndicatorRow, NodeRow, Plan};
 
 pub struct ActivityView {
-    pub activity: Activity,
+    pub activity: ActivityRow,
     pub figures: ActivityFigures,
 }
 
@@ -28,7 +29,7 @@ impl ActivityView {
 }
 
 pub struct NodeView {
-    pub node: Node,
+    pub node: NodeRow,
     pub level_name: String,
     pub summary: Summary,
     pub activities: Vec<ActivityView>,
@@ -47,12 +48,10 @@ pub struct PlanTree {
 impl PlanTree {
     pub fn build(
         plan: &Plan,
-        nodes: Vec<Node>,
-        activities: Vec<Activity>,
+        nodes: Tree<NodeRow>,
+        activities: Vec<ActivityRow>,
         as_of: NaiveDate,
     ) -> PlanTree {
-        let parents: HashMap<i64, Option<i64>> =
-            nodes.iter().map(|n| (n.id, n.parent_id)).collect();
         let views: Vec<ActivityView> = activities
             .into_iter()
             .map(|activity| ActivityView {
@@ -60,13 +59,13 @@ impl PlanTree {
                 activity,
             })
             .collect();
-        let rollups = performance::rollup_tree(
-            &parents,
+        let rollups = nodes.rollup(
             views.iter().map(|v| (v.activity.node_id, &v.figures)),
             as_of,
         );
         let total = Summary::of(views.iter().map(|v| &v.figures), as_of);
         let leaf_depth = nodes
+            .nodes()
             .iter()
             .filter(|n| views.iter().any(|v| v.activity.node_id == n.id))
             .map(|n| n.depth)
@@ -77,6 +76,7 @@ impl PlanTree {
             by_node.entry(view.activity.node_id).or_default().push(view);
         }
         let nodes = nodes
+            .into_nodes()
             .into_iter()
             .map(|node| NodeView {
                 level_name: plan.level_name(node.depth).to_owned(),
@@ -176,14 +176,14 @@ pub struct GroupRow {
 }
 
 pub struct IndicatorView {
-    pub indicator: Indicator,
+    pub indicator: IndicatorRow,
     pub latest: Option<(NaiveDate, Decimal)>,
     pub progress: Option<Ratio>,
     pub met: Option<bool>,
 }
 
 impl IndicatorView {
-    pub fn build(indicators: Vec<Indicator>, as_of: NaiveDate) -> Vec<IndicatorView> {
+    pub fn build(indicators: Vec<IndicatorRow>, as_of: NaiveDate) -> Vec<IndicatorView> {
         indicators
             .into_iter()
             .map(|indicator| {

@@ -136,7 +136,11 @@ fn new_page(
     mut form: NewAccountInput,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let status = errors.status();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     form.password.clear();
     form.confirm.clear();
     Ok((status, render(&NewPage { ctx, form, errors })?).into_response())

@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -129,7 +130,11 @@ fn form_page(
     errors: FieldErrors,
     mut parents: Vec<Agency>,
 ) -> Result<Response, AppError> {
-    let status = errors.status();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     parents.retain(|a| Some(a.id) != agency_id);
     let page = FormPage {
         ctx,
