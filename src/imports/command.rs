@@ -3,7 +3,7 @@
 //! every command's messages; the column is the file's own header) and the
 //! command fails without writing anything; what was done is printed at the end.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
 use clap::{Args, Subcommand};
@@ -13,8 +13,10 @@ use super::plan_file::Problem;
 use super::{PlanImport, Target};
 use crate::i18n::Lang;
 use crate::store::activities::Recorder;
+use crate::store::agencies::{self, Agency};
 use crate::store::imports::NewPlan;
-use crate::store::{agencies, imports, plans, users};
+use crate::store::users::{self, User};
+use crate::store::{imports, plans};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -92,18 +94,28 @@ fn summary(import: &PlanImport) -> String {
     )
 }
 
+/// What both imports start from: the file's bytes, the agency, the account.
+async fn open(
+    db: &PgPool,
+    file: &Path,
+    agency: &str,
+    login: &str,
+) -> anyhow::Result<(Vec<u8>, Agency, User)> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let agency = agencies::find_by_code(db, agency)
+        .await?
+        .ok_or_else(|| anyhow!("no agency with code {agency}"))?;
+    let user = users::find_by_login(db, login)
+        .await?
+        .ok_or_else(|| anyhow!("no account {login}"))?;
+    Ok((bytes, agency, user))
+}
+
 pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
     let today = chrono::Local::now().date_naive();
     match command {
         ImportCommand::Plan(args) => {
-            let bytes = std::fs::read(&args.file)
-                .with_context(|| format!("cannot read {}", args.file.display()))?;
-            let agency = agencies::find_by_code(db, &args.agency)
-                .await?
-                .ok_or_else(|| anyhow!("no agency with code {}", args.agency))?;
-            let user = users::find_by_login(db, &args.login)
-                .await?
-                .ok_or_else(|| anyhow!("no account {}", args.login))?;
+            let (bytes, agency, user) = open(db, &args.file, &args.agency, &args.login).await?;
             let target = match imports::plan_by_code(db, agency.id, &args.plan).await? {
                 Some(id) => Target::Existing(plans::find(db, id).await?.context("plan vanished")?),
                 None => {
@@ -142,14 +154,7 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ImportCommand::Progress(args) => {
-            let bytes = std::fs::read(&args.file)
-                .with_context(|| format!("cannot read {}", args.file.display()))?;
-            let agency = agencies::find_by_code(db, &args.agency)
-                .await?
-                .ok_or_else(|| anyhow!("no agency with code {}", args.agency))?;
-            let user = users::find_by_login(db, &args.login)
-                .await?
-                .ok_or_else(|| anyhow!("no account {}", args.login))?;
+            let (bytes, agency, user) = open(db, &args.file, &args.agency, &args.login).await?;
             let plan_id = imports::plan_by_code(db, agency.id, &args.plan)
                 .await?
                 .ok_or_else(|| anyhow!("{} has no plan {}", args.agency, args.plan))?;
