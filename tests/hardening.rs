@@ -451,3 +451,35 @@ async fn a_form_past_the_body_limit_is_the_french_413_page(pool: PgPool) {
     }
     assert_eq!(count(&pool, "progress_updates").await, updates);
 }
+
+#[sqlx::test]
+async fn many_sign_ins_to_one_account_at_once_all_succeed(pool: PgPool) {
+    // Each success clears the account's failures: without one lock for the
+    // login, two at once updated the same rows in different orders.
+    let app = demo_app(&pool).await;
+    // Each attempt counts as a failure until it succeeds, so four at once
+    // stay under the five a pair may have; each success clears the others'.
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let mut client = Client::new(&app);
+        let csrf = csrf_of(&client.get("/login").await);
+        clients.push((client, csrf));
+    }
+    let sign_ins = clients.into_iter().map(|(mut client, csrf)| async move {
+        client
+            .post(
+                "/login",
+                &[
+                    ("csrf", &csrf),
+                    ("login", "anaser.ca"),
+                    ("password", DEMO_PASSWORD),
+                    ("next", "/"),
+                ],
+            )
+            .await
+            .status
+    });
+    for status in futures_util::future::join_all(sign_ins).await {
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+}

@@ -1008,3 +1008,48 @@ async fn a_failed_apply_keeps_the_upload_to_apply_again(pool: PgPool) {
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     assert_eq!(uploads(&pool).await, 0);
 }
+
+#[sqlx::test]
+async fn two_applies_of_the_same_new_plan_code_create_one_plan_and_a_409(pool: PgPool) {
+    use axum::http::StatusCode;
+    let app = demo_app(&pool).await;
+    let original = plan(&pool, "ANASER", "PAP-2025").await;
+    let xlsx = imports::export_xlsx(&pool, &original, today())
+        .await
+        .unwrap();
+    let uri = "/agencies/ANASER/plans/import";
+    // Two editors preview the same new plan; both are offered "apply".
+    let mut previews = Vec::new();
+    for _ in 0..2 {
+        let mut editor = signed_in(&app, "anaser.editeur").await;
+        let csrf = csrf_of(&editor.get(uri).await);
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("code", "PAP-2025-TER"),
+            ("title", "PAP 2025 bis"),
+            ("year", "2025"),
+        ];
+        let preview = editor
+            .post_file(uri, &fields, ("file", "plan.xlsx", &xlsx))
+            .await;
+        assert_eq!(preview.status, StatusCode::OK);
+        let token = preview.attrs("#apply input[name=token]", "value")[0].clone();
+        previews.push((editor, csrf, token));
+    }
+    let apply_uri = format!("{uri}/apply");
+    let (mut first, mut second) = (previews.remove(0), previews.remove(0));
+    let first_fields = [("csrf", first.1.as_str()), ("token", first.2.as_str())];
+    let second_fields = [("csrf", second.1.as_str()), ("token", second.2.as_str())];
+    let (a, b) = tokio::join!(
+        first.0.post(&apply_uri, &first_fields),
+        second.0.post(&apply_uri, &second_fields),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM plans WHERE code = 'PAP-2025-TER'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+}

@@ -244,6 +244,14 @@ pub async fn succeeded(
     address: Option<&str>,
 ) -> sqlx::Result<()> {
     let mut tx = db.begin().await?;
+    // The same login lock as `begin`: two sign-ins to one account at once
+    // would otherwise update the same rows in different orders (a deadlock).
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtext('suivi.login_attempts.login'), hashtext($1))",
+    )
+    .bind(login)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM login_attempts WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)

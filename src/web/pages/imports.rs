@@ -428,7 +428,7 @@ pub async fn new_plan_apply(
     match imports::prepare_plan_import(&state.db, &bytes, &target, today).await? {
         Err(_) => Err(AppError::bad_request("imports.error.expired")),
         Ok(import) => {
-            let id = imports::apply_plan_import(
+            let applied = imports::apply_plan_import(
                 &state.db,
                 &target,
                 &import,
@@ -436,8 +436,17 @@ pub async fn new_plan_apply(
                 user.user.id,
                 Some(&form.token),
             )
-            .await?
-            .ok_or(AppError::bad_request("imports.error.expired"))?;
+            .await;
+            // Checked above, but another apply of the same code may have
+            // created the plan since: the database's unique key decides.
+            let id = match applied {
+                Err(error) if crate::store::is_unique_violation(&error) => {
+                    return Err(AppError::Conflict {
+                        key: "imports.error.plan_exists",
+                    })
+                }
+                other => other?.ok_or(AppError::bad_request("imports.error.expired"))?,
+            };
             Ok(axum::response::Redirect::to(&format!("/plans/{id}")).into_response())
         }
     }
