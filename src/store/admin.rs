@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::{FromRow, PgConnection, PgPool};
 
-use super::users::AgencyRole;
+use super::users::{AccountFields, AgencyRole};
 use super::{audit, to_json};
 use crate::domain::Role;
 
@@ -253,15 +253,6 @@ pub async fn all_roles(db: &PgPool) -> sqlx::Result<Vec<(i64, AgencyRole)>> {
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.user_id, r.role)).collect())
-}
-
-/// What the audit log keeps of an account: never the password hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AccountFields {
-    pub login: String,
-    pub display_name: String,
-    pub is_admin: bool,
-    pub disabled: bool,
 }
 
 impl AccountFields {

@@ -6,10 +6,10 @@
 //! bare rows, for callers that audit in their own transaction (`store::admin`)
 //! and for the demo and test fixtures.
 
+use serde::Serialize;
 use serde_json::json;
 use sqlx::{FromRow, PgExecutor, PgPool};
 
-use super::admin::AccountFields;
 use super::audit::{self, Actor};
 use super::to_json;
 use crate::domain::Role;
@@ -32,6 +32,15 @@ pub struct Credentials {
     pub disabled: bool,
     /// What a session opened now is stamped with.
     pub session_generation: i64,
+}
+
+/// What the audit log keeps of an account: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountFields {
+    pub login: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, FromRow)]
