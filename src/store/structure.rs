@@ -320,18 +320,11 @@ pub struct NodeFields {
 }
 
 pub async fn find_node(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, NodeRow)>> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT plan_id FROM plan_nodes WHERE id = $1")
+    let node: Option<NodeRow> = sqlx::query_as(&format!("{NODE_COLUMNS} WHERE n.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?;
-    let Some((plan_id,)) = row else {
-        return Ok(None);
-    };
-    let node = sqlx::query_as(&format!("{NODE_COLUMNS} WHERE n.id = $1"))
-        .bind(id)
-        .fetch_one(db)
-        .await?;
-    Ok(Some((plan_id, node)))
+    Ok(node.map(|node| (node.plan_id, node)))
 }
 
 /// Adds a node under `parent_id` (`None`: a root), in force from `on`.
@@ -502,24 +495,18 @@ impl From<&ActivityRow> for ActivityFields {
 
 /// The activity and the plan it belongs to.
 pub async fn find_activity(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, ActivityRow)>> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT plan_id FROM activities WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    let Some((plan_id,)) = row else {
-        return Ok(None);
-    };
-    let activity = sqlx::query_as(concat!(
+    let activity: Option<ActivityRow> = sqlx::query_as(concat!(
         "SELECT",
         activity_columns!(),
         activities_from!(),
         "WHERE a.id = $1"
     ))
     .bind(id)
+    // Whatever its date: the editor shows no figures, only the plan.
     .bind(NaiveDate::MAX)
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    Ok(Some((plan_id, activity)))
+    Ok(activity.map(|activity| (activity.plan_id, activity)))
 }
 
 /// Adds (in force from `on`) or changes an activity, in the node `node_id`.
@@ -532,30 +519,59 @@ pub async fn save_activity(
     fields: &ActivityFields,
     change: Change<'_>,
 ) -> sqlx::Result<Outcome> {
+    let before = existing
+        .map(|row| placed(&ActivityFields::from(row), "node_id", Some(row.node_id)))
+        .transpose()?;
+    let after = placed(fields, "node_id", Some(node_id))?;
+    let write = async |conn: &mut PgConnection| match existing {
+        None => insert_activity(conn, plan_id, node_id, fields, Some(on)).await,
+        Some(row) => write_activity(conn, row.id, node_id, fields)
+            .await
+            .map(|()| row.id),
+    };
+    let item = Item {
+        object_type: "activity",
+        node_id: Some(node_id),
+        before,
+        after,
+    };
+    save_item(db, plan_id, item, change, write).await
+}
+
+/// What an activity's or an indicator's save writes besides the item: the
+/// node it goes into (checked), and its audit row.
+struct Item {
+    object_type: &'static str,
+    node_id: Option<i64>,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+}
+
+/// Saves an activity or an indicator with `write`: under the tree's lock,
+/// into a node in force, with its audit row, in one transaction.
+async fn save_item(
+    db: &PgPool,
+    plan_id: i64,
+    item: Item,
+    change: Change<'_>,
+    write: impl AsyncFnOnce(&mut PgConnection) -> sqlx::Result<i64>,
+) -> sqlx::Result<Outcome> {
     let mut tx = db.begin().await?;
     lock_tree(&mut tx, plan_id).await?;
-    if let Err(refusal) = check_node(&mut tx, plan_id, node_id).await? {
-        return Ok(Outcome::Refused(refusal));
+    if let Some(node_id) = item.node_id {
+        if let Err(refusal) = check_node(&mut tx, plan_id, node_id).await? {
+            return Ok(Outcome::Refused(refusal));
+        }
     }
     let result = async {
-        let id = match existing {
-            None => insert_activity(&mut tx, plan_id, node_id, fields, Some(on)).await?,
-            Some(row) => {
-                write_activity(&mut tx, row.id, node_id, fields).await?;
-                row.id
-            }
-        };
-        let before = existing
-            .map(|row| placed(&ActivityFields::from(row), "node_id", Some(row.node_id)))
-            .transpose()?;
-        let after = placed(fields, "node_id", Some(node_id))?;
+        let id = write(&mut tx).await?;
         audit_row(
             &mut tx,
             change,
-            "activity",
+            item.object_type,
             id,
-            before.as_ref(),
-            Some(&after),
+            item.before.as_ref(),
+            Some(&item.after),
         )
         .await?;
         Ok(id)
@@ -596,20 +612,13 @@ impl From<&IndicatorRow> for IndicatorFields {
 }
 
 pub async fn find_indicator(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, IndicatorRow)>> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT plan_id FROM indicators WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    let Some((plan_id,)) = row else {
-        return Ok(None);
-    };
-    let indicator = sqlx::query_as(&format!(
+    let indicator: Option<IndicatorRow> = sqlx::query_as(&format!(
         "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.id = $1"
     ))
     .bind(id)
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    Ok(Some((plan_id, indicator)))
+    Ok(indicator.map(|indicator| (indicator.plan_id, indicator)))
 }
 
 /// Adds (in force from `on`) or changes an indicator, of the node
@@ -623,38 +632,23 @@ pub async fn save_indicator(
     fields: &IndicatorFields,
     change: Change<'_>,
 ) -> sqlx::Result<Outcome> {
-    let mut tx = db.begin().await?;
-    lock_tree(&mut tx, plan_id).await?;
-    if let Some(node_id) = node_id {
-        if let Err(refusal) = check_node(&mut tx, plan_id, node_id).await? {
-            return Ok(Outcome::Refused(refusal));
-        }
-    }
-    let result = async {
-        let id = match existing {
-            None => insert_indicator(&mut tx, plan_id, node_id, fields, Some(on)).await?,
-            Some(row) => {
-                write_indicator(&mut tx, row.id, node_id, fields).await?;
-                row.id
-            }
-        };
-        let before = existing
-            .map(|row| placed(&IndicatorFields::from(row), "node_id", row.node_id))
-            .transpose()?;
-        let after = placed(fields, "node_id", node_id)?;
-        audit_row(
-            &mut tx,
-            change,
-            "indicator",
-            id,
-            before.as_ref(),
-            Some(&after),
-        )
-        .await?;
-        Ok(id)
-    }
-    .await;
-    finish(tx, result).await
+    let before = existing
+        .map(|row| placed(&IndicatorFields::from(row), "node_id", row.node_id))
+        .transpose()?;
+    let after = placed(fields, "node_id", node_id)?;
+    let write = async |conn: &mut PgConnection| match existing {
+        None => insert_indicator(conn, plan_id, node_id, fields, Some(on)).await,
+        Some(row) => write_indicator(conn, row.id, node_id, fields)
+            .await
+            .map(|()| row.id),
+    };
+    let item = Item {
+        object_type: "indicator",
+        node_id,
+        before,
+        after,
+    };
+    save_item(db, plan_id, item, change, write).await
 }
 
 #[derive(Debug, Clone, FromRow, Serialize)]

@@ -2,14 +2,20 @@
 //! per level, headed by the plan's own level names, each cell `CODE · Title`),
 //! then the activity's fields and its progress. Suivi writes it (export, the
 //! template) and reads it back (plan import, progress import): what an admin
-//! edits in Excel comes back cell for cell.
+//! edits in Excel comes back cell for cell. Its indicators are on a sheet
+//! of their own ([`indicators`]).
 
-use chrono::NaiveDate;
+mod indicators;
+
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+
+pub use indicators::{parse_indicators, FileIndicator, INDICATOR_COLUMNS, INDICATOR_SHEET};
 
 use super::table::Table;
 use crate::domain::{self, Fcfa, Status};
 use crate::i18n::Lang;
+use crate::store::structure::ActivityFields;
 
 /// Between a level's code and its title in a level cell.
 pub const LEVEL_SEPARATOR: &str = " · ";
@@ -42,20 +48,15 @@ pub struct FileNode {
     pub parent: Option<String>,
 }
 
+/// A row of the plan sheet: an activity as the editor would write it, in
+/// the node the file names by code, with the progress columns if read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileActivity {
     /// The line in the file (the header is line 1).
     pub line: usize,
+    /// The code of the deepest level the row fills.
     pub node: String,
-    pub code: String,
-    pub title: String,
-    pub target: Option<Decimal>,
-    pub unit: Option<String>,
-    pub budget: i64,
-    pub responsible_unit: Option<String>,
-    pub region_code: String,
-    pub planned_start: Option<NaiveDate>,
-    pub planned_end: Option<NaiveDate>,
+    pub fields: ActivityFields,
     pub progress: Option<FileProgress>,
 }
 
@@ -86,158 +87,6 @@ pub struct PlanFile {
     pub nodes: Vec<FileNode>,
     pub activities: Vec<FileActivity>,
     pub indicators: Vec<FileIndicator>,
-}
-
-/// The sheet of indicators (XLSX only: a CSV file holds one table).
-pub const INDICATOR_SHEET: &str = "Indicateurs";
-
-/// The indicator columns: (key, French header).
-pub const INDICATOR_COLUMNS: [(&str, &str); 9] = [
-    ("node", "Niveau (code)"),
-    ("code", "Code"),
-    ("title", "Indicateur"),
-    ("unit", "Unité"),
-    ("baseline", "Référence"),
-    ("baseline_year", "Année de référence"),
-    ("target", "Cible"),
-    ("target_year", "Année cible"),
-    ("direction", "Sens"),
-];
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileIndicator {
-    pub line: usize,
-    pub node: Option<String>,
-    pub code: String,
-    pub title: String,
-    pub unit: Option<String>,
-    pub baseline: Option<Decimal>,
-    pub baseline_year: Option<i32>,
-    pub target: Option<Decimal>,
-    pub target_year: Option<i32>,
-    pub direction: crate::domain::Direction,
-}
-
-/// Reads the sheet of indicators: every problem by line and column, the
-/// column named `Indicateurs › header`.
-pub fn parse_indicators(
-    table: &Table,
-    node_codes: &[String],
-) -> Result<Vec<FileIndicator>, Vec<Problem>> {
-    use crate::domain::Direction;
-    let mut problems = Vec::new();
-    let mut indicators: Vec<FileIndicator> = Vec::new();
-    let Some(header) = table.first() else {
-        return Ok(indicators);
-    };
-    let columns: Vec<Option<usize>> = INDICATOR_COLUMNS
-        .iter()
-        .map(|(key, french)| {
-            header
-                .iter()
-                .position(|h| normalize(h) == normalize(french) || normalize(h) == *key)
-        })
-        .collect();
-    let column_name = |key: &str| {
-        let french = INDICATOR_COLUMNS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or(key, |(_, f)| f);
-        format!("{INDICATOR_SHEET} › {french}")
-    };
-    for (index, row) in table.iter().enumerate().skip(1) {
-        let line = index + 1;
-        let field = |key: &str| {
-            let position = INDICATOR_COLUMNS.iter().position(|(k, _)| *k == key);
-            position
-                .and_then(|p| columns[p])
-                .and_then(|i| row.get(i))
-                .map_or("", |s| s.trim())
-        };
-        let mut problem = |key: &str, message: &'static str, value: &str| {
-            problems.push(Problem {
-                line,
-                column: column_name(key),
-                key: message,
-                value: value.to_owned(),
-            });
-        };
-        let node = Some(field("node").to_owned()).filter(|n| !n.is_empty());
-        if let Some(node) = &node {
-            if !node_codes.contains(node) {
-                problem("node", "imports.error.unknown_node", node);
-            }
-        }
-        let code = field("code").to_owned();
-        if code.is_empty() {
-            problem("code", "imports.error.missing_code", "");
-        } else if indicators.iter().any(|i| i.code == code) {
-            problem("code", "imports.error.duplicate_code", &code);
-        }
-        let title = field("title").to_owned();
-        if title.is_empty() {
-            problem("title", "error.value.empty", "");
-        }
-        let mut quantity = |key: &str| -> Option<Decimal> {
-            let text = field(key);
-            if text.is_empty() {
-                return None;
-            }
-            domain::parse_quantity(text)
-                .map_err(|e| problem(key, e.key(), text))
-                .ok()
-        };
-        let baseline = quantity("baseline");
-        let target = quantity("target");
-        let mut year = |key: &str| -> Option<i32> {
-            let text = field(key);
-            if text.is_empty() {
-                return None;
-            }
-            let year = domain::parse_plan_year(text);
-            if year.is_none() {
-                problems.push(Problem {
-                    line,
-                    column: column_name(key),
-                    key: "error.bad_year",
-                    value: text.to_owned(),
-                });
-            }
-            year
-        };
-        let baseline_year = year("baseline_year");
-        let target_year = year("target_year");
-        let direction_text = field("direction");
-        let direction = Direction::ALL.iter().copied().find(|d| {
-            normalize(direction_text) == d.as_str()
-                || normalize(direction_text) == normalize(&Lang::Fr.t(d.label_key()))
-        });
-        if direction.is_none() {
-            problems.push(Problem {
-                line,
-                column: column_name("direction"),
-                key: "imports.error.direction",
-                value: direction_text.to_owned(),
-            });
-        }
-        indicators.push(FileIndicator {
-            line,
-            node,
-            code,
-            title,
-            unit: Some(field("unit").to_owned()).filter(|u| !u.is_empty()),
-            baseline,
-            baseline_year,
-            target,
-            target_year,
-            direction: direction.unwrap_or(Direction::Increase),
-        });
-    }
-    if problems.is_empty() {
-        Ok(indicators)
-    } else {
-        Err(problems)
-    }
 }
 
 /// What the file is checked against.
@@ -429,7 +278,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
             problem("code", "imports.error.missing_code", "");
         } else if code.chars().count() > 64 || code.contains(char::is_whitespace) {
             problem("code", "structure.error.code", &code);
-        } else if file.activities.iter().any(|a| a.code == code) {
+        } else if file.activities.iter().any(|a| a.fields.code == code) {
             problem("code", "imports.error.duplicate_code", &code);
         }
         let title = field("title").to_owned();
@@ -555,15 +404,17 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
         file.activities.push(FileActivity {
             line,
             node,
-            code,
-            title,
-            target,
-            unit: Some(field("unit").to_owned()).filter(|u| !u.is_empty()),
-            budget: budget.unwrap_or(0),
-            responsible_unit: Some(field("responsible").to_owned()).filter(|u| !u.is_empty()),
-            region_code: region_code.unwrap_or_default(),
-            planned_start,
-            planned_end,
+            fields: ActivityFields {
+                code,
+                title,
+                target,
+                unit: Some(field("unit").to_owned()).filter(|u| !u.is_empty()),
+                budget: budget.unwrap_or(0),
+                responsible_unit: Some(field("responsible").to_owned()).filter(|u| !u.is_empty()),
+                region_code: region_code.unwrap_or_default(),
+                planned_start,
+                planned_end,
+            },
             progress,
         });
     }
@@ -581,8 +432,6 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
         Err(problems)
     }
 }
-
-use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {
@@ -664,10 +513,13 @@ mod tests {
         assert_eq!(file.nodes[1].parent.as_deref(), Some("OS1"));
         let first = &file.activities[0];
         assert_eq!(first.node, "AP1");
-        assert_eq!(first.target, Some(Decimal::new(125, 1)));
-        assert_eq!(first.budget, 1_500_000);
-        assert_eq!(first.region_code, "KAY");
-        assert_eq!(first.planned_end, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(first.fields.target, Some(Decimal::new(125, 1)));
+        assert_eq!(first.fields.budget, 1_500_000);
+        assert_eq!(first.fields.region_code, "KAY");
+        assert_eq!(
+            first.fields.planned_end,
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
         let progress = first.progress.as_ref().unwrap();
         assert_eq!(progress.status, Status::InProgress);
         assert_eq!(progress.base, Some(17));

@@ -1,0 +1,218 @@
+//! The plan import: the changes that bring a plan (existing, or new for the
+//! agency) to what its file says, checked and listed before anything is
+//! written, then applied in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::PgPool;
+
+use super::plan_file::{self, Context, PlanFile, Problem};
+use super::{read_file, regions, unreadable};
+use crate::store::imports::{self, NewPlan, PlanChange};
+use crate::store::plans::Plan;
+use crate::store::structure::{self, ActivityFields, IndicatorFields, NodeFields};
+
+/// Where a plan import goes: an existing plan, or a new one of the agency.
+pub enum Target {
+    Existing(Plan),
+    New(NewPlan),
+}
+
+/// What a plan import would do.
+#[derive(Debug)]
+pub struct PlanImport {
+    pub changes: Vec<PlanChange>,
+    /// Rows (nodes and activities) already as in the file.
+    pub unchanged: usize,
+    /// Whether the plan had activities before: then what the import adds is
+    /// in force from today, and past figures stand.
+    pub had_activities: bool,
+    /// The file's level columns: a new plan's level names.
+    pub level_names: Vec<String>,
+}
+
+/// Reads and checks the file against the plan: the changes to make, or
+/// every problem.
+pub async fn prepare_plan_import(
+    db: &PgPool,
+    bytes: &[u8],
+    target: &Target,
+    today: NaiveDate,
+) -> sqlx::Result<Result<PlanImport, Vec<Problem>>> {
+    let sheets = match read_file(bytes, Some(plan_file::INDICATOR_SHEET)).await {
+        Ok(sheets) => sheets,
+        Err(error) => return Ok(Err(unreadable(error))),
+    };
+    let regions = regions(db).await?;
+    let (level_names, years) = match target {
+        Target::Existing(plan) => (
+            Some(plan.level_names.as_slice()),
+            (plan.start_year, plan.end_year),
+        ),
+        Target::New(new) => (None, (new.year, new.year)),
+    };
+    let context = Context {
+        regions: &regions,
+        level_names,
+        today,
+        years,
+        with_progress: false,
+    };
+    let mut file = match plan_file::parse(&sheets.first, &context) {
+        Ok(file) => file,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let existing = match target {
+        Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
+        Target::New(_) => None,
+    };
+    if let Some(sheet) = &sheets.named {
+        let mut node_codes: Vec<String> = file.nodes.iter().map(|n| n.code.clone()).collect();
+        if let Some(existing) = &existing {
+            node_codes.extend(existing.nodes.iter().map(|n| n.code.clone()));
+        }
+        match plan_file::parse_indicators(sheet, &node_codes) {
+            Ok(indicators) => file.indicators = indicators,
+            Err(problems) => return Ok(Err(problems)),
+        }
+    }
+    Ok(Ok(diff(&file, existing.as_ref())))
+}
+
+/// The changes that bring the plan to what the file says, parents first.
+fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport {
+    let mut changes = Vec::new();
+    let mut unchanged = 0;
+    let empty = structure::Structure {
+        nodes: Vec::new(),
+        activities: Vec::new(),
+        indicators: Vec::new(),
+    };
+    let existing = existing.unwrap_or(&empty);
+    let node_code: HashMap<i64, &str> = existing
+        .nodes
+        .iter()
+        .map(|n| (n.id, n.code.as_str()))
+        .collect();
+    let node_code_of = |id: i64| node_code.get(&id).copied();
+    for node in &file.nodes {
+        let fields = NodeFields {
+            code: node.code.clone(),
+            title: node.title.clone(),
+        };
+        let parent_code = node.parent.clone();
+        match existing.nodes.iter().find(|n| n.code == node.code) {
+            None => changes.push(PlanChange::CreateNode {
+                fields,
+                parent_code,
+            }),
+            Some(known)
+                if known.title == node.title
+                    && known.parent_id.and_then(node_code_of) == node.parent.as_deref() =>
+            {
+                unchanged += 1
+            }
+            Some(known) => changes.push(PlanChange::UpdateNode {
+                id: known.id,
+                fields,
+                parent_code,
+            }),
+        }
+    }
+    // Quantities compare by value: 12.500 in the database is 12,5 in a file.
+    let normalized = |quantity: Option<Decimal>| quantity.map(|q| q.normalize());
+    for activity in &file.activities {
+        let fields = activity.fields.clone();
+        let node_code = activity.node.clone();
+        match existing.activities.iter().find(|a| a.code == fields.code) {
+            None => changes.push(PlanChange::CreateActivity { fields, node_code }),
+            Some(known)
+                if node_code_of(known.node_id) == Some(activity.node.as_str())
+                    && ActivityFields {
+                        target: normalized(known.target),
+                        ..ActivityFields::from(known)
+                    } == ActivityFields {
+                        target: normalized(fields.target),
+                        ..fields.clone()
+                    } =>
+            {
+                unchanged += 1
+            }
+            Some(known) => changes.push(PlanChange::UpdateActivity {
+                id: known.id,
+                fields,
+                node_code,
+            }),
+        }
+    }
+    for indicator in &file.indicators {
+        let fields = IndicatorFields {
+            baseline: normalized(indicator.fields.baseline),
+            target: normalized(indicator.fields.target),
+            ..indicator.fields.clone()
+        };
+        let node_code = indicator.node.clone();
+        match existing.indicators.iter().find(|i| i.code == fields.code) {
+            None => changes.push(PlanChange::CreateIndicator { fields, node_code }),
+            Some(known)
+                if known.node_id.and_then(node_code_of) == indicator.node.as_deref()
+                    && IndicatorFields {
+                        baseline: normalized(known.baseline),
+                        target: normalized(known.target),
+                        ..IndicatorFields::from(known)
+                    } == fields =>
+            {
+                unchanged += 1
+            }
+            Some(known) => changes.push(PlanChange::UpdateIndicator {
+                id: known.id,
+                fields,
+                node_code,
+            }),
+        }
+    }
+    PlanImport {
+        changes,
+        unchanged,
+        had_activities: !existing.activities.is_empty(),
+        level_names: file.level_names.clone(),
+    }
+}
+
+/// Applies a prepared import in one transaction; returns the plan's id. A
+/// new plan takes the file's level names. The upload of `upload` (its
+/// token), when the file came from the browser, is used up in the same
+/// transaction: `None` if another request used it first.
+pub async fn apply_plan_import(
+    db: &PgPool,
+    target: &Target,
+    import: &PlanImport,
+    today: NaiveDate,
+    user_id: i64,
+    upload: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
+    let new_plan;
+    let (plan, agency_id) = match target {
+        Target::Existing(plan) => (Ok(plan.id), plan.agency_id),
+        Target::New(new) => {
+            new_plan = NewPlan {
+                level_names: import.level_names.clone(),
+                ..new.clone()
+            };
+            (Err(&new_plan), new.agency_id)
+        }
+    };
+    let added_on = import.had_activities.then_some(today);
+    imports::apply(
+        db,
+        plan,
+        &import.changes,
+        added_on,
+        user_id,
+        agency_id,
+        upload,
+    )
+    .await
+}

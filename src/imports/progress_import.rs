@@ -1,0 +1,171 @@
+//! The progress import, the round trip through Excel: the rows of an
+//! exported plan file whose progress columns changed since, recorded under
+//! the browser's rules (the conflict check, held sessions' freezes).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use super::plan_file::{self, Context, Problem};
+use super::{read_file, regions, unreadable};
+use crate::domain::Status;
+use crate::store::activities::{self, BatchRow, NewProgress, RecordOutcome, Recorder};
+use crate::store::plans::{self, Plan};
+
+/// What a progress import did.
+#[derive(Debug, Default)]
+pub struct ProgressImport {
+    pub recorded: Vec<String>,
+    /// Rows whose activity was updated since the file was exported: (line, code).
+    pub conflicts: Vec<(usize, String)>,
+    /// Rows dated within a held board session's frozen figures.
+    pub frozen: Vec<(usize, String)>,
+    pub unchanged: usize,
+}
+
+/// The progress rows of a file that differ from the plan's current state,
+/// ready to record.
+#[derive(Debug)]
+pub struct ProgressPlan {
+    pub batch: Vec<BatchRow>,
+    /// (line, code) of each row of `batch`.
+    pub lines: Vec<(usize, String)>,
+    pub unchanged: usize,
+}
+
+/// Records the progress rows of the file that differ from the plan's current
+/// state, each under the browser's rules; nothing when the file has problems.
+pub async fn import_progress(
+    db: &PgPool,
+    plan: &Plan,
+    bytes: &[u8],
+    recorder: Recorder<'_>,
+    today: NaiveDate,
+) -> sqlx::Result<Result<ProgressImport, Vec<Problem>>> {
+    match prepare_progress(db, plan, bytes, today).await? {
+        Ok(prepared) => Ok(Ok(record_progress(db, prepared, recorder, None)
+            .await?
+            .unwrap_or_default())),
+        Err(problems) => Ok(Err(problems)),
+    }
+}
+
+/// Records prepared rows in one transaction; conflicts and frozen rows are
+/// reported, not written. With the token of the kept upload, the upload is
+/// used up in that same transaction; `None` if another apply used it first.
+pub async fn record_progress(
+    db: &PgPool,
+    prepared: ProgressPlan,
+    recorder: Recorder<'_>,
+    upload_token: Option<&str>,
+) -> sqlx::Result<Option<ProgressImport>> {
+    let mut result = ProgressImport {
+        unchanged: prepared.unchanged,
+        ..ProgressImport::default()
+    };
+    let mut tx = db.begin().await?;
+    if let Some(token) = upload_token {
+        if !crate::store::imports::use_up_upload_in(&mut tx, token).await? {
+            return Ok(None);
+        }
+    }
+    let outcomes = activities::record_batch_in(&mut tx, &prepared.batch, recorder).await?;
+    tx.commit().await?;
+    for ((line, code), outcome) in prepared.lines.into_iter().zip(outcomes) {
+        match outcome {
+            RecordOutcome::Recorded(_) => result.recorded.push(code),
+            RecordOutcome::Conflict { .. } => result.conflicts.push((line, code)),
+            RecordOutcome::Frozen { .. } => result.frozen.push((line, code)),
+        }
+    }
+    Ok(Some(result))
+}
+
+/// Reads the file and finds the rows that changed, writing nothing.
+pub async fn prepare_progress(
+    db: &PgPool,
+    plan: &Plan,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
+    let sheets = match read_file(bytes, None).await {
+        Ok(sheets) => sheets,
+        Err(error) => return Ok(Err(unreadable(error))),
+    };
+    let regions = regions(db).await?;
+    let context = Context {
+        regions: &regions,
+        level_names: Some(&plan.level_names),
+        today,
+        years: (plan.start_year, plan.end_year),
+        with_progress: true,
+    };
+    let file = match plan_file::parse(&sheets.first, &context) {
+        Ok(file) => file,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let details: HashMap<String, activities::ActivityDetail> =
+        activities::details_for_plan(db, plan.id)
+            .await?
+            .into_iter()
+            .map(|d| (d.code.clone(), d))
+            .collect();
+    let current: HashMap<String, plans::ActivityRow> = plans::activities_as_of(db, plan.id, today)
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect();
+    let unknown: Vec<Problem> = file
+        .activities
+        .iter()
+        .filter(|a| !details.contains_key(&a.fields.code))
+        .map(|a| Problem {
+            line: a.line,
+            column: "Code".into(),
+            key: "imports.error.unknown_activity",
+            value: a.fields.code.clone(),
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Ok(Err(unknown));
+    }
+    let mut unchanged = 0;
+    let mut batch = Vec::new();
+    let mut lines = Vec::new();
+    for row in &file.activities {
+        let Some(progress) = &row.progress else {
+            unchanged += 1;
+            continue;
+        };
+        let now = &current[&row.fields.code];
+        let same = now.latest.status == Some(progress.status)
+            && now.latest.achieved.map(|a| a.normalize())
+                == progress.achieved.map(|a| a.normalize())
+            && now.latest.spent == progress.spent
+            && now.latest.as_of == Some(progress.as_of)
+            && now.comment == progress.comment;
+        let untouched_new = now.latest.status.is_none() && progress.status == Status::NotStarted;
+        if same || untouched_new {
+            unchanged += 1;
+            continue;
+        }
+        batch.push(BatchRow {
+            activity: details[&row.fields.code].clone(),
+            base: progress.base,
+            update: NewProgress {
+                as_of: progress.as_of,
+                status: progress.status,
+                achieved: progress.achieved,
+                spent: progress.spent,
+                comment: progress.comment.clone(),
+            },
+        });
+        lines.push((row.line, row.fields.code.clone()));
+    }
+    Ok(Ok(ProgressPlan {
+        batch,
+        lines,
+        unchanged,
+    }))
+}
