@@ -20,6 +20,7 @@ impl FieldErrors {
         self.0.get(field).copied()
     }
 
+    /// Keeps the first message for a field: the most basic problem.
     pub fn set(&mut self, field: &'static str, key: &'static str) {
         self.0.entry(field).or_insert(key);
     }

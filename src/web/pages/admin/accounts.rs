@@ -136,11 +136,7 @@ fn new_page(
     mut form: NewAccountInput,
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     form.password.clear();
     form.confirm.clear();
     Ok((status, render(&NewPage { ctx, form, errors })?).into_response())

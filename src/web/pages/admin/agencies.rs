@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -130,11 +129,7 @@ fn form_page(
     errors: FieldErrors,
     mut parents: Vec<Agency>,
 ) -> Result<Response, AppError> {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     parents.retain(|a| Some(a.id) != agency_id);
     let page = FormPage {
         ctx,

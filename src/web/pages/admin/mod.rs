@@ -7,33 +7,13 @@ pub mod accounts;
 pub mod agencies;
 pub mod audit;
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::response::Html;
 
+use super::forms::FieldErrors;
 use super::render;
 use crate::web::auth::Admin;
 use crate::web::{AppError, Ctx};
-
-/// A message key per field name, for the fields that are wrong.
-#[derive(Debug, Default)]
-pub struct FieldErrors(BTreeMap<&'static str, &'static str>);
-
-impl FieldErrors {
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0.get(field).copied()
-    }
-
-    /// Keeps the first message for a field: the most basic problem.
-    fn set(&mut self, field: &'static str, key: &'static str) {
-        self.0.entry(field).or_insert(key);
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// Required text: trimmed, between 1 and `max` characters.
 fn required_text(
