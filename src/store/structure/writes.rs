@@ -1,0 +1,179 @@
+//! The statements that write a node, an activity or an indicator, inside a
+//! caller's transaction. The edit pages and the spreadsheet import both go
+//! through these, so an item is written the same way whichever way it
+//! comes; the rules are the caller's to check first.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+
+use super::rules::MAX_DEPTH;
+use super::{ActivityFields, IndicatorFields, NodeFields};
+
+/// Inserts a node under `parent_id` at the end of the plan; `added_on` is
+/// `None` for a node there from the start.
+pub(in crate::store) async fn insert_node(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    parent_id: Option<i64>,
+    fields: &NodeFields,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO plan_nodes (plan_id, parent_id, depth, position, code, title, added_on) \
+         VALUES ($1, $2, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0), \
+         (SELECT coalesce(max(position), 0) + 1 FROM plan_nodes WHERE plan_id = $1), $3, $4, $5) \
+         RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(parent_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(added_on)
+    .fetch_one(conn)
+    .await
+}
+
+/// Renames and moves a node under `parent_id`; the depths of its whole
+/// branch follow.
+pub(in crate::store) async fn write_node(
+    conn: &mut PgConnection,
+    id: i64,
+    parent_id: Option<i64>,
+    fields: &NodeFields,
+) -> sqlx::Result<()> {
+    // One statement, so that each row is checked as it ends: the moved
+    // node gets its new parent and depth together (`parent_id IS NULL`
+    // exactly at depth 0), its descendants their depths. The walk stops
+    // past any depth the CHECK allows, so that even a cycle in bad data
+    // ends (in the CHECK's error).
+    sqlx::query(
+        "WITH RECURSIVE branch(id, depth) AS ( \
+             SELECT $1::bigint, coalesce((SELECT depth + 1 FROM plan_nodes WHERE id = $2), 0) \
+             UNION ALL \
+             SELECT n.id, b.depth + 1 FROM plan_nodes n JOIN branch b ON n.parent_id = b.id \
+             WHERE b.depth <= $5 \
+         ) UPDATE plan_nodes p SET depth = b.depth, \
+             parent_id = CASE WHEN p.id = $1 THEN $2 ELSE p.parent_id END, \
+             code = CASE WHEN p.id = $1 THEN $3 ELSE p.code END, \
+             title = CASE WHEN p.id = $1 THEN $4 ELSE p.title END \
+         FROM branch b WHERE p.id = b.id",
+    )
+    .bind(id)
+    .bind(parent_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(MAX_DEPTH)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(in crate::store) async fn insert_activity(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    node_id: i64,
+    fields: &ActivityFields,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO activities (plan_id, node_id, position, code, title, unit, target, \
+         budget, responsible_unit, region_code, planned_start, planned_end, added_on) \
+         VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM activities \
+         WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.target)
+    .bind(fields.budget)
+    .bind(fields.responsible_unit.as_deref())
+    .bind(&fields.region_code)
+    .bind(fields.planned_start)
+    .bind(fields.planned_end)
+    .bind(added_on)
+    .fetch_one(conn)
+    .await
+}
+
+pub(in crate::store) async fn write_activity(
+    conn: &mut PgConnection,
+    id: i64,
+    node_id: i64,
+    fields: &ActivityFields,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE activities SET node_id = $2, code = $3, title = $4, unit = $5, \
+         target = $6, budget = $7, responsible_unit = $8, region_code = $9, \
+         planned_start = $10, planned_end = $11 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.target)
+    .bind(fields.budget)
+    .bind(fields.responsible_unit.as_deref())
+    .bind(&fields.region_code)
+    .bind(fields.planned_start)
+    .bind(fields.planned_end)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub(in crate::store) async fn insert_indicator(
+    conn: &mut PgConnection,
+    plan_id: i64,
+    node_id: Option<i64>,
+    fields: &IndicatorFields,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO indicators (plan_id, node_id, position, code, title, unit, baseline, \
+         baseline_year, target, target_year, direction, added_on) \
+         VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM indicators \
+         WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.baseline)
+    .bind(fields.baseline_year)
+    .bind(fields.target)
+    .bind(fields.target_year)
+    .bind(fields.direction)
+    .bind(added_on)
+    .fetch_one(conn)
+    .await
+}
+
+pub(in crate::store) async fn write_indicator(
+    conn: &mut PgConnection,
+    id: i64,
+    node_id: Option<i64>,
+    fields: &IndicatorFields,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE indicators SET node_id = $2, code = $3, title = $4, unit = $5, \
+         baseline = $6, baseline_year = $7, target = $8, target_year = $9, \
+         direction = $10 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
+    .bind(fields.unit.as_deref())
+    .bind(fields.baseline)
+    .bind(fields.baseline_year)
+    .bind(fields.target)
+    .bind(fields.target_year)
+    .bind(fields.direction)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
