@@ -7,9 +7,12 @@
 //! The writer is a few lines rather than a crate: quoting is the only rule,
 //! and a writer that hands out chunks of bytes fits streaming directly.
 
+use std::convert::Infallible;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::cells::{self, CellWriter};
 use super::figures::Synthesis;
 use super::{ReportData, Separator};
 use crate::i18n::Lang;
@@ -165,6 +168,53 @@ impl CsvWriter {
     }
 }
 
+/// A CSV cell cannot fail: the bytes go to memory.
+impl CellWriter for CsvWriter {
+    type Error = Infallible;
+
+    fn text(&mut self, text: &str) -> Result<(), Infallible> {
+        CsvWriter::text(self, text);
+        Ok(())
+    }
+
+    fn decimal(&mut self, value: Option<Decimal>) -> Result<(), Infallible> {
+        CsvWriter::decimal(self, value);
+        Ok(())
+    }
+
+    fn count(&mut self, value: u64) -> Result<(), Infallible> {
+        CsvWriter::count(self, value);
+        Ok(())
+    }
+
+    fn money(&mut self, amount: i128) -> Result<(), Infallible> {
+        self.integer(amount);
+        Ok(())
+    }
+
+    fn percent(&mut self, rate: Option<Ratio>) -> Result<(), Infallible> {
+        CsvWriter::percent(self, rate);
+        Ok(())
+    }
+
+    fn date(&mut self, date: Option<NaiveDate>) -> Result<(), Infallible> {
+        CsvWriter::date(self, date);
+        Ok(())
+    }
+}
+
+/// One activity, its plan and its state as of `as_of`.
+pub fn activity_row(
+    writer: &mut CsvWriter,
+    row: &ReportActivity,
+    figures: &ActivityFigures,
+    lang: Lang,
+    as_of: NaiveDate,
+) {
+    let Ok(()) = cells::activity(writer, row, figures, lang, as_of);
+    writer.end_row();
+}
+
 const ACTIVITY_COLUMNS: [&str; 20] = [
     "report.col.agency",
     "report.col.plan",
@@ -193,41 +243,6 @@ pub fn activities_header(writer: &mut CsvWriter, lang: Lang) {
     writer.end_row();
 }
 
-/// One activity, its plan and its state as of `as_of`.
-pub fn activity_row(
-    writer: &mut CsvWriter,
-    row: &ReportActivity,
-    figures: &ActivityFigures,
-    lang: Lang,
-    as_of: NaiveDate,
-) {
-    writer.text(&row.agency_code);
-    writer.text(&row.plan_code);
-    writer.text(&row.node_code);
-    writer.text(&row.node_title);
-    writer.text(&row.activity.code);
-    writer.text(&row.activity.title);
-    writer.optional_text(row.activity.unit.as_deref());
-    writer.decimal(row.activity.target);
-    writer.decimal(figures.achieved);
-    writer.percent(figures.achievement_rate());
-    writer.text(&lang.t(figures.status.label_key()));
-    writer.date(row.activity.latest.as_of);
-    writer.integer(figures.budget);
-    writer.integer(figures.spent);
-    writer.optional_text(row.activity.responsible_unit.as_deref());
-    writer.text(&row.activity.region_name);
-    writer.date(row.activity.planned_start);
-    writer.date(row.activity.planned_end);
-    writer.text(&yes_no(lang, figures.is_late(as_of)));
-    writer.optional_text(row.activity.comment.as_deref());
-    writer.end_row();
-}
-
-fn yes_no(lang: Lang, value: bool) -> std::borrow::Cow<'static, str> {
-    lang.t(if value { "report.yes" } else { "report.no" })
-}
-
 /// The summary columns shared by every breakdown.
 pub const SUMMARY_COLUMNS: [&str; 12] = [
     "report.col.planned",
@@ -245,22 +260,7 @@ pub const SUMMARY_COLUMNS: [&str; 12] = [
 ];
 
 fn summary_cells(writer: &mut CsvWriter, summary: &Summary) {
-    for count in [
-        summary.planned,
-        summary.done,
-        summary.in_progress,
-        summary.not_started,
-        summary.postponed,
-        summary.abandoned,
-        summary.above_target,
-        summary.late,
-    ] {
-        writer.count(count);
-    }
-    writer.percent(summary.execution_rate());
-    writer.integer(summary.budget);
-    writer.integer(summary.spent);
-    writer.percent(summary.budget_execution_rate());
+    let Ok(()) = cells::summary(writer, summary);
 }
 
 /// The summary as one table: a line for the whole, then one per node of
@@ -357,7 +357,9 @@ pub fn indicators(writer: &mut CsvWriter, data: &ReportData) {
         writer.date(line.latest.map(|(date, _)| date));
         writer.percent(line.progress);
         match line.met {
-            Some(met) => writer.text(&yes_no(lang, met)),
+            Some(met) => {
+                let Ok(()) = CellWriter::yes_no(writer, lang, met);
+            }
             None => writer.empty(),
         }
         for period in &data.periods {

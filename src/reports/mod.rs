@@ -12,6 +12,7 @@
 //! Not here: the plan file for import and round trip (`crate::imports`) and
 //! HTTP (`web::pages::reports`); the command line is [`command`].
 
+pub mod cells;
 pub mod command;
 pub mod csv;
 pub mod figures;

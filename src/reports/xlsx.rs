@@ -17,11 +17,12 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Worksheet, XlsxError};
 
+use super::cells::{self, CellWriter};
 use super::csv::{period_header, FUNDING_COLUMNS, INDICATOR_COLUMNS, SUMMARY_COLUMNS};
 use super::figures::{GroupLine, Synthesis, Tally};
 use super::{ReportData, ReportError};
 use crate::i18n::Lang;
-use crate::performance::{ActivityFigures, Ratio, Summary};
+use crate::performance::{ActivityFigures, Ratio};
 use crate::store::reports::ReportActivity;
 
 const SUMMARY_SHEET: usize = 0;
@@ -200,28 +201,13 @@ fn write_activity(
     lang: Lang,
     as_of: NaiveDate,
 ) -> Result<(), XlsxError> {
-    let mut cells = Cells::new(sheet, formats, line);
-    cells.text(&row.agency_code)?;
-    cells.text(&row.plan_code)?;
-    cells.text(&row.node_code)?;
-    cells.text(&row.node_title)?;
-    cells.text(&row.activity.code)?;
-    cells.text(&row.activity.title)?;
-    cells.optional_text(row.activity.unit.as_deref())?;
-    cells.decimal(row.activity.target)?;
-    cells.decimal(figures.achieved)?;
-    cells.percent(figures.achievement_rate())?;
-    cells.text(&lang.t(figures.status.label_key()))?;
-    cells.date(row.activity.latest.as_of)?;
-    cells.money(figures.budget)?;
-    cells.money(figures.spent)?;
-    cells.optional_text(row.activity.responsible_unit.as_deref())?;
-    cells.text(&row.activity.region_name)?;
-    cells.date(row.activity.planned_start)?;
-    cells.date(row.activity.planned_end)?;
-    cells.yes_no(lang, Some(figures.is_late(as_of)))?;
-    cells.optional_text(row.activity.comment.as_deref())?;
-    Ok(())
+    cells::activity(
+        &mut Cells::new(sheet, formats, line),
+        row,
+        figures,
+        lang,
+        as_of,
+    )
 }
 
 /// Writes a row left to right; empty values leave the cell empty.
@@ -253,30 +239,10 @@ impl<'a> Cells<'a> {
         Ok(())
     }
 
-    fn text(&mut self, text: &str) -> Result<(), XlsxError> {
-        let column = self.next();
-        if !text.is_empty() {
-            self.sheet.write_string(self.row, column, text)?;
-        }
-        Ok(())
-    }
-
     fn styled_text(&mut self, text: &str, format: &Format) -> Result<(), XlsxError> {
         let column = self.next();
         self.sheet
             .write_string_with_format(self.row, column, text, format)?;
-        Ok(())
-    }
-
-    fn optional_text(&mut self, text: Option<&str>) -> Result<(), XlsxError> {
-        self.text(text.unwrap_or(""))
-    }
-
-    fn decimal(&mut self, value: Option<Decimal>) -> Result<(), XlsxError> {
-        let column = self.next();
-        if let Some(value) = value.and_then(|v| v.to_f64()) {
-            self.sheet.write_number(self.row, column, value)?;
-        }
         Ok(())
     }
 
@@ -289,6 +255,34 @@ impl<'a> Cells<'a> {
         Ok(())
     }
 
+    /// Yes, no, or an empty cell when there is no answer.
+    fn optional_yes_no(&mut self, lang: Lang, value: Option<bool>) -> Result<(), XlsxError> {
+        match value {
+            Some(value) => self.yes_no(lang, value),
+            None => self.skip(),
+        }
+    }
+}
+
+impl CellWriter for Cells<'_> {
+    type Error = XlsxError;
+
+    fn text(&mut self, text: &str) -> Result<(), XlsxError> {
+        let column = self.next();
+        if !text.is_empty() {
+            self.sheet.write_string(self.row, column, text)?;
+        }
+        Ok(())
+    }
+
+    fn decimal(&mut self, value: Option<Decimal>) -> Result<(), XlsxError> {
+        let column = self.next();
+        if let Some(value) = value.and_then(|v| v.to_f64()) {
+            self.sheet.write_number(self.row, column, value)?;
+        }
+        Ok(())
+    }
+
     fn count(&mut self, value: u64) -> Result<(), XlsxError> {
         let column = self.next();
         // Counts of activities stay far below 2^53: exact as a float.
@@ -296,8 +290,7 @@ impl<'a> Cells<'a> {
         Ok(())
     }
 
-    fn money(&mut self, amount: impl Into<i128>) -> Result<(), XlsxError> {
-        let amount: i128 = amount.into();
+    fn money(&mut self, amount: i128) -> Result<(), XlsxError> {
         let column = self.next();
         // Amounts are capped at `Fcfa::MAX`, below 2^53: exact as a float,
         // and so are the totals of any real plan.
@@ -328,33 +321,6 @@ impl<'a> Cells<'a> {
                 .write_datetime_with_format(self.row, column, &cell, &self.formats.date)?;
         }
         Ok(())
-    }
-
-    fn yes_no(&mut self, lang: Lang, value: Option<bool>) -> Result<(), XlsxError> {
-        match value {
-            Some(true) => self.text(&lang.t("report.yes")),
-            Some(false) => self.text(&lang.t("report.no")),
-            None => self.skip(),
-        }
-    }
-
-    fn summary(&mut self, summary: &Summary) -> Result<(), XlsxError> {
-        for count in [
-            summary.planned,
-            summary.done,
-            summary.in_progress,
-            summary.not_started,
-            summary.postponed,
-            summary.abandoned,
-            summary.above_target,
-            summary.late,
-        ] {
-            self.count(count)?;
-        }
-        self.percent(summary.execution_rate())?;
-        self.money(summary.budget)?;
-        self.money(summary.spent)?;
-        self.percent(summary.budget_execution_rate())
     }
 }
 
@@ -516,7 +482,7 @@ fn write_summary(
             cells.text(&node.plan_code)?;
             cells.text(&node.code)?;
             cells.styled_text(&node.title, &formats.wrap)?;
-            cells.summary(&node.summary)?;
+            cells::summary(&mut cells, &node.summary)?;
             row += 1;
         }
     }
@@ -564,7 +530,7 @@ fn write_groups(
         cells.skip()?;
         cells.text(&group.code)?;
         cells.skip()?;
-        cells.summary(&group.summary)?;
+        cells::summary(&mut cells, &group.summary)?;
         row += 1;
     }
     Ok(row)
@@ -603,7 +569,7 @@ fn write_indicators(
         cells.decimal(line.latest.map(|(_, value)| value))?;
         cells.date(line.latest.map(|(date, _)| date))?;
         cells.percent(line.progress)?;
-        cells.yes_no(lang, line.met)?;
+        cells.optional_yes_no(lang, line.met)?;
         for period in &data.periods {
             cells.decimal(line.value_at(*period))?;
         }
@@ -625,8 +591,8 @@ fn write_funding(
         cells.text(&line.plan_code)?;
         cells.text(&line.source)?;
         cells.text(&lang.t(line.source_kind.label_key()))?;
-        cells.money(line.planned)?;
-        cells.money(line.mobilised)?;
+        cells.money(line.planned.into())?;
+        cells.money(line.mobilised.into())?;
         cells.percent(Ratio::new(
             i128::from(line.mobilised),
             i128::from(line.planned),
