@@ -44,6 +44,9 @@ pub enum Command {
     /// Read plans and progress from spreadsheets (XLSX or CSV).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Recompute every sealed board session and compare it with its seal;
+    /// exits with an error if any differs.
+    Verify,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -70,5 +73,32 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::User(command) => crate::accounts::run(db, command).await,
         Command::Export(command) => crate::reports::command::run(db, command).await,
         Command::Import(command) => crate::imports::command::run(db, command).await,
+        Command::Verify => verify(db).await,
+    }
+}
+
+async fn verify(db: &sqlx::PgPool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let (checked, discrepancies) = crate::dashboard::verify(db).await?;
+    for found in &discrepancies {
+        println!(
+            "session {} (id {}): differs from its seal in {}",
+            found.session,
+            found.session_id,
+            found.parts.join(", ")
+        );
+    }
+    println!(
+        "{checked} sealed sessions checked in {:.1} s, {} differ",
+        started.elapsed().as_secs_f64(),
+        discrepancies.len()
+    );
+    if discrepancies.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{} sealed sessions differ from their seals",
+            discrepancies.len()
+        )
     }
 }

@@ -70,6 +70,12 @@ impl Database {
             database.close().await?;
             return Err(error).context("cannot apply the database migrations");
         }
+        // Sessions held before seals existed get theirs now, once: from then
+        // on their figures no longer move.
+        if let Err(error) = crate::dashboard::seal_never_sealed(&database.pool).await {
+            database.close().await?;
+            return Err(error).context("cannot seal the sessions held before seals existed");
+        }
         Ok(database)
     }
 

@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales", fallback = "fr");
 pub mod accounts; // the `suivi user` commands
 pub mod charts; // SVG charts
 pub mod cli; // the command line
+pub mod dashboard; // a board session's figures, sealed when held
 pub mod db; // opening the database, migrations
 pub mod demo; // demo data from the seed articles
 pub mod domain; // validated small types

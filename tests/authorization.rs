@@ -110,6 +110,8 @@ struct Ids {
     plan: i64,
     next_plan: i64,
     session: i64,
+    /// A session not yet held (the 30th is sealed: nobody edits it).
+    planned_session: i64,
     activity: i64,
     resolution: i64,
     node: i64,
@@ -126,6 +128,7 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         plan,
         next_plan,
         session,
+        planned_session,
         activity,
         resolution,
         node,
@@ -148,20 +151,20 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ("period_end", "2025-12-31"),
         ("value", "3"),
     ];
-    // The 30th session's own values: saving them changes nothing that matters.
+    // The planned session's own values: saving them changes nothing that matters.
     let (plan_text, next_plan_text) = (plan.to_string(), next_plan.to_string());
-    let session_30 = [
-        ("number", "30"),
+    let session_40 = [
+        ("number", "40"),
         ("kind", "ordinary"),
-        ("held_on", "2025-12-26"),
-        ("cutoff", "2025-11-30"),
+        ("held_on", "2027-06-26"),
+        ("cutoff", "2027-05-31"),
         ("place", "Bamako"),
         ("chair", ""),
-        ("reviewed_plan", plan_text.as_str()),
-        ("adopted_plan", next_plan_text.as_str()),
+        ("reviewed_plan", next_plan_text.as_str()),
+        ("adopted_plan", ""),
         ("agenda", ""),
         ("attendees", ""),
-        ("status", "held"),
+        ("status", "planned"),
     ];
     let session_31 = [
         ("number", "31"),
@@ -318,14 +321,20 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ),
         get(
             "/sessions/{id}/edit",
-            format!("/sessions/{session}/edit"),
+            format!("/sessions/{planned_session}/edit"),
             Rule::EditA,
         ),
         post(
             "/sessions/{id}/edit",
-            format!("/sessions/{session}/edit"),
-            &session_30,
+            format!("/sessions/{planned_session}/edit"),
+            &session_40,
             Rule::EditA,
+        ),
+        post(
+            "/sessions/{id}/reopen",
+            format!("/sessions/{session}/reopen"),
+            &[("reason", "Vérification de la matrice des droits")],
+            Rule::AdminOnly,
         ),
         get(
             "/sessions/{id}/resolutions/new",
@@ -643,6 +652,15 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             .await
             .unwrap();
     let session = session_id(&pool, "ANASER", 30).await;
+    let planned_session: i64 = sqlx::query_scalar(
+        "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, place, reviewed_plan_id) \
+         VALUES ($1, 40, 'ordinary', '2027-06-26', '2027-05-31', 'Bamako', $2) RETURNING id",
+    )
+    .bind(agency_id(&pool, "ANASER").await)
+    .bind(plan_id(&pool, "ANASER", "PAP-2026").await)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let resolution: i64 =
         sqlx::query_scalar("SELECT id FROM resolutions WHERE session_id = $1 ORDER BY id LIMIT 1")
             .bind(session)
@@ -668,6 +686,7 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         plan,
         next_plan: plan_id(&pool, "ANASER", "PAP-2026").await,
         session,
+        planned_session,
         activity,
         resolution,
         agency: agency_id(&pool, "ANASER").await,

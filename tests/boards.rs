@@ -289,6 +289,29 @@ async fn holding_a_session_freezes_its_figures(pool: PgPool) {
         .await,
         1
     );
+    // The session is sealed: the correction shows only once an admin
+    // reopens it (with a reason) and it is sealed again.
+    assert_eq!(figures(&admin.get(&dashboard_uri).await), at_the_meeting);
+    let session = dashboard_uri.rsplit('/').next().unwrap().to_owned();
+    let csrf_admin = csrf_at(&mut admin, &dashboard_uri).await;
+    let reopened = admin
+        .post(
+            &format!("/sessions/{session}/reopen"),
+            &[
+                ("csrf", csrf_admin.as_str()),
+                ("reason", "Correction du statut de l’activité"),
+            ],
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    let csrf = csrf_at(&mut editor, &edit_uri).await;
+    let resealed = editor
+        .post(
+            &edit_uri,
+            &session_form(&csrf, &plan_text, "2026-05-31", "held"),
+        )
+        .await;
+    assert_eq!(resealed.status, StatusCode::SEE_OTHER);
     let (done_then, planned, _) = at_the_meeting;
     let (done_now, planned_now, _) = figures(&admin.get(&dashboard_uri).await);
     assert_eq!(planned_now, planned);
@@ -403,8 +426,32 @@ async fn resolutions_are_followed_up_with_dated_notes(pool: PgPool) {
         .text(&format!("{row} [data-field=note]"))
         .starts_with("Rapport publié"));
 
-    // The 30th session (26 December 2025) lists the audit report as still
-    // open (in progress then), and not the recruitment (done on 1 December).
+    // The 30th session is sealed: resolutions entered after it was held are
+    // no part of what its board saw.
+    let dashboard = editor.get(&format!("/sessions/{session_30}")).await;
+    let open = dashboard.texts("#open-resolutions tbody tr");
+    assert!(
+        !open
+            .iter()
+            .any(|r| r.contains("Publier le rapport d’audit")),
+        "{open:?}"
+    );
+
+    // Reopened (and so read from the data), the 30th session (26 December
+    // 2025) lists the audit report as still open (in progress then), and not
+    // the recruitment (done on 1 December).
+    let mut admin = signed_in(&app, "admin").await;
+    let csrf = csrf_at(&mut admin, &format!("/sessions/{session_30}")).await;
+    let reopened = admin
+        .post(
+            &format!("/sessions/{session_30}/reopen"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("reason", "Résolutions saisies en retard"),
+            ],
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
     let dashboard = editor.get(&format!("/sessions/{session_30}")).await;
     let open = dashboard.texts("#open-resolutions tbody tr");
     assert!(

@@ -92,6 +92,11 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
     // left alone (their passwords may have been changed).
     writer.accounts().await.context("demo accounts")?;
     writer.tx.commit().await?;
+    // The demo's held sessions (the 29th and 30th of ANASER…) are sealed as
+    // any session marked held is, with the figures just loaded.
+    crate::dashboard::seal_never_sealed(pool)
+        .await
+        .context("sealing the demo's held sessions")?;
     Ok(outcome)
 }
 

@@ -109,7 +109,7 @@ pub fn achievement_rate(achieved: Option<Decimal>, target: Option<Decimal>) -> O
 }
 
 /// The figures of a set of activities: a plan, a node, a region, an agency.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub planned: u64,
     pub done: u64,

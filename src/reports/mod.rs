@@ -373,16 +373,16 @@ pub async fn csv(
         .map_err(|_| ReportError::Cancelled)
 }
 
-/// A board session's dashboard as PDF: its reviewed plan as of its cutoff
-/// (never today's figures), the change since the previous session on the same
-/// plan, and its resolutions with their follow-up as of `today` (as on the
-/// dashboard).
+/// A board session's dashboard as PDF, from the session's figures: its
+/// seal's when it is sealed (`dashboard`), so that the PDF never moves
+/// either, or the figures of the data now for a session not yet held.
 pub async fn session_pdf(
     db: &PgPool,
     session: &BoardSession,
     lang: Lang,
     today: NaiveDate,
 ) -> Result<Vec<u8>, ReportError> {
+    let cutoff = session.cutoff;
     let heading = Heading {
         subject: Subject::Session(SessionHeading {
             agency_code: session.agency_code.clone(),
@@ -396,41 +396,85 @@ pub async fn session_pdf(
             place: session.place.clone(),
             chair: session.chair.clone(),
         }),
-        year: session.cutoff.year(),
-        as_of: session.cutoff,
+        year: cutoff.year(),
+        as_of: cutoff,
         lang,
     };
-    // A session that reviewed no plan gets its title page and resolutions.
-    let scope = match session.reviewed_plan_id {
-        Some(plan_id) => Scope::Plan(plan_id),
-        None => Scope::Agencies(Some(Vec::new())),
+    let figures = crate::dashboard::Dashboard::of(db, session).await?.figures;
+    let mut data = ReportData {
+        heading,
+        plans: Vec::new(),
+        nodes: Tree::default(),
+        indicators: Vec::new(),
+        periods: Vec::new(),
+        funding: Vec::new(),
     };
-    let mut report = open(db, scope, heading).await?;
     let mut tally = Tally::default();
     let mut kept = Vec::new();
-    {
-        let mut activities = report.activities();
-        while let Some(row) = activities.try_next().await? {
+    // A session that reviewed no plan gets its title page and resolutions.
+    if let Some(reviewed) = figures.reviewed {
+        let plan = reviewed.plan;
+        let nodes = Tree::new(reviewed.nodes);
+        for activity in reviewed.activities {
+            let (node_code, node_title) = nodes
+                .get(activity.node_id)
+                .map(|n| (n.code.clone(), n.title.clone()))
+                .unwrap_or_default();
+            let row = ReportActivity {
+                agency_id: plan.agency_id,
+                agency_code: plan.agency_code.clone(),
+                plan_code: plan.code.clone(),
+                node_code,
+                node_title,
+                activity,
+            };
             let figures = row.activity.figures();
-            tally.add(&row, &figures, session.cutoff);
+            tally.add(&row, &figures, cutoff);
             kept.push((row, figures));
         }
+        data.indicators = reviewed
+            .indicators
+            .into_iter()
+            .map(|indicator| {
+                let row = ReportIndicator {
+                    agency_code: plan.agency_code.clone(),
+                    plan_code: plan.code.clone(),
+                    indicator,
+                };
+                IndicatorLine::new(row, cutoff)
+            })
+            .collect();
+        data.periods = data
+            .indicators
+            .iter()
+            .flat_map(|line| line.indicator.values.iter().map(|(end, _)| *end))
+            .filter(|end| *end <= cutoff)
+            .collect();
+        data.periods.sort_unstable();
+        data.periods.dedup();
+        data.funding = reviewed
+            .funding
+            .into_iter()
+            .map(|line| ReportFunding {
+                plan_id: plan.id,
+                agency_code: plan.agency_code.clone(),
+                plan_code: plan.code.clone(),
+                source: line.source,
+                source_kind: line.source_kind,
+                planned: line.planned,
+                mobilised: line.mobilised,
+            })
+            .collect();
+        data.nodes = nodes;
+        data.plans = vec![plan];
     }
-    let mut previous = None;
-    if let Some(earlier) = sessions::previous(db, session).await? {
-        // The change only means something when both sessions reviewed one plan.
-        if earlier.reviewed_plan_id.is_some()
-            && earlier.reviewed_plan_id == session.reviewed_plan_id
-        {
-            let summary = report.summary_as_of(earlier.cutoff).await?;
-            let title = lang.t_with(
-                earlier.kind.label_key(),
-                &[("n", &lang.ordinal(earlier.number))],
-            );
-            previous = Some((title, summary));
-        }
-    }
-    let data = report.finish().await?;
+    let previous = figures.previous.map(|previous| {
+        let title = lang.t_with(
+            previous.session.kind.label_key(),
+            &[("n", &lang.ordinal(previous.session.number))],
+        );
+        (title, previous.summary)
+    });
     let extras = pdf::SessionExtras {
         previous,
         resolutions: sessions::resolutions(db, session.id, today).await?,

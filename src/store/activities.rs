@@ -38,7 +38,7 @@ pub(crate) use latest_update_columns;
 
 /// An activity's latest progress update dated on or before the date it was
 /// read as of; every column is null when it has none by then.
-#[derive(Debug, Clone, PartialEq, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct LatestUpdate {
     #[sqlx(rename = "update_id")]
     pub id: Option<i64>,

@@ -9,6 +9,7 @@ pub mod imports;
 pub mod login_attempts;
 pub mod plans;
 pub mod reports;
+pub mod seals;
 pub mod sessions;
 pub mod structure;
 pub mod users;

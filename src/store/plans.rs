@@ -16,7 +16,7 @@ use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus};
 use crate::performance::plan_tree::{Tree, TreeNode};
 use crate::performance::ActivityFigures;
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     pub id: i64,
     pub agency_id: i64,
@@ -74,7 +74,7 @@ pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Pl
 }
 
 /// A node of a plan's tree, retired or not.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct NodeRow {
     pub id: i64,
     pub plan_id: i64,
@@ -121,7 +121,7 @@ pub async fn nodes(db: &PgPool, plan_id: i64, as_of: NaiveDate) -> sqlx::Result<
 /// An activity of a plan with its state as of the date it was read: the one
 /// row the plan page, the structure editor, the reports and the imports
 /// share.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct ActivityRow {
     pub id: i64,
     pub plan_id: i64,
@@ -197,7 +197,7 @@ pub async fn activities_as_of(
 }
 
 /// An indicator of a plan, retired or not.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorRow {
     pub id: i64,
     pub plan_id: i64,
@@ -270,7 +270,7 @@ pub(super) async fn with_values(
     Ok(())
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct FundingLine {
     pub source: String,
     pub source_kind: FundingSourceKind,

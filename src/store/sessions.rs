@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{FromRow, PgPool};
 
+use super::seals::{self, NewSeal};
 use super::{audit, is_unique_violation, to_json};
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct BoardSession {
     pub id: i64,
     pub agency_id: i64,
@@ -27,11 +28,20 @@ pub struct BoardSession {
     pub illustrative: bool,
     pub agenda: Option<String>,
     pub attendees: Option<String>,
+    /// The seal in force: its figures are the session's (`dashboard`).
+    pub seal_id: Option<i64>,
+}
+
+impl BoardSession {
+    /// Held and sealed: nothing of it may change until an admin reopens it.
+    pub fn is_sealed(&self) -> bool {
+        self.seal_id.is_some()
+    }
 }
 
 const SESSION_COLUMNS: &str = "SELECT s.id, s.agency_id, g.code AS agency_code, g.name AS agency_name, \
      s.number, s.kind, s.held_on, s.cutoff, s.place, s.chair, s.reviewed_plan_id, s.adopted_plan_id, \
-     s.status, s.illustrative, s.agenda, s.attendees \
+     s.status, s.illustrative, s.agenda, s.attendees, s.seal_id \
      FROM board_sessions s JOIN agencies g ON g.id = s.agency_id";
 
 pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<BoardSession>> {
@@ -90,7 +100,7 @@ macro_rules! latest_follow_up_join {
 }
 
 /// A resolution of an earlier session that is still pending or in progress.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct OpenResolution {
     pub session_id: i64,
     pub session_number: i32,
@@ -159,6 +169,24 @@ pub struct SessionFields {
 }
 
 impl SessionFields {
+    /// The session as it would be with these fields.
+    pub fn applied_to(&self, session: &BoardSession) -> BoardSession {
+        BoardSession {
+            number: self.number,
+            kind: self.kind,
+            held_on: self.held_on,
+            cutoff: self.cutoff,
+            place: self.place.clone(),
+            chair: self.chair.clone(),
+            reviewed_plan_id: self.reviewed_plan_id,
+            adopted_plan_id: self.adopted_plan_id,
+            agenda: self.agenda.clone(),
+            attendees: self.attendees.clone(),
+            status: self.status,
+            ..session.clone()
+        }
+    }
+
     pub fn of(session: &BoardSession) -> SessionFields {
         SessionFields {
             number: session.number,
@@ -181,14 +209,18 @@ pub enum SaveOutcome {
     Saved(i64),
     /// The agency already has a session of that kind with that number.
     DuplicateNumber,
+    /// The session is sealed: nothing of it changes until an admin reopens it.
+    Sealed,
 }
 
 /// Creates a session of the agency.
+/// A session created as held is sealed with `seal` in the same transaction.
 pub async fn create(
     db: &PgPool,
     agency_id: i64,
     fields: &SessionFields,
     user_id: i64,
+    seal: Option<&NewSeal>,
 ) -> sqlx::Result<SaveOutcome> {
     let mut tx = db.begin().await?;
     let inserted = sqlx::query_scalar(
@@ -227,18 +259,29 @@ pub async fn create(
         },
     )
     .await?;
+    if let (Some(seal), SessionStatus::Held) = (seal, fields.status) {
+        seals::insert(&mut tx, id, agency_id, seal, Some(user_id)).await?;
+    }
     tx.commit().await?;
     Ok(SaveOutcome::Saved(id))
 }
 
-/// Replaces the session's fields.
+/// Replaces the session's fields, unless it is sealed. Marking it held
+/// seals it with `seal` (its figures as of the new fields), in the same
+/// transaction.
 pub async fn update(
     db: &PgPool,
     session: &BoardSession,
     fields: &SessionFields,
     user_id: i64,
+    seal: Option<&NewSeal>,
 ) -> sqlx::Result<SaveOutcome> {
     let mut tx = db.begin().await?;
+    // Checked under the row's lock: a seal made since the page was read wins.
+    match seals::lock_session(&mut tx, session.id).await? {
+        None | Some(Some(_)) => return Ok(SaveOutcome::Sealed),
+        Some(None) => {}
+    }
     let updated = sqlx::query(
         "UPDATE board_sessions SET number = $2, kind = $3, held_on = $4, cutoff = $5, place = $6, \
          chair = $7, reviewed_plan_id = $8, adopted_plan_id = $9, agenda = $10, attendees = $11, \
@@ -280,6 +323,9 @@ pub async fn update(
         },
     )
     .await?;
+    if let (Some(seal), SessionStatus::Held) = (seal, fields.status) {
+        seals::insert(&mut tx, session.id, session.agency_id, seal, Some(user_id)).await?;
+    }
     tx.commit().await?;
     Ok(SaveOutcome::Saved(session.id))
 }

@@ -75,6 +75,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/sessions/{id}", get(pages::sessions::show))
         .route(
+            "/sessions/{id}/reopen",
+            post(pages::session_editing::reopen_session),
+        )
+        .route(
             "/sessions/{id}/dashboard.pdf",
             get(pages::reports::session_pdf),
         )

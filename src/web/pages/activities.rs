@@ -16,6 +16,7 @@ use crate::performance;
 use crate::store::activities::{
     self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome, Recorder,
 };
+use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::{Editable, Readable};
 use crate::web::{AppError, AppState, Ctx};
@@ -124,18 +125,7 @@ pub async fn record(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
-    let outcome = activities::record(
-        &state.db,
-        &activity,
-        base,
-        &update,
-        Recorder {
-            user_id: user.user.id,
-            name: &user.user.display_name,
-            is_admin: user.user.is_admin,
-        },
-    )
-    .await?;
+    let outcome = activities::record(&state.db, &activity, base, &update, recorder(&user)).await?;
     match outcome {
         RecordOutcome::Recorded(row) => {
             tracing::info!(activity = activity.id, update = row.id, "progress recorded");
@@ -194,6 +184,16 @@ impl ActivityPage {
         } else {
             format!("{}-{}", self.activity.start_year, self.activity.end_year)
         }
+    }
+}
+
+/// The signed-in user as the author of progress updates (the form, the grid
+/// and the progress import alike).
+pub(super) fn recorder(user: &CurrentUser) -> Recorder<'_> {
+    Recorder {
+        user_id: user.user.id,
+        name: &user.user.display_name,
+        is_admin: user.user.is_admin,
     }
 }
 

@@ -77,6 +77,8 @@ impl FormOutcome for sessions::SaveOutcome {
             sessions::SaveOutcome::DuplicateNumber => {
                 Err(("number", "boards.error.duplicate_number"))
             }
+            // Sealed since the form was shown (the page refuses a sealed one).
+            sessions::SaveOutcome::Sealed => Err(("status", "boards.error.sealed")),
         }
     }
 }

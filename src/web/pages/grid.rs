@@ -13,13 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::activities::{blank_values, entry_date, validate, FieldErrors, ProgressInput};
+use super::activities::{blank_values, entry_date, recorder, validate, FieldErrors, ProgressInput};
 use super::render;
 use super::views::PlanTree;
 use crate::domain::Status;
-use crate::store::activities::{
-    self, ActivityDetail, BatchRow, ProgressRow, RecordOutcome, Recorder,
-};
+use crate::store::activities::{self, ActivityDetail, BatchRow, ProgressRow, RecordOutcome};
 use crate::store::plans::Plan;
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::Editable;
@@ -248,12 +246,7 @@ pub async fn save(
         Ok(batch) => batch,
         Err(errors) => return invalid_page(&state, ctx, plan, node, submitted, errors).await,
     };
-    let recorder = Recorder {
-        user_id: user.user.id,
-        name: &user.user.display_name,
-        is_admin: user.user.is_admin,
-    };
-    let outcomes = activities::record_batch(&state.db, &batch, recorder).await?;
+    let outcomes = activities::record_batch(&state.db, &batch, recorder(&user)).await?;
     let saved = outcomes
         .iter()
         .filter(|o| matches!(o, RecordOutcome::Recorded(_)))

@@ -17,7 +17,6 @@ use super::render;
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
 use crate::reports::Format;
-use crate::store::activities::Recorder;
 use crate::store::agencies::Agency;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::Plan;
@@ -229,11 +228,7 @@ pub async fn apply(
             None,
         ),
         Ok(prepared) => {
-            let recorder = Recorder {
-                user_id: user.user.id,
-                name: &user.user.display_name,
-                is_admin: user.user.is_admin,
-            };
+            let recorder = super::activities::recorder(&user);
             let result = imports::record_progress(&state.db, prepared, recorder, Some(&form.token))
                 .await?
                 .ok_or(AppError::bad_request("imports.error.expired"))?;

@@ -5,20 +5,22 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::{self, optional_text, required_date, FieldErrors};
 use super::render;
+use crate::dashboard;
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
 use crate::store::agencies::Agency;
 use crate::store::plans::{self, Plan};
+use crate::store::seals;
 use crate::store::sessions::{
     self, BoardSession, FollowUp, ResolutionDetail, ResolutionFields, SessionFields,
 };
 use crate::web::csrf::CsrfForm;
-use crate::web::extract::{Editable, Readable};
+use crate::web::extract::{Editable, Managed, Readable};
 use crate::web::{AppError, AppState, Ctx};
 
 /// Longest place, chair or responsible unit, as in the schema.
@@ -236,7 +238,13 @@ pub async fn create_session(
     let plans = plans::list_for_agency(&state.db, agency.id).await?;
     let saved = forms::save(
         validate_session(&input, &plans),
-        async |fields| sessions::create(&state.db, agency.id, &fields, user.user.id).await,
+        async |fields| {
+            // Created as held, it is sealed at once, as of the data now. Its
+            // id is not known yet: it comes after every session of its day.
+            let draft = fields.applied_to(&draft_session(&agency, i64::MAX));
+            let seal = dashboard::seal_for(&state.db, &draft).await?;
+            sessions::create(&state.db, agency.id, &fields, user.user.id, seal.as_ref()).await
+        },
         |id| format!("/sessions/{id}"),
     )
     .await?;
@@ -254,6 +262,7 @@ pub async fn edit_session(
     ctx: Ctx,
     Editable(session, _): Editable<BoardSession>,
 ) -> Result<Response, AppError> {
+    refuse_if_sealed(&session)?;
     let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
     session_form(
         ctx,
@@ -271,10 +280,15 @@ pub async fn update_session(
     Editable(session, user): Editable<BoardSession>,
     CsrfForm(input): CsrfForm<SessionInput>,
 ) -> Result<Response, AppError> {
+    refuse_if_sealed(&session)?;
     let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
     let saved = forms::save(
         validate_session(&input, &plans),
-        async |fields| sessions::update(&state.db, &session, &fields, user.user.id).await,
+        async |fields| {
+            // Marked held, it is sealed with its figures as of the new fields.
+            let seal = dashboard::seal_for(&state.db, &fields.applied_to(&session)).await?;
+            sessions::update(&state.db, &session, &fields, user.user.id, seal.as_ref()).await
+        },
         |id| format!("/sessions/{id}"),
     )
     .await?;
@@ -285,6 +299,76 @@ pub async fn update_session(
             session_form(ctx, agency_ref, Some(session.id), input, errors, plans)
         }
     }
+}
+
+/// A sealed session's fields are the minutes' own: nobody edits them until an
+/// admin reopens the session.
+fn refuse_if_sealed(session: &BoardSession) -> Result<(), AppError> {
+    if session.is_sealed() {
+        Err(AppError::forbidden("boards.error.sealed"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A session of the agency not yet written, for computing its figures.
+fn draft_session(agency: &Agency, id: i64) -> BoardSession {
+    BoardSession {
+        id,
+        agency_id: agency.id,
+        agency_code: agency.code.clone(),
+        agency_name: agency.name.clone(),
+        number: 0,
+        kind: crate::domain::SessionKind::Ordinary,
+        held_on: chrono::NaiveDate::MIN,
+        cutoff: chrono::NaiveDate::MIN,
+        place: None,
+        chair: None,
+        reviewed_plan_id: None,
+        adopted_plan_id: None,
+        status: crate::domain::SessionStatus::Planned,
+        illustrative: false,
+        agenda: None,
+        attendees: None,
+        seal_id: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReopenInput {
+    #[serde(default)]
+    reason: String,
+}
+
+/// An admin reopens a sealed session, saying why (kept, and shown on its
+/// dashboard); saving it as held again seals it anew.
+pub async fn reopen_session(
+    State(state): State<AppState>,
+    Managed(session, user): Managed<BoardSession>,
+    CsrfForm(input): CsrfForm<ReopenInput>,
+) -> Result<Response, AppError> {
+    let reason = input.reason.trim();
+    let length = reason.chars().count();
+    if !(10..=2000).contains(&length) {
+        return Err(AppError::BadField {
+            key: "boards.error.reopen_reason",
+            field: "reason".to_owned(),
+        });
+    }
+    if !seals::reopen(
+        &state.db,
+        session.id,
+        session.agency_id,
+        user.user.id,
+        reason,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict {
+            key: "boards.error.not_sealed",
+        });
+    }
+    Ok(Redirect::to(&format!("/sessions/{}", session.id)).into_response())
 }
 
 // ---- Resolutions ----

@@ -11,9 +11,12 @@ use super::reports::ReportLinks;
 use super::views::{GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, render};
 use crate::charts::{self, Bar};
+use crate::dashboard::{Adopted, Dashboard, Previous};
 use crate::domain::Status;
+use crate::performance::plan_tree::Tree;
 use crate::performance::{Ratio, Summary};
-use crate::store::plans::{self, FundingLine, Plan};
+use crate::store::plans::{FundingLine, Plan};
+use crate::store::seals::{self, Reopening, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
@@ -65,30 +68,6 @@ fn period_label(period_end: chrono::NaiveDate) -> String {
     }
 }
 
-/// The figures of the previous session on the same plan, for the change.
-pub struct Previous {
-    pub session: BoardSession,
-    pub summary: Summary,
-}
-
-impl Previous {
-    pub fn rate_change(&self, now: &Summary) -> Option<Ratio> {
-        Some(now.execution_rate()?.minus(self.summary.execution_rate()?))
-    }
-
-    pub fn done_change(&self, now: &Summary) -> i64 {
-        now.done as i64 - self.summary.done as i64
-    }
-}
-
-/// The plan a session links to, if it links to one.
-async fn linked_plan(db: &sqlx::PgPool, plan_id: Option<i64>) -> sqlx::Result<Option<Plan>> {
-    match plan_id {
-        Some(id) => plans::find(db, id).await,
-        None => Ok(None),
-    }
-}
-
 /// The CSS class that colours a status, in tables and charts alike.
 fn status_class(status: Status) -> &'static str {
     match status {
@@ -100,19 +79,15 @@ fn status_class(status: Status) -> &'static str {
     }
 }
 
-pub struct Adopted {
-    pub plan: Plan,
-    pub activities: usize,
-    pub leaf_nodes: usize,
-    pub leaf_level_name: String,
-    pub budget: i128,
-}
-
 #[derive(Template)]
 #[template(path = "session.html")]
 struct SessionPage {
     ctx: Ctx,
     session: BoardSession,
+    /// The seal the figures come from, when the session is sealed.
+    seal: Option<Seal>,
+    /// Earlier seals ended by an admin, with the reason.
+    reopenings: Vec<Reopening>,
     reviewed: Option<Reviewed>,
     previous: Option<Previous>,
     adopted: Option<Adopted>,
@@ -121,6 +96,7 @@ struct SessionPage {
     /// The agency's yearly report as of the session's cutoff.
     report: ReportLinks,
     can_edit: bool,
+    can_reopen: bool,
 }
 
 pub async fn show(
@@ -130,10 +106,16 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let db = &state.db;
     let cutoff = session.cutoff;
+    let Dashboard { figures, seal } = Dashboard::of(db, &session).await?;
 
-    let mut reviewed = None;
-    if let Some(plan) = linked_plan(db, session.reviewed_plan_id).await? {
-        let tree = PlanTree::load(db, &plan, cutoff).await?;
+    let reviewed = figures.reviewed.map(|reviewed| {
+        let plan = reviewed.plan;
+        let tree = PlanTree::build(
+            &plan,
+            Tree::new(reviewed.nodes),
+            reviewed.activities,
+            cutoff,
+        );
         let bars: Vec<Bar> = tree
             .leaf_nodes()
             .map(|n| Bar {
@@ -160,13 +142,12 @@ pub async fn show(
             &parts,
             ctx.lang,
         );
-        let indicators =
-            IndicatorView::build(plans::indicators(db, plan.id, cutoff).await?, cutoff);
+        let indicators = IndicatorView::build(reviewed.indicators, cutoff);
         let trends = indicators
             .iter()
             .filter_map(|i| trend_chart(i, cutoff, &ctx))
             .collect();
-        reviewed = Some(Reviewed {
+        Reviewed {
             chart_by_node,
             chart_statuses,
             trends,
@@ -174,48 +155,16 @@ pub async fn show(
             by_unit: tree.by_unit(cutoff),
             drill: drilldown_link(plan.id, cutoff),
             indicators,
-            funding: plans::funding(db, plan.id).await?,
+            funding: reviewed.funding,
             tree,
             plan,
-        });
-    }
-
-    let mut previous = None;
-    if let (Some(earlier), Some(plan_id)) = (
-        sessions::previous(db, &session).await?,
-        session.reviewed_plan_id,
-    ) {
-        // The change only means something when both sessions reviewed one plan.
-        if earlier.reviewed_plan_id == Some(plan_id) {
-            let activities = plans::activities_as_of(db, plan_id, earlier.cutoff).await?;
-            let summary = Summary::of(
-                &activities.iter().map(|a| a.figures()).collect::<Vec<_>>(),
-                earlier.cutoff,
-            );
-            previous = Some(Previous {
-                session: earlier,
-                summary,
-            });
         }
-    }
-
-    let mut adopted = None;
-    if let Some(plan) = linked_plan(db, session.adopted_plan_id).await? {
-        let tree = PlanTree::load(db, &plan, cutoff).await?;
-        let leaf_level_name = tree.leaf_level_name().to_owned();
-        adopted = Some(Adopted {
-            activities: tree.activities().count(),
-            leaf_nodes: tree.leaf_nodes().count(),
-            leaf_level_name,
-            budget: tree.total.budget,
-            plan,
-        });
-    }
+    });
 
     // The session's own resolutions are followed up to today; the figures
     // stay as of the cutoff.
     let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
-    let open_earlier = sessions::open_resolutions_before(db, &session).await?;
+    let reopenings = seals::reopenings(db, session.id).await?;
     let report = ReportLinks::agency(
         &session.agency_code,
         chrono::Datelike::year(&cutoff),
@@ -224,12 +173,25 @@ pub async fn show(
     render(&SessionPage {
         report,
         can_edit: user.can_edit(session.agency_id),
+        can_reopen: user.user.is_admin && session.is_sealed(),
         ctx,
         session,
+        seal,
+        reopenings,
         reviewed,
-        previous,
-        adopted,
+        previous: figures.previous,
+        adopted: figures.adopted,
         resolutions,
-        open_earlier,
+        open_earlier: figures.open_earlier,
     })
+}
+
+impl Previous {
+    pub fn rate_change(&self, now: &Summary) -> Option<Ratio> {
+        Some(now.execution_rate()?.minus(self.summary.execution_rate()?))
+    }
+
+    pub fn done_change(&self, now: &Summary) -> i64 {
+        now.done as i64 - self.summary.done as i64
+    }
 }

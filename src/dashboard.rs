@@ -1,0 +1,316 @@
+//! A board session's figures: what its dashboard shows, as one value that can
+//! be computed from the dated data, sealed, and read back. A held session is
+//! sealed: its figures are read from its seal (`store::seals`), never
+//! recomputed, so that nothing entered later — a corrected target, a new
+//! indicator value, a changed budget — moves what the board saw. `verify`
+//! recomputes every sealed session and says where it differs.
+//!
+//! The figures keep the rows the dashboard is built from (the plan, its tree
+//! and activities with their state at the cutoff, indicators, funding), not
+//! rendered text: the page builds its tables and charts from them in the
+//! reader's language, with the same pure code as for a live session.
+
+use blake2::{Blake2b512, Digest};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+use crate::performance::Summary;
+use crate::store::plans::{self, ActivityRow, FundingLine, IndicatorRow, NodeRow, Plan};
+use crate::store::seals::{self, NewSeal, Seal};
+use crate::store::sessions::{self, BoardSession, OpenResolution};
+
+/// Everything a session's dashboard shows but its own resolutions (followed
+/// up after the session by nature, so read live).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionFigures {
+    pub cutoff: NaiveDate,
+    pub reviewed: Option<Reviewed>,
+    pub previous: Option<Previous>,
+    pub adopted: Option<Adopted>,
+    /// Resolutions of earlier sessions still open when this one was held.
+    pub open_earlier: Vec<OpenResolution>,
+}
+
+/// The plan the session reviewed, as of its cutoff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reviewed {
+    pub plan: Plan,
+    /// In reading order (`store::plans::nodes`).
+    pub nodes: Vec<NodeRow>,
+    pub activities: Vec<ActivityRow>,
+    pub indicators: Vec<IndicatorRow>,
+    pub funding: Vec<FundingLine>,
+    /// The headline, kept beside the rows it comes from so that a reader of
+    /// the seal (or `verify`) sees the figures without recomputing.
+    pub headline: Summary,
+}
+
+/// The previous session on the same plan, for the change since then.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Previous {
+    pub session: BoardSession,
+    pub summary: Summary,
+}
+
+/// The programme the session adopted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Adopted {
+    pub plan: Plan,
+    pub activities: usize,
+    pub leaf_nodes: usize,
+    pub leaf_level_name: String,
+    pub budget: i128,
+}
+
+/// A session's figures and, if sealed, the seal they come from.
+pub struct Dashboard {
+    pub figures: SessionFigures,
+    pub seal: Option<Seal>,
+}
+
+impl SessionFigures {
+    /// Computes the figures from the data as it stands now.
+    pub async fn compute(db: &PgPool, session: &BoardSession) -> sqlx::Result<SessionFigures> {
+        let cutoff = session.cutoff;
+        let mut reviewed = None;
+        if let Some(plan) = linked_plan(db, session.reviewed_plan_id).await? {
+            let nodes = plans::nodes(db, plan.id, cutoff).await?.into_nodes();
+            let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
+            reviewed = Some(Reviewed {
+                headline: summary_of(&activities, cutoff),
+                indicators: plans::indicators(db, plan.id, cutoff).await?,
+                funding: plans::funding(db, plan.id).await?,
+                nodes,
+                activities,
+                plan,
+            });
+        }
+
+        let mut previous = None;
+        if let (Some(earlier), Some(plan_id)) = (
+            sessions::previous(db, session).await?,
+            session.reviewed_plan_id,
+        ) {
+            // The change only means something when both sessions reviewed one plan.
+            if earlier.reviewed_plan_id == Some(plan_id) {
+                let summary = match sealed_headline(db, &earlier).await? {
+                    Some(summary) => summary,
+                    None => {
+                        let activities =
+                            plans::activities_as_of(db, plan_id, earlier.cutoff).await?;
+                        summary_of(&activities, earlier.cutoff)
+                    }
+                };
+                // Whether it is sealed now is no part of this session's figures.
+                let session = BoardSession {
+                    seal_id: None,
+                    ..earlier
+                };
+                previous = Some(Previous { session, summary });
+            }
+        }
+
+        let mut adopted = None;
+        if let Some(plan) = linked_plan(db, session.adopted_plan_id).await? {
+            let nodes = plans::nodes(db, plan.id, cutoff).await?;
+            let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
+            let leaf_depth = nodes
+                .nodes()
+                .iter()
+                .filter(|n| activities.iter().any(|a| a.node_id == n.id))
+                .map(|n| n.depth)
+                .max();
+            let leaf_nodes = nodes
+                .nodes()
+                .iter()
+                .filter(|n| Some(n.depth) == leaf_depth)
+                .count();
+            adopted = Some(Adopted {
+                activities: activities.len(),
+                leaf_nodes,
+                leaf_level_name: leaf_depth
+                    .map_or("", |depth| plan.level_name(depth))
+                    .to_owned(),
+                budget: summary_of(&activities, cutoff).budget,
+                plan,
+            });
+        }
+
+        Ok(SessionFigures {
+            cutoff,
+            reviewed,
+            previous,
+            adopted,
+            open_earlier: sessions::open_resolutions_before(db, session).await?,
+        })
+    }
+
+    /// The figures as sealed: their text and its digest.
+    pub fn seal(&self) -> Result<NewSeal, serde_json::Error> {
+        let figures = serde_json::to_string(self)?;
+        let digest = digest_of(&figures);
+        Ok(NewSeal { figures, digest })
+    }
+}
+
+impl Dashboard {
+    /// The session's figures: its seal's if it is sealed, else computed now.
+    pub async fn of(db: &PgPool, session: &BoardSession) -> sqlx::Result<Dashboard> {
+        if let Some(seal) = seal_of(db, session).await? {
+            let figures = read(&seal)?;
+            return Ok(Dashboard {
+                figures,
+                seal: Some(seal),
+            });
+        }
+        Ok(Dashboard {
+            figures: SessionFigures::compute(db, session).await?,
+            seal: None,
+        })
+    }
+}
+
+/// The seal a held session gets now, or `None` for a planned one.
+pub async fn seal_for(db: &PgPool, session: &BoardSession) -> sqlx::Result<Option<NewSeal>> {
+    if session.status != crate::domain::SessionStatus::Held {
+        return Ok(None);
+    }
+    let figures = SessionFigures::compute(db, session).await?;
+    figures
+        .seal()
+        .map(Some)
+        .map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
+/// Seals the held sessions that never were (held before seals existed, or
+/// loaded so by the demo), as of the data now; returns how many.
+pub async fn seal_never_sealed(db: &PgPool) -> sqlx::Result<usize> {
+    let ids = seals::never_sealed_held(db).await?;
+    for id in &ids {
+        if let Some(session) = sessions::find(db, *id).await? {
+            if let Some(seal) = seal_for(db, &session).await? {
+                seals::seal(db, session.id, session.agency_id, &seal, None).await?;
+            }
+        }
+    }
+    Ok(ids.len())
+}
+
+/// What `verify` found for one sealed session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy {
+    pub session_id: i64,
+    pub session: String,
+    /// The parts of the figures that differ, or `digest` when the seal's
+    /// text no longer matches its digest (changed in the database).
+    pub parts: Vec<&'static str>,
+}
+
+/// Recomputes every sealed session from the dated data and compares it with
+/// its seal; returns how many seals were checked and what differs.
+pub async fn verify(db: &PgPool) -> sqlx::Result<(usize, Vec<Discrepancy>)> {
+    let seals = seals::in_force(db).await?;
+    let mut found = Vec::new();
+    for seal in &seals {
+        let Some(session) = sessions::find(db, seal.session_id).await? else {
+            continue;
+        };
+        let mut parts = Vec::new();
+        if digest_of(&seal.figures) != seal.digest {
+            parts.push("digest");
+        }
+        let now = SessionFigures::compute(db, &session).await?;
+        match serde_json::from_str::<SessionFigures>(&seal.figures) {
+            Err(_) => parts.push("figures"),
+            Ok(sealed) => parts.extend(differences(&sealed, &now)),
+        }
+        if !parts.is_empty() {
+            found.push(Discrepancy {
+                session_id: session.id,
+                session: format!(
+                    "{} #{} ({})",
+                    session.agency_code, session.number, session.held_on
+                ),
+                parts,
+            });
+        }
+    }
+    Ok((seals.len(), found))
+}
+
+/// The named parts in which two sets of figures differ.
+fn differences(sealed: &SessionFigures, now: &SessionFigures) -> Vec<&'static str> {
+    let mut parts = Vec::new();
+    if sealed.cutoff != now.cutoff {
+        parts.push("cutoff");
+    }
+    match (&sealed.reviewed, &now.reviewed) {
+        (Some(a), Some(b)) => {
+            let checks: [(&'static str, bool); 6] = [
+                ("plan", a.plan == b.plan),
+                ("headline", a.headline == b.headline),
+                ("nodes", a.nodes == b.nodes),
+                ("activities", a.activities == b.activities),
+                ("indicators", a.indicators == b.indicators),
+                ("funding", a.funding == b.funding),
+            ];
+            parts.extend(
+                checks
+                    .iter()
+                    .filter(|(_, same)| !same)
+                    .map(|(name, _)| *name),
+            );
+        }
+        (None, None) => {}
+        _ => parts.push("reviewed"),
+    }
+    if sealed.previous != now.previous {
+        parts.push("previous");
+    }
+    if sealed.adopted != now.adopted {
+        parts.push("adopted");
+    }
+    if sealed.open_earlier != now.open_earlier {
+        parts.push("open_resolutions");
+    }
+    parts
+}
+
+fn read(seal: &Seal) -> sqlx::Result<SessionFigures> {
+    serde_json::from_str(&seal.figures).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+}
+
+async fn seal_of(db: &PgPool, session: &BoardSession) -> sqlx::Result<Option<Seal>> {
+    match session.seal_id {
+        Some(id) => seals::find(db, id).await,
+        None => Ok(None),
+    }
+}
+
+async fn sealed_headline(db: &PgPool, session: &BoardSession) -> sqlx::Result<Option<Summary>> {
+    Ok(match seal_of(db, session).await? {
+        Some(seal) => read(&seal)?.reviewed.map(|r| r.headline),
+        None => None,
+    })
+}
+
+async fn linked_plan(db: &PgPool, plan_id: Option<i64>) -> sqlx::Result<Option<Plan>> {
+    match plan_id {
+        Some(id) => plans::find(db, id).await,
+        None => Ok(None),
+    }
+}
+
+fn summary_of(activities: &[ActivityRow], as_of: NaiveDate) -> Summary {
+    let figures: Vec<_> = activities.iter().map(ActivityRow::figures).collect();
+    Summary::of(&figures, as_of)
+}
+
+/// BLAKE2b-512 of the text, in hex.
+pub fn digest_of(text: &str) -> String {
+    Blake2b512::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
