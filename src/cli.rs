@@ -73,32 +73,6 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::User(command) => crate::accounts::run(db, command).await,
         Command::Export(command) => crate::reports::command::run(db, command).await,
         Command::Import(command) => crate::imports::command::run(db, command).await,
-        Command::Verify => verify(db).await,
-    }
-}
-
-async fn verify(db: &sqlx::PgPool) -> anyhow::Result<()> {
-    let started = std::time::Instant::now();
-    let (checked, discrepancies) = crate::dashboard::verify(db).await?;
-    for found in &discrepancies {
-        println!(
-            "session {} (id {}): differs from its seal in {}",
-            found.session,
-            found.session_id,
-            found.parts.join(", ")
-        );
-    }
-    println!(
-        "{checked} sealed sessions checked in {:.1} s, {} differ",
-        started.elapsed().as_secs_f64(),
-        discrepancies.len()
-    );
-    if discrepancies.is_empty() {
-        Ok(())
-    } else {
-        anyhow::bail!(
-            "{} sealed sessions differ from their seals",
-            discrepancies.len()
-        )
+        Command::Verify => crate::verify::run(db).await,
     }
 }

@@ -22,4 +22,5 @@ pub mod postgres; // the private cluster
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod serve; // the `suivi serve` command
 pub mod store; // SQL
+pub mod verify; // the `suivi verify` command
 pub mod web; // HTTP

@@ -343,3 +343,23 @@ async fn verify_reports_a_seal_changed_in_the_database(pool: PgPool) {
     assert!(found.parts.contains(&"digest"), "{found:?}");
     assert!(found.parts.contains(&"headline"), "{found:?}");
 }
+
+#[sqlx::test]
+async fn a_generated_agency_s_held_sessions_are_sealed_and_verify_clean(pool: PgPool) {
+    suivi::db::MIGRATOR.run(&pool).await.unwrap();
+    let options = suivi::generate::GenerateOptions::new(2, 30, 2, 7);
+    suivi::generate::generate(&pool, &options, &mut |_| {})
+        .await
+        .unwrap();
+    let (held, sealed): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE status = 'held'), count(seal_id) FROM board_sessions",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(held > 0, "the generator holds sessions");
+    assert_eq!(sealed, held, "every held session is sealed");
+    let (checked, differ) = suivi::dashboard::verify(&pool).await.unwrap();
+    assert_eq!(checked as i64, held);
+    assert!(differ.is_empty(), "{differ:?}");
+}

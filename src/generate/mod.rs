@@ -350,6 +350,8 @@ pub async fn generate(
         .execute(pool)
         .await?;
 
+    // Held sessions are sealed as any held session is, once their data is in.
+    crate::dashboard::seal_never_sealed(pool).await?;
     let written = |table: Table| batch.written[table as usize];
     Ok(GenerateReport {
         first_year: options.first_year,
