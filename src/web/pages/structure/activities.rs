@@ -1,0 +1,256 @@
+//! The activities of a plan: add one under a node, change its fields or move
+//! it, retire it.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::super::forms::{self, optional_date, optional_text, FieldErrors};
+use super::super::render;
+use super::{
+    change, node_of_plan, optional_quantity, possible_parents, required_code, required_title,
+    structure_link, NoFields, RESPONSIBLE_MAX, UNIT_MAX,
+};
+use crate::domain::Fcfa;
+use crate::store::plans::{ActivityRow, NodeRow, Plan};
+use crate::store::structure::{self, ActivityFields, Region, Retirable, Structure};
+use crate::web::auth::CurrentUser;
+use crate::web::csrf::CsrfForm;
+use crate::web::extract::Editable;
+use crate::web::{AppError, AppState, Ctx};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ActivityInput {
+    #[serde(default)]
+    pub node: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub target: String,
+    #[serde(default)]
+    pub budget: String,
+    #[serde(default)]
+    pub responsible_unit: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub planned_start: String,
+    #[serde(default)]
+    pub planned_end: String,
+}
+
+impl ActivityInput {
+    fn of(row: &ActivityRow) -> ActivityInput {
+        ActivityInput {
+            node: row.node_id.to_string(),
+            code: row.code.clone(),
+            title: row.title.clone(),
+            unit: row.unit.clone().unwrap_or_default(),
+            target: row
+                .target
+                .map(|t| t.normalize().to_string())
+                .unwrap_or_default(),
+            budget: row.budget.to_string(),
+            responsible_unit: row.responsible_unit.clone().unwrap_or_default(),
+            region: row.region_code.clone(),
+            planned_start: row.planned_start.map(|d| d.to_string()).unwrap_or_default(),
+            planned_end: row.planned_end.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+fn validate_activity(
+    input: &ActivityInput,
+    structure: &Structure,
+    regions: &[Region],
+) -> Result<(i64, ActivityFields), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let node_id = node_of_plan(&mut errors, "node", &input.node, structure);
+    let code = required_code(&mut errors, &input.code);
+    let title = required_title(&mut errors, &input.title);
+    let unit = optional_text(&mut errors, "unit", &input.unit, UNIT_MAX);
+    let target = optional_quantity(&mut errors, "target", &input.target);
+    let budget = if input.budget.trim().is_empty() {
+        0
+    } else {
+        Fcfa::parse(&input.budget)
+            .map(|f| f.0)
+            .map_err(|e| errors.set("budget", e.key()))
+            .unwrap_or(0)
+    };
+    let responsible_unit = optional_text(
+        &mut errors,
+        "responsible_unit",
+        &input.responsible_unit,
+        RESPONSIBLE_MAX,
+    );
+    let region_code = input.region.trim().to_owned();
+    if !regions.iter().any(|r| r.code == region_code) {
+        errors.set("region", "structure.error.region");
+    }
+    let planned_start = optional_date(&mut errors, "planned_start", &input.planned_start);
+    let planned_end = optional_date(&mut errors, "planned_end", &input.planned_end);
+    if let (Some(start), Some(end)) = (planned_start, planned_end) {
+        if end < start {
+            errors.set("planned_end", "structure.error.end_before_start");
+        }
+    }
+    match node_id {
+        Some(node_id) if errors.is_empty() => Ok((
+            node_id,
+            ActivityFields {
+                code,
+                title,
+                unit,
+                target,
+                budget,
+                responsible_unit,
+                region_code,
+                planned_start,
+                planned_end,
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "structure_activity.html")]
+struct ActivityPage {
+    ctx: Ctx,
+    plan: Plan,
+    activity_id: Option<i64>,
+    form: ActivityInput,
+    errors: FieldErrors,
+    nodes: Vec<NodeRow>,
+    regions: Vec<Region>,
+}
+
+async fn activity_page(
+    state: &AppState,
+    ctx: Ctx,
+    plan: Plan,
+    activity_id: Option<i64>,
+    form: ActivityInput,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let structure = structure::load(&state.db, plan.id).await?;
+    let status = errors.status();
+    let page = ActivityPage {
+        ctx,
+        plan,
+        activity_id,
+        form,
+        errors,
+        nodes: possible_parents(&structure, None),
+        regions: structure::regions(&state.db).await?,
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn new_activity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Editable(plan, _): Editable<Plan>,
+) -> Result<Response, AppError> {
+    let form = ActivityInput {
+        region: "NAT".into(),
+        ..ActivityInput::default()
+    };
+    activity_page(&state, ctx, plan, None, form, FieldErrors::default()).await
+}
+
+async fn save_activity(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
+    plan: Plan,
+    existing: Option<ActivityRow>,
+    input: ActivityInput,
+) -> Result<Response, AppError> {
+    let structure = structure::load(&state.db, plan.id).await?;
+    let regions = structure::regions(&state.db).await?;
+    let id = existing.as_ref().map(|a| a.id);
+    let action = if existing.is_some() {
+        "activity.update"
+    } else {
+        "activity.create"
+    };
+    let saved = forms::save(
+        validate_activity(&input, &structure, &regions),
+        async |(node_id, fields)| {
+            structure::save_activity(
+                &state.db,
+                plan.id,
+                state.today(),
+                existing.as_ref(),
+                node_id,
+                &fields,
+                change(user, &plan, action),
+            )
+            .await
+        },
+        |_| structure_link(&plan),
+    )
+    .await?;
+    match saved {
+        Ok(done) => Ok(done.into_response()),
+        Err(errors) => activity_page(state, ctx, plan, id, input, errors).await,
+    }
+}
+
+pub async fn create_activity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Editable(plan, user): Editable<Plan>,
+    CsrfForm(input): CsrfForm<ActivityInput>,
+) -> Result<Response, AppError> {
+    save_activity(&state, ctx, &user, plan, None, input).await
+}
+
+pub async fn edit_activity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Editable((plan, activity), _): Editable<(Plan, ActivityRow)>,
+) -> Result<Response, AppError> {
+    let form = ActivityInput::of(&activity);
+    activity_page(
+        &state,
+        ctx,
+        plan,
+        Some(activity.id),
+        form,
+        FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn update_activity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Editable((plan, activity), user): Editable<(Plan, ActivityRow)>,
+    CsrfForm(input): CsrfForm<ActivityInput>,
+) -> Result<Response, AppError> {
+    save_activity(&state, ctx, &user, plan, Some(activity), input).await
+}
+
+pub async fn retire_activity(
+    State(state): State<AppState>,
+    Editable((plan, activity), user): Editable<(Plan, ActivityRow)>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    structure::retire(
+        &state.db,
+        Retirable::Activity,
+        activity.id,
+        state.today(),
+        change(&user, &plan, "activity.retire"),
+    )
+    .await?;
+    Ok(Redirect::to(&structure_link(&plan)).into_response())
+}
