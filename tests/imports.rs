@@ -364,7 +364,7 @@ async fn the_command_line_imports_a_plan_and_refuses_a_bad_file(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn an_editor_uploads_previews_then_applies_progress_in_the_browser(pool: PgPool) {
+async fn an_editor_uploads_previews_then_applies_progress_through_the_forms(pool: PgPool) {
     use axum::http::StatusCode;
     let app = demo_app(&pool).await;
     let plan = plan(&pool, "ANASER", "PAP-2026").await;
@@ -512,7 +512,7 @@ async fn the_template_is_a_valid_plan_file(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn an_admin_creates_a_plan_from_a_file_in_the_browser(pool: PgPool) {
+async fn an_admin_creates_a_plan_from_a_file_through_the_forms(pool: PgPool) {
     use axum::http::StatusCode;
     let app = demo_app(&pool).await;
     let original = plan(&pool, "ANASER", "PAP-2025").await;

@@ -6,9 +6,10 @@
 //! files in `test-output/`.
 //!
 //! Chromium and chromedriver come from Debian (`chromium`, `chromium-driver`;
-//! `.ci/run` installs them). Without them a test says it is skipped and
-//! passes, unless `SUIVI_REQUIRE_BROWSER=1` (set by `.ci/run`), where a
-//! missing browser is a failure.
+//! `.ci/run` installs them). Without them a test fails, saying what to
+//! install: a browser test that passes without a browser would hide that it
+//! never ran. `SUIVI_SKIP_BROWSER=1` is the explicit opt-out, and then each
+//! test says it is skipped.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -409,7 +410,7 @@ fn save(name: &str, bytes: &[u8]) -> PathBuf {
 fn installed_browser() -> Option<(PathBuf, PathBuf)> {
     let chromium = on_path(&["chromium", "chromium-browser", "google-chrome"]);
     let chromedriver = on_path(&["chromedriver"]);
-    let required = std::env::var("SUIVI_REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0");
+    let skip = std::env::var("SUIVI_SKIP_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0");
     match (chromium, chromedriver) {
         (Some(chromium), Some(chromedriver)) => Some((chromium, chromedriver)),
         (chromium, _) => {
@@ -419,10 +420,10 @@ fn installed_browser() -> Option<(PathBuf, PathBuf)> {
                 "chromedriver (apt-get install chromium-driver)"
             };
             assert!(
-                !required,
-                "SUIVI_REQUIRE_BROWSER is set but {missing} is not installed"
+                skip,
+                "{missing} is not installed: install it, or set SUIVI_SKIP_BROWSER=1 to skip the browser tests"
             );
-            eprintln!("skipped: {missing} is not installed");
+            eprintln!("skipped (SUIVI_SKIP_BROWSER): {missing} is not installed");
             None
         }
     }
