@@ -101,24 +101,24 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/sessions/{id}/resolutions/new",
-            get(pages::session_editing::new_resolution),
+            get(pages::resolutions::new_resolution),
         )
         .route(
             "/sessions/{id}/resolutions",
-            post(pages::session_editing::create_resolution),
+            post(pages::resolutions::create_resolution),
         )
         .route(
             "/resolutions/{id}",
-            get(pages::session_editing::show_resolution),
+            get(pages::resolutions::show_resolution),
         )
         .route(
             "/resolutions/{id}/edit",
-            get(pages::session_editing::edit_resolution)
-                .post(pages::session_editing::update_resolution),
+            get(pages::resolutions::edit_resolution)
+                .post(pages::resolutions::update_resolution),
         )
         .route(
             "/resolutions/{id}/follow-ups",
-            post(pages::session_editing::add_follow_up),
+            post(pages::resolutions::add_follow_up),
         )
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod login;
 pub mod plans;
 pub mod reports;
+pub mod resolutions;
 pub mod session_editing;
 pub mod sessions;
 pub mod structure;
