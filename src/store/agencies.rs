@@ -6,6 +6,7 @@ use sqlx::{FromRow, PgPool};
 
 use super::activities::{latest_update_columns, latest_update_join, LatestUpdate};
 use super::in_force;
+use super::plans::activity_version_join;
 use crate::performance::ActivityFigures;
 
 #[derive(Debug, Clone, FromRow)]
@@ -73,9 +74,10 @@ pub async fn activities_for_year(
     readable: Option<&[i64]>,
 ) -> sqlx::Result<Vec<AgencyActivity>> {
     sqlx::query_as(concat!(
-        "SELECT pl.agency_id, a.target, a.budget, a.planned_end,",
+        "SELECT pl.agency_id, v.target, v.budget, v.planned_end,",
         latest_update_columns!(),
         "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
+        activity_version_join!("$2"),
         latest_update_join!("$2"),
         "WHERE $1 BETWEEN pl.start_year AND pl.end_year \
          AND",

@@ -97,7 +97,7 @@ pub async fn apply(
     // what the import wrote.
     structure::lock_tree(&mut tx, plan_id).await?;
     for change in changes {
-        apply_one(&mut tx, plan_id, change, added_on).await?;
+        apply_one(&mut tx, plan_id, change, added_on, user_id).await?;
     }
     audit::record(
         &mut *tx,
@@ -135,6 +135,7 @@ async fn apply_one(
     plan_id: i64,
     change: &PlanChange,
     added_on: Option<NaiveDate>,
+    user_id: i64,
 ) -> sqlx::Result<()> {
     match change {
         PlanChange::CreateNode {
@@ -162,7 +163,11 @@ async fn apply_one(
             node_code,
         } => {
             let node_id = node_id(tx, plan_id, node_code).await?;
-            structure::write_activity(tx, *id, node_id, fields).await?;
+            // A re-imported plan's changes take effect on the day of the
+            // import, like its additions; a plan without activities yet has
+            // nothing to update, so the fallback (from the start) is moot.
+            let effective_on = added_on.unwrap_or_default();
+            structure::write_activity(tx, *id, node_id, fields, effective_on, user_id).await?;
         }
         PlanChange::CreateIndicator { fields, node_code } => {
             let node_id = node_of(tx, plan_id, node_code.as_deref()).await?;

@@ -154,21 +154,41 @@ impl ActivityRow {
 macro_rules! activity_columns {
     () => {
         concat!(
-            " a.id, a.plan_id, a.node_id, a.code, a.title, a.target, a.unit, a.budget, \
-             a.responsible_unit, a.region_code, r.name AS region_name, a.planned_start, \
-             a.planned_end, a.retired_on, u.comment,",
+            " a.id, a.plan_id, a.node_id, a.code, a.title, v.target, v.unit, v.budget, \
+             v.responsible_unit, v.region_code, r.name AS region_name, v.planned_start, \
+             v.planned_end, a.retired_on, u.comment,",
             $crate::store::activities::latest_update_columns!()
         )
     };
 }
 pub(super) use activity_columns;
 
-/// The activities `a` with their regions `r` and their state `u` as of the
-/// date `$2`.
+/// The version `v` of the activity `a` in force on the date `$date_param`:
+/// its target, unit, budget, responsible unit, region and planned dates as
+/// they stood then. Of two versions from the same date, the one recorded
+/// last (a correction) wins. Every activity has a version from 1900, so the
+/// join keeps every activity.
+macro_rules! activity_version_join {
+    ($date_param:literal) => {
+        concat!(
+            " JOIN LATERAL (SELECT v.target, v.unit, v.budget, v.responsible_unit, \
+             v.region_code, v.planned_start, v.planned_end FROM activity_versions v \
+             WHERE v.activity_id = a.id AND v.effective_on <= ",
+            $date_param,
+            " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) v ON true "
+        )
+    };
+}
+pub(super) use activity_version_join;
+
+/// The activities `a` with their version `v`, their regions `r` and their
+/// state `u` as of the date `$2`.
 macro_rules! activities_from {
     () => {
         concat!(
-            " FROM activities a JOIN regions r ON r.code = a.region_code",
+            " FROM activities a",
+            $crate::store::plans::activity_version_join!("$2"),
+            "JOIN regions r ON r.code = v.region_code",
             $crate::store::activities::latest_update_join!("$2")
         )
     };

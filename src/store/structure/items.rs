@@ -60,7 +60,8 @@ pub async fn find_activity(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, Ac
     Ok(activity.map(|activity| (activity.plan_id, activity)))
 }
 
-/// Adds (in force from `on`) or changes an activity, in the node `node_id`.
+/// Adds (in force from `on`) or changes (with effect from `on`: a new
+/// version, the earlier ones kept) an activity, in the node `node_id`.
 pub async fn save_activity(
     db: &PgPool,
     plan_id: i64,
@@ -75,7 +76,7 @@ pub async fn save_activity(
         let id = match existing {
             None => insert_activity(conn, plan_id, node_id, fields, Some(on)).await?,
             Some(row) => {
-                write_activity(conn, row.id, node_id, fields).await?;
+                write_activity(conn, row.id, node_id, fields, on, change.user_id).await?;
                 row.id
             }
         };
@@ -88,6 +89,25 @@ pub async fn save_activity(
             after: placed(fields, "node_id", Some(node_id))?,
         })
     })
+    .await
+}
+
+/// The number and cutoff of the latest held board session on the plan whose
+/// cutoff is on or after `on`: a change taking effect then would move its
+/// figures, which only an admin may do (the rule progress updates follow).
+pub async fn freezing_session(
+    db: &PgPool,
+    plan_id: i64,
+    on: NaiveDate,
+) -> sqlx::Result<Option<(i32, NaiveDate)>> {
+    sqlx::query_as(
+        "SELECT number, cutoff FROM board_sessions \
+         WHERE reviewed_plan_id = $1 AND status = 'held' AND cutoff >= $2 \
+         ORDER BY cutoff DESC, number DESC LIMIT 1",
+    )
+    .bind(plan_id)
+    .bind(on)
+    .fetch_optional(db)
     .await
 }
 
@@ -182,8 +202,33 @@ pub async fn indicator_values(
     .await
 }
 
+/// A value of a period that a correction replaced.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct IndicatorValueRevision {
+    pub period_end: NaiveDate,
+    pub value: Decimal,
+    /// The day the correction was recorded (in UTC, Mali's time).
+    pub replaced_on: NaiveDate,
+}
+
+/// Every replaced value of the indicator, by period, oldest first.
+pub async fn indicator_value_revisions(
+    db: &PgPool,
+    indicator_id: i64,
+) -> sqlx::Result<Vec<IndicatorValueRevision>> {
+    sqlx::query_as(
+        "SELECT period_end, value, (replaced_at AT TIME ZONE 'UTC')::date AS replaced_on \
+         FROM indicator_value_revisions \
+         WHERE indicator_id = $1 ORDER BY period_end, replaced_at, id",
+    )
+    .bind(indicator_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Enters the value of a period; a value already entered for the same period
-/// end is replaced, and the audit row keeps the old one.
+/// end is corrected: the new one is read from then on, the old one is kept
+/// among the revisions (and in the audit row).
 pub async fn set_indicator_value(
     db: &PgPool,
     indicator_id: i64,
@@ -199,6 +244,21 @@ pub async fn set_indicator_value(
     .bind(value.period_end)
     .fetch_optional(&mut *tx)
     .await?;
+    // Only a different value is a correction; saving the same one again
+    // leaves no trace of a change that did not happen.
+    if before.as_ref().is_some_and(|old| old.value != value.value) {
+        sqlx::query(
+            "INSERT INTO indicator_value_revisions (indicator_id, period_end, period_label, \
+             value, recorded_at, replaced_by) SELECT indicator_id, period_end, period_label, \
+             value, recorded_at, $3 FROM indicator_values \
+             WHERE indicator_id = $1 AND period_end = $2",
+        )
+        .bind(indicator_id)
+        .bind(value.period_end)
+        .bind(change.user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     sqlx::query(
         "INSERT INTO indicator_values (indicator_id, period_label, period_end, value) \
          VALUES ($1, $2, $3, $4) ON CONFLICT (indicator_id, period_end) \

@@ -97,28 +97,50 @@ pub(in crate::store) async fn insert_activity(
     .await
 }
 
+/// Changes an activity: its code, title and node in place (they date
+/// nothing), its dated attributes as a new version in force from
+/// `effective_on`, recorded by `recorded_by`; the versions before it stay,
+/// so figures as of an earlier date still read them.
 pub(in crate::store) async fn write_activity(
     conn: &mut PgConnection,
     id: i64,
     node_id: i64,
     fields: &ActivityFields,
+    effective_on: NaiveDate,
+    recorded_by: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE activities SET node_id = $2, code = $3, title = $4, unit = $5, \
-         target = $6, budget = $7, responsible_unit = $8, region_code = $9, \
-         planned_start = $10, planned_end = $11 WHERE id = $1",
+        "INSERT INTO activity_versions (activity_id, effective_on, recorded_by, target, unit, \
+         budget, responsible_unit, region_code, planned_start, planned_end) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
-    .bind(node_id)
-    .bind(&fields.code)
-    .bind(&fields.title)
-    .bind(fields.unit.as_deref())
+    .bind(effective_on)
+    .bind(recorded_by)
     .bind(fields.target)
+    .bind(fields.unit.as_deref())
     .bind(fields.budget)
     .bind(fields.responsible_unit.as_deref())
     .bind(&fields.region_code)
     .bind(fields.planned_start)
     .bind(fields.planned_end)
+    .execute(&mut *conn)
+    .await?;
+    // The copy in `activities` follows the latest version, which is not
+    // necessarily this one: a correction dated in the past leaves a later
+    // version in force.
+    sqlx::query(
+        "UPDATE activities a SET node_id = $2, code = $3, title = $4, unit = v.unit, \
+         target = v.target, budget = v.budget, responsible_unit = v.responsible_unit, \
+         region_code = v.region_code, planned_start = v.planned_start, \
+         planned_end = v.planned_end \
+         FROM (SELECT * FROM activity_versions WHERE activity_id = $1 \
+         ORDER BY effective_on DESC, recorded_at DESC, id DESC LIMIT 1) v WHERE a.id = $1",
+    )
+    .bind(id)
+    .bind(node_id)
+    .bind(&fields.code)
+    .bind(&fields.title)
     .execute(conn)
     .await?;
     Ok(())

@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::super::forms::{self, optional_date, optional_text, FieldErrors};
@@ -42,6 +43,10 @@ pub struct ActivityInput {
     pub planned_start: String,
     #[serde(default)]
     pub planned_end: String,
+    /// When a change takes effect (an existing activity only); empty means
+    /// today.
+    #[serde(default)]
+    pub effective_on: String,
 }
 
 impl ActivityInput {
@@ -60,8 +65,40 @@ impl ActivityInput {
             region: row.region_code.clone(),
             planned_start: row.planned_start.map(|d| d.to_string()).unwrap_or_default(),
             planned_end: row.planned_end.map(|d| d.to_string()).unwrap_or_default(),
+            effective_on: String::new(),
         }
     }
+}
+
+/// The date a change of an existing activity takes effect, or the message
+/// saying why not: never before the plan starts, and not on or before the
+/// cutoff of a held board session on the plan unless by an admin, as for
+/// progress updates, since that would move the figures the board saw.
+async fn effective_date(
+    state: &AppState,
+    user: &CurrentUser,
+    plan: &Plan,
+    text: &str,
+) -> Result<Result<NaiveDate, &'static str>, AppError> {
+    let on = if text.trim().is_empty() {
+        state.today()
+    } else {
+        match crate::domain::parse_iso_date(text) {
+            Some(on) => on,
+            None => return Ok(Err("error.bad_date")),
+        }
+    };
+    if NaiveDate::from_ymd_opt(plan.start_year, 1, 1).is_some_and(|start| on < start) {
+        return Ok(Err("structure.error.effective_before_plan"));
+    }
+    if !user.user.is_admin
+        && structure::freezing_session(&state.db, plan.id, on)
+            .await?
+            .is_some()
+    {
+        return Ok(Err("structure.error.effective_frozen"));
+    }
+    Ok(Ok(on))
 }
 
 fn validate_activity(
@@ -181,13 +218,30 @@ async fn save_activity(
     } else {
         "activity.create"
     };
+    let effective = match &existing {
+        None => Ok(state.today()),
+        Some(_) => effective_date(state, user, &plan, &input.effective_on).await?,
+    };
+    let validated = match (validate_activity(&input, &structure, &regions), effective) {
+        (Ok(valid), Ok(on)) => Ok((valid, on)),
+        (Ok(_), Err(key)) => {
+            let mut errors = FieldErrors::default();
+            errors.set("effective_on", key);
+            Err(errors)
+        }
+        (Err(mut errors), Err(key)) => {
+            errors.set("effective_on", key);
+            Err(errors)
+        }
+        (Err(errors), Ok(_)) => Err(errors),
+    };
     let saved = forms::save(
-        validate_activity(&input, &structure, &regions),
-        async |(node_id, fields)| {
+        validated,
+        async |((node_id, fields), on)| {
             structure::save_activity(
                 &state.db,
                 plan.id,
-                state.today(),
+                on,
                 existing.as_ref(),
                 node_id,
                 &fields,
@@ -218,7 +272,10 @@ pub async fn edit_activity(
     ctx: Ctx,
     Editable((plan, activity), _): Editable<(Plan, ActivityRow)>,
 ) -> Result<Response, AppError> {
-    let form = ActivityInput::of(&activity);
+    let form = ActivityInput {
+        effective_on: state.today().to_string(),
+        ..ActivityInput::of(&activity)
+    };
     activity_page(
         &state,
         ctx,

@@ -9,7 +9,7 @@ use super::super::forms::{self, optional_text, required_date, FieldErrors};
 use super::super::render;
 use super::{change, optional_quantity, PERIOD_LABEL_MAX};
 use crate::store::plans::{IndicatorRow, Plan};
-use crate::store::structure::{self, IndicatorValueRow};
+use crate::store::structure::{self, IndicatorValueRevision, IndicatorValueRow};
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::Editable;
 use crate::web::{AppError, AppState, Ctx};
@@ -63,6 +63,9 @@ struct ValuesPage {
     plan: Plan,
     indicator: IndicatorRow,
     values: Vec<IndicatorValueRow>,
+    /// The values corrections replaced, shown beside the value of their
+    /// period.
+    revisions: Vec<IndicatorValueRevision>,
     form: ValueInput,
     errors: FieldErrors,
 }
@@ -76,12 +79,14 @@ async fn values_page(
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let values = structure::indicator_values(&state.db, indicator.id).await?;
+    let revisions = structure::indicator_value_revisions(&state.db, indicator.id).await?;
     let status = errors.status();
     let page = ValuesPage {
         ctx,
         plan,
         indicator,
         values,
+        revisions,
         form,
         errors,
     };
