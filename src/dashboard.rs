@@ -210,9 +210,12 @@ pub struct Discrepancy {
 /// Recomputes every sealed session from the dated data and compares it with
 /// its seal; returns how many seals were checked and what differs.
 pub async fn verify(db: &PgPool) -> sqlx::Result<(usize, Vec<Discrepancy>)> {
-    let seals = seals::in_force(db).await?;
+    let seal_ids = seals::in_force(db).await?;
     let mut found = Vec::new();
-    for seal in &seals {
+    for seal_id in &seal_ids {
+        let Some(seal) = seals::find(db, *seal_id).await? else {
+            continue;
+        };
         let Some(session) = sessions::find(db, seal.session_id).await? else {
             continue;
         };
@@ -236,7 +239,7 @@ pub async fn verify(db: &PgPool) -> sqlx::Result<(usize, Vec<Discrepancy>)> {
             });
         }
     }
-    Ok((seals.len(), found))
+    Ok((seal_ids.len(), found))
 }
 
 /// The named parts in which two sets of figures differ.

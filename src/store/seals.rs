@@ -168,13 +168,12 @@ pub async fn find(db: &PgPool, seal_id: i64) -> sqlx::Result<Option<Seal>> {
         .await
 }
 
-/// Every seal in force, for `suivi verify`.
-pub async fn in_force(db: &PgPool) -> sqlx::Result<Vec<Seal>> {
-    sqlx::query_as(&format!(
-        "{SEAL_COLUMNS} JOIN board_sessions s ON s.seal_id = z.id ORDER BY z.session_id"
-    ))
-    .fetch_all(db)
-    .await
+/// The ids of the seals in force, for `suivi verify`, which reads them one
+/// at a time (thousands of seals would not fit in memory at once).
+pub async fn in_force(db: &PgPool) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT seal_id FROM board_sessions WHERE seal_id IS NOT NULL ORDER BY id")
+        .fetch_all(db)
+        .await
 }
 
 /// The session's reopenings, oldest first.
