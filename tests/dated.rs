@@ -319,3 +319,57 @@ async fn an_indicator_value_corrected_for_t3_2025_keeps_both_values(pool: PgPool
         .join(" ");
     assert!(correction.contains(&old_shown), "{correction}");
 }
+
+#[sqlx::test]
+async fn a_plan_import_records_its_changes_as_versions(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = suivi::store::plans::find(&pool, plan_id(&pool, "ANASER", "PAP-2025").await)
+        .await
+        .unwrap()
+        .unwrap();
+    let activity = done_activity_above_six(&pool).await;
+    // The plan file as it stands (target 6), then the editor's change to 60.
+    let file = suivi::imports::export_csv(&pool, &plan, today())
+        .await
+        .unwrap();
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let saved = edit_activity(&mut editor, activity, &[("target", "60")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    // Importing the file again puts 6 back: one change, a third version.
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let target = suivi::imports::Target::Existing(plan.clone());
+    let import = suivi::imports::prepare_plan_import(&pool, &file, &target, today())
+        .await
+        .unwrap()
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    assert_eq!(import.changes.len(), 1, "{:?}", import.changes);
+    suivi::imports::apply_plan_import(&pool, &target, &import, today(), admin, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let kept: Vec<(
+        chrono::NaiveDate,
+        Option<i64>,
+        Option<rust_decimal::Decimal>,
+    )> = sqlx::query_as(
+        "SELECT effective_on, recorded_by, target FROM activity_versions \
+             WHERE activity_id = $1 ORDER BY recorded_at, id",
+    )
+    .bind(activity)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let six = Some(rust_decimal::Decimal::from(6));
+    assert_eq!(kept.len(), 3);
+    assert_eq!(kept[1].2, Some(rust_decimal::Decimal::from(60)));
+    assert_eq!(kept[2], (today(), Some(admin), six));
+    let rows = suivi::store::plans::activities_as_of(&pool, plan.id, today())
+        .await
+        .unwrap();
+    let row = rows.iter().find(|r| r.id == activity).unwrap();
+    assert_eq!(row.target.map(|t| t.normalize()), six);
+}
