@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod admin;
 pub mod agencies;
+pub mod attachments;
 pub mod audit;
 pub mod imports;
 pub mod login_attempts;
