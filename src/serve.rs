@@ -9,7 +9,7 @@ use clap::builder::BoolishValueParser;
 use clap::Args;
 use sqlx::PgPool;
 
-use crate::web::{self, AppState, WebConfig};
+use crate::web::{self, AppState, AttachmentLimit, WebConfig};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// it only behind such a proxy, otherwise clients could pick their address.
     #[arg(long, env = "SUIVI_TRUST_PROXY", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0..=1, default_missing_value = "true")]
     pub trust_proxy: bool,
+    /// The largest file that may be attached to a progress update, in MB.
+    /// Uploads are held in memory while they are checked, hence the ceiling.
+    #[arg(long, env = "SUIVI_MAX_ATTACHMENT_MB", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_attachment_mb: u32,
 }
 
 /// Serves until SIGINT or SIGTERM. The first line on stdout is the address
@@ -45,6 +49,9 @@ pub async fn run(db: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
         WebConfig {
             secure_cookies: args.secure_cookies,
             trust_proxy: args.trust_proxy,
+            max_attachment: AttachmentLimit {
+                megabytes: args.max_attachment_mb,
+            },
             ..WebConfig::default()
         },
     );

@@ -116,6 +116,9 @@ struct Ids {
     resolution: i64,
     node: i64,
     indicator: i64,
+    /// A progress update of agency A, and a file attached to it (the demo's).
+    update: i64,
+    attachment: i64,
     /// Agency A, its parent, and agency B's editor with their role there.
     agency: i64,
     parent: i64,
@@ -133,6 +136,8 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         resolution,
         node,
         indicator,
+        update,
+        attachment,
         agency,
         parent,
         editor_b,
@@ -428,6 +433,26 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             ],
             Rule::EditA,
         ),
+        // Not a multipart body: refused as such once the rights are checked.
+        post(
+            "/updates/{id}/attachments",
+            format!("/updates/{update}/attachments"),
+            &[("url", "https://anaser.ml/")],
+            Rule::EditA,
+        ),
+        get(
+            "/attachments/{id}",
+            format!("/attachments/{attachment}"),
+            Rule::ReadA,
+        ),
+        // Without a reason: refused once the rights are checked, so the file
+        // stays downloadable for the lines of the next users.
+        post(
+            "/attachments/{id}/withdraw",
+            format!("/attachments/{attachment}/withdraw"),
+            &[("reason", "")],
+            Rule::EditA,
+        ),
         get("/login", "/login".into(), Rule::Public),
         post(
             "/login",
@@ -680,9 +705,20 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .unwrap();
+    let (update, attachment): (i64, i64) = sqlx::query_as(
+        "SELECT t.update_id, t.id FROM attachments t JOIN progress_updates u ON u.id = t.update_id \
+         JOIN activities a ON a.id = u.activity_id WHERE a.plan_id = $1 AND t.kind = 'file' \
+         ORDER BY t.id LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let ids = Ids {
         node,
         indicator,
+        update,
+        attachment,
         plan,
         next_plan: plan_id(&pool, "ANASER", "PAP-2026").await,
         session,

@@ -20,6 +20,7 @@
 //! clock or on randomness, so every load gives the same rows.
 
 mod data;
+mod evidence;
 #[cfg(test)]
 mod tests;
 mod updates;
@@ -91,6 +92,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
     // Also on a database loaded before accounts existed; existing logins are
     // left alone (their passwords may have been changed).
     writer.accounts().await.context("demo accounts")?;
+    // Also once on a database loaded before attachments existed.
+    evidence::attach(&mut writer.tx)
+        .await
+        .context("demo evidence")?;
     writer.tx.commit().await?;
     // The demo's held sessions (the 29th and 30th of ANASER…) are sealed as
     // any session marked held is, with the figures just loaded.

@@ -172,7 +172,9 @@ impl FromRequest<AppState> for CsrfUpload {
                 Some(file_name) => {
                     let bytes = field.bytes().await.map_err(bad)?;
                     if !bytes.is_empty() {
-                        upload.file = Some((file_name, bytes.to_vec()));
+                        // Takes the buffer over rather than copy it: a file
+                        // (up to the attachment limit) is held once.
+                        upload.file = Some((file_name, Vec::from(bytes)));
                     }
                 }
                 None => {

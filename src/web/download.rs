@@ -1,6 +1,7 @@
 //! Every file the site hands out (reports, a session's dashboard, a plan
-//! file, the import template) leaves through `attachment`, so that each gets
-//! a file name safe in a header and is kept by no shared cache.
+//! file, the import template, evidence) leaves through `attachment` (or
+//! `attachment_of_type`), so that each gets a file name safe in a header and
+//! is kept by no shared cache.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue};
@@ -12,12 +13,15 @@ use crate::reports::{safe_file_name, Format};
 /// letters, digits, `-`, `_` and `.` first: it comes from codes that users
 /// type (a plan's), and a quote or a `;` would end the header's value early.
 pub fn attachment(format: Format, file_name: &str, body: Body) -> Response {
+    attachment_of_type(format.content_type(), file_name, body)
+}
+
+/// [`attachment`] for a file that is no report: evidence attached to a
+/// progress update, whose type its content showed.
+pub fn attachment_of_type(content_type: &'static str, file_name: &str, body: Body) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let disposition = format!("attachment; filename=\"{}\"", safe_file_name(file_name));
     // Always a valid header value: the safe name is plain ASCII.
     if let Ok(value) = HeaderValue::from_str(&disposition) {

@@ -19,7 +19,7 @@ mod state;
 
 pub use context::{Ctx, LANG_COOKIE};
 pub use error::AppError;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, AttachmentLimit, WebConfig};
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::Response;
@@ -39,7 +39,8 @@ pub const SESSION_COOKIE: &str = "suivi_session";
 /// A session unused this long is over (a working day, with margin).
 const SESSION_IDLE_HOURS: i64 = 12;
 
-/// Request bodies above this are refused with 413 before any handler runs.
+/// Request bodies above this are refused with 413 before any handler runs
+/// (but attachments: `WebConfig::max_attachment`).
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn app(state: AppState) -> Router {
@@ -57,7 +58,14 @@ pub fn app(state: AppState) -> Router {
         .config
         .secure_cookies
         .then(|| HeaderValue::from_static("max-age=31536000"));
+    let upload_limit = state.config.max_attachment.body_bytes();
     routes::router()
+        // Inside the error pages, so that its plain-text 413 (a declared
+        // length past the limit) becomes the page in the reader's language.
+        // Around every route but the uploads of evidence, which have their
+        // own, larger limit (the configured size of a file).
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .merge(routes::uploads(upload_limit))
         .with_state(state)
         .layer(middleware::from_fn(error::keep_reader_context))
         .layer(sessions)
@@ -65,9 +73,6 @@ pub fn app(state: AppState) -> Router {
         // Behind the token of every form, a second line: browsers say where
         // a POST comes from, and a cross-site one is refused outright.
         .layer(CsrfLayer::new())
-        // Inside the error pages, so that its plain-text 413 (a declared
-        // length past the limit) becomes the page in the reader's language.
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(error::render_error_pages))
         .layer(
             CompressionLayer::new().compress_when(

@@ -4,6 +4,7 @@
 //! source (the authorization matrix, the fuzz test), so each stays one call
 //! with its path first, then `get(handler)` and/or `post(handler)`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -122,6 +123,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
+        .route("/attachments/{id}", get(pages::attachments::download))
+        .route(
+            "/attachments/{id}/withdraw",
+            post(pages::attachments::withdraw),
+        )
         .route("/admin", get(pages::admin::index))
         .route(
             "/admin/agencies",
@@ -164,4 +170,15 @@ pub fn router() -> Router<AppState> {
         .route("/static/suivi.css", get(pages::assets::stylesheet))
         .route("/healthz", get(pages::health::check))
         .fallback(pages::not_found)
+}
+
+/// The routes that take a file larger than the router's 2 MB: attaching
+/// evidence to a progress update, up to `max_body_bytes` (the configured
+/// size of a file, plus the form around it). `web::app` keeps them out of
+/// the 2 MB limit.
+pub fn uploads(max_body_bytes: usize) -> Router<AppState> {
+    Router::new().route(
+        "/updates/{id}/attachments",
+        post(pages::attachments::upload).layer(DefaultBodyLimit::max(max_body_bytes)),
+    )
 }

@@ -28,6 +28,37 @@ pub struct WebConfig {
     /// The sign-in limits: per (account, address) pair, a growing delay per
     /// account, per address for logins not known there (`login_attempts`).
     pub login_limits: crate::store::login_attempts::Limits,
+    /// The largest file one may attach to a progress update.
+    pub max_attachment: AttachmentLimit,
+}
+
+/// The largest attachment accepted, in whole megabytes (10 unless set with
+/// `suivi serve --max-attachment-mb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachmentLimit {
+    pub megabytes: u32,
+}
+
+impl Default for AttachmentLimit {
+    fn default() -> AttachmentLimit {
+        AttachmentLimit { megabytes: 10 }
+    }
+}
+
+impl AttachmentLimit {
+    /// Room for the other fields of the form (the CSRF token, a label, a
+    /// link) and the multipart boundaries, beyond the file itself.
+    const FORM_MARGIN_BYTES: usize = 64 * 1024;
+
+    pub fn bytes(self) -> usize {
+        self.megabytes as usize * 1024 * 1024
+    }
+
+    /// The upload route's body limit: a file just past the limit still
+    /// reaches the handler, which says what the limit is.
+    pub fn body_bytes(self) -> usize {
+        self.bytes() + Self::FORM_MARGIN_BYTES
+    }
 }
 
 impl AppState {

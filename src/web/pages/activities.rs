@@ -1,7 +1,8 @@
-//! One activity: its current state, the history of its updates, and for its
-//! agency's editors the form that records a new update. Saving refuses, with a
-//! 409 page showing both versions, when someone else saved since the form was
-//! loaded: progress is never overwritten silently.
+//! One activity: its current state, the history of its updates with the
+//! evidence attached to each (`attachments`), and for its agency's editors
+//! the form that records a new update. Saving refuses, with a 409 page
+//! showing both versions, when someone else saved since the form was loaded:
+//! progress is never overwritten silently.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,12 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
+use super::attachments::{EvidencePanel, Refusal};
 use super::render;
 use crate::domain::{self, Fcfa, Status};
 use crate::performance;
 use crate::store::activities::{
     self, ActivityDetail, NewProgress, ProgressRow, RecordOutcome, Recorder,
 };
+use crate::store::attachments::UpdateRef;
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::{Editable, Readable};
@@ -78,6 +81,8 @@ struct ActivityPage {
     /// The state as of today: the latest update dated today or before.
     current: Option<ProgressRow>,
     history: Vec<ProgressRow>,
+    /// The files and links attached to the updates of the history.
+    evidence: EvidencePanel,
     /// The entry form, for those who may edit.
     form: Option<ProgressInput>,
     errors: FieldErrors,
@@ -94,12 +99,35 @@ pub async fn show(
     Readable(activity, user): Readable<ActivityDetail>,
 ) -> Result<Response, AppError> {
     let history = activities::history(&state.db, activity.id).await?;
+    let evidence = EvidencePanel::load(&state, activity.id, activity.agency_id, &user).await?;
     let today = state.today();
     let form = user
         .can_edit(activity.agency_id)
         .then(|| blank_form(&history, entry_date(activity.end_year, today)));
-    let page = ActivityPage::new(ctx, activity, history, form, today);
+    let page = ActivityPage::new(ctx, activity, history, evidence, form, today);
     Ok(render(&page)?.into_response())
+}
+
+/// The page again after a refused evidence form (attaching to `update`, or
+/// withdrawing one of its attachments), with its message beside that form.
+pub(super) async fn refused_evidence(
+    state: &AppState,
+    ctx: Ctx,
+    update: &UpdateRef,
+    user: &CurrentUser,
+    refusal: Refusal,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let activity = activities::find(&state.db, update.activity_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = activities::history(&state.db, activity.id).await?;
+    let mut evidence = EvidencePanel::load(state, activity.id, activity.agency_id, user).await?;
+    evidence.refused = Some(refusal);
+    let today = state.today();
+    let form = Some(blank_form(&history, entry_date(activity.end_year, today)));
+    let page = ActivityPage::new(ctx, activity, history, evidence, form, today);
+    Ok((status, render(&page)?).into_response())
 }
 
 pub async fn record(
@@ -120,7 +148,9 @@ pub async fn record(
         Ok(update) => update,
         Err(errors) => {
             let history = activities::history(&state.db, activity.id).await?;
-            let mut page = ActivityPage::new(ctx, activity, history, Some(input), today);
+            let evidence =
+                EvidencePanel::load(&state, activity.id, activity.agency_id, &user).await?;
+            let mut page = ActivityPage::new(ctx, activity, history, evidence, Some(input), today);
             page.errors = errors;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
@@ -133,12 +163,16 @@ pub async fn record(
         }
         RecordOutcome::Frozen { .. } => {
             let history = activities::history(&state.db, activity.id).await?;
-            let mut page = ActivityPage::new(ctx, activity, history, Some(input), today);
+            let evidence =
+                EvidencePanel::load(&state, activity.id, activity.agency_id, &user).await?;
+            let mut page = ActivityPage::new(ctx, activity, history, evidence, Some(input), today);
             page.errors.as_of = Some("error.progress.frozen");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         RecordOutcome::Conflict { latest } => {
             let history = activities::history(&state.db, activity.id).await?;
+            let evidence =
+                EvidencePanel::load(&state, activity.id, activity.agency_id, &user).await?;
             // Their values again, now based on what is saved, so that a
             // resubmit is a deliberate choice over the newer update.
             let retry = ProgressInput {
@@ -148,7 +182,7 @@ pub async fn record(
                     .unwrap_or_default(),
                 ..input
             };
-            let mut page = ActivityPage::new(ctx, activity, history, Some(retry), today);
+            let mut page = ActivityPage::new(ctx, activity, history, evidence, Some(retry), today);
             page.conflict = Some(latest);
             Ok((StatusCode::CONFLICT, render(&page)?).into_response())
         }
@@ -160,6 +194,7 @@ impl ActivityPage {
         ctx: Ctx,
         activity: ActivityDetail,
         history: Vec<ProgressRow>,
+        evidence: EvidencePanel,
         form: Option<ProgressInput>,
         today: NaiveDate,
     ) -> ActivityPage {
@@ -169,6 +204,7 @@ impl ActivityPage {
             activity,
             current,
             history,
+            evidence,
             form,
             errors: FieldErrors::default(),
             conflict: None,

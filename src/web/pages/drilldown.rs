@@ -1,10 +1,14 @@
 //! The activities behind a figure: `/plans/{id}/activities?as_of=…&status=…&node=…`
 //! lists the activities of a plan as of a date, filtered the way a board member
 //! clicks through a dashboard (done ones, one priority action, one region, one
-//! responsible unit, the late ones, those above target).
+//! responsible unit, the late ones, those above target), each with the count
+//! of the evidence behind its state.
 
 use askama::Template;
 use axum::extract::{Query, State};
+use std::borrow::Borrow;
+use std::collections::HashMap;
+
 use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -13,6 +17,7 @@ use super::views::{ActivityView, PlanTree};
 use super::{parse_date_param, render};
 use crate::domain::Status;
 use crate::performance::Summary;
+use crate::store::attachments;
 use crate::store::plans::Plan;
 use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
@@ -100,6 +105,18 @@ struct DrilldownPage<'a> {
     node_title: Option<&'a str>,
     activities: Vec<&'a ActivityView>,
     summary: Summary,
+    /// Per activity, the attachments (not withdrawn) of its updates dated
+    /// on or before `as_of`.
+    evidence: HashMap<i64, i64>,
+}
+
+impl DrilldownPage<'_> {
+    fn evidence_count(&self, activity_id: impl Borrow<i64>) -> i64 {
+        self.evidence
+            .get(activity_id.borrow())
+            .copied()
+            .unwrap_or(0)
+    }
 }
 
 pub async fn list(
@@ -126,6 +143,7 @@ pub async fn list(
         .filter(|v| filter.accepts(&tree, v, as_of))
         .collect();
     let summary = Summary::of(activities.iter().map(|v| &v.figures), as_of);
+    let evidence = attachments::counts_for_plan(&state.db, plan.id, as_of).await?;
     render(&DrilldownPage {
         ctx,
         plan,
@@ -134,5 +152,6 @@ pub async fn list(
         node_title,
         activities,
         summary,
+        evidence,
     })
 }

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod admin;
 pub mod agencies;
 pub mod assets;
+pub mod attachments;
 pub mod drilldown;
 mod forms;
 pub mod grid;
