@@ -373,3 +373,78 @@ async fn a_plan_import_records_its_changes_as_versions(pool: PgPool) {
     let row = rows.iter().find(|r| r.id == activity).unwrap();
     assert_eq!(row.target.map(|t| t.normalize()), six);
 }
+
+#[sqlx::test]
+async fn an_indicator_target_changed_from_today_leaves_the_report_as_of_the_cutoff(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let indicator: i64 = sqlx::query_scalar(
+        "SELECT id FROM indicators WHERE plan_id = $1 AND target IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let report = "/agencies/ANASER/report/2025.csv?as_of=2025-11-30&table=indicators";
+    let mut board = signed_in(&app, "anaser.ca").await;
+    let before = board.get(report).await.body;
+
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let uri = format!("/indicators/{indicator}/edit");
+    let edit = editor.get(&uri).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let names = [
+        "csrf",
+        "node",
+        "code",
+        "title",
+        "unit",
+        "baseline",
+        "baseline_year",
+        "target",
+        "target_year",
+        "direction",
+        "effective_on",
+    ];
+    let mut fields: Vec<(String, String)> = names
+        .iter()
+        .map(|name| {
+            let selector = format!("form [name={name}]");
+            let value = edit
+                .attrs(&selector, "value")
+                .into_iter()
+                .next()
+                .or_else(|| {
+                    edit.attrs(&format!("{selector} option[selected]"), "value")
+                        .into_iter()
+                        .next()
+                })
+                .unwrap_or_default();
+            ((*name).to_owned(), value)
+        })
+        .collect();
+    assert_eq!(fields[10].1, today().to_string(), "today by default");
+    fields[7].1 = "123456".to_owned();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let saved = editor.post(&uri, &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    assert_eq!(board.get(report).await.body, before, "as of the cutoff");
+    // The yearly report stops at the end of 2025, before the change: the
+    // plan's indicators as of today show it.
+    let now = suivi::store::plans::indicators(&pool, plan, today())
+        .await
+        .unwrap();
+    let changed = now.iter().find(|i| i.id == indicator).unwrap();
+    assert_eq!(changed.target, Some(rust_decimal::Decimal::from(123_456)));
+    let versions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM indicator_versions WHERE indicator_id = $1")
+            .bind(indicator)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(versions, 2);
+}

@@ -179,7 +179,9 @@ async fn apply_one(
             node_code,
         } => {
             let node_id = node_of(tx, plan_id, node_code.as_deref()).await?;
-            structure::write_indicator(tx, *id, node_id, fields).await?;
+            // From the day of the import, as for activities.
+            let effective_on = added_on.unwrap_or_default();
+            structure::write_indicator(tx, *id, node_id, fields, effective_on, user_id).await?;
         }
     }
     Ok(())

@@ -238,9 +238,25 @@ pub struct IndicatorRow {
     pub values: Vec<(NaiveDate, Decimal)>,
 }
 
-/// The columns of [`IndicatorRow`], from the indicators `i`.
+/// The columns of [`IndicatorRow`], from the indicators `i` and their
+/// version `iv` ([`indicator_version_join!`]).
 pub(super) const INDICATOR_COLUMNS: &str = "i.id, i.plan_id, i.node_id, i.code, i.title, i.unit, \
-     i.baseline, i.baseline_year, i.target, i.target_year, i.direction, i.retired_on";
+     iv.baseline, iv.baseline_year, iv.target, iv.target_year, i.direction, i.retired_on";
+
+/// The version `iv` of the indicator `i` in force on `$date_param` (an SQL
+/// date; `'infinity'` for the latest): its baseline and target as they
+/// stood then, the one recorded last winning among versions of one date.
+macro_rules! indicator_version_join {
+    ($date_param:literal) => {
+        concat!(
+            " JOIN LATERAL (SELECT v.baseline, v.baseline_year, v.target, v.target_year \
+             FROM indicator_versions v WHERE v.indicator_id = i.id AND v.effective_on <= ",
+            $date_param,
+            " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) iv ON true "
+        )
+    };
+}
+pub(super) use indicator_version_join;
 
 /// The plan's indicators in force on `as_of`, each with all its values.
 pub async fn indicators(
@@ -249,8 +265,9 @@ pub async fn indicators(
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<IndicatorRow>> {
     let mut indicators: Vec<IndicatorRow> = sqlx::query_as(&format!(
-        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.plan_id = $1 AND {} \
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i {} WHERE i.plan_id = $1 AND {} \
          ORDER BY i.position, i.code",
+        indicator_version_join!("$2"),
         in_force!("i", "$2")
     ))
     .bind(plan_id)

@@ -15,8 +15,8 @@ use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use super::in_force;
 use super::plans::{
-    activities_from, activity_columns, with_values, ActivityRow, IndicatorRow, NodeRow, Plan,
-    INDICATOR_COLUMNS, NODE_COLUMNS, NODE_ORDER, PLAN_COLUMNS,
+    activities_from, activity_columns, indicator_version_join, with_values, ActivityRow,
+    IndicatorRow, NodeRow, Plan, INDICATOR_COLUMNS, NODE_COLUMNS, NODE_ORDER, PLAN_COLUMNS,
 };
 use crate::domain::FundingSourceKind;
 use crate::performance::plan_tree::Tree;
@@ -158,9 +158,10 @@ pub async fn indicators(
 ) -> sqlx::Result<Vec<ReportIndicator>> {
     let mut rows: Vec<ReportIndicator> = sqlx::query_as(&format!(
         "SELECT g.code AS agency_code, pl.code AS plan_code, {INDICATOR_COLUMNS} \
-         FROM indicators i JOIN plans pl ON pl.id = i.plan_id \
+         FROM indicators i {} JOIN plans pl ON pl.id = i.plan_id \
          JOIN agencies g ON g.id = pl.agency_id WHERE i.plan_id = ANY($1) AND {} \
          ORDER BY g.code, pl.code, i.position, i.code",
+        indicator_version_join!("$2"),
         in_force!("i", "$2")
     ))
     .bind(plan_ids)

@@ -10,7 +10,8 @@ use super::writes::{insert_activity, insert_indicator, write_activity, write_ind
 use super::{audit_row, placed, save, Change, Outcome, Place, Written};
 use crate::domain::Direction;
 use crate::store::plans::{
-    activities_from, activity_columns, ActivityRow, IndicatorRow, INDICATOR_COLUMNS,
+    activities_from, activity_columns, indicator_version_join, ActivityRow, IndicatorRow,
+    INDICATOR_COLUMNS,
 };
 
 /// What an activity says, apart from the node it hangs from (given next to
@@ -142,7 +143,8 @@ impl From<&IndicatorRow> for IndicatorFields {
 
 pub async fn find_indicator(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, IndicatorRow)>> {
     let indicator: Option<IndicatorRow> = sqlx::query_as(&format!(
-        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.id = $1"
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i {} WHERE i.id = $1",
+        indicator_version_join!("'infinity'")
     ))
     .bind(id)
     .fetch_optional(db)
@@ -150,7 +152,9 @@ pub async fn find_indicator(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, I
     Ok(indicator.map(|indicator| (indicator.plan_id, indicator)))
 }
 
-/// Adds (in force from `on`) or changes an indicator, of the node
+/// Adds (in force from `on`) or changes (its baseline and target with
+/// effect from `on`: a new version, the earlier ones kept) an indicator, of
+/// the node
 /// `node_id` or (`None`) of the whole plan.
 pub async fn save_indicator(
     db: &PgPool,
@@ -166,7 +170,7 @@ pub async fn save_indicator(
         let id = match existing {
             None => insert_indicator(conn, plan_id, node_id, fields, Some(on)).await?,
             Some(row) => {
-                write_indicator(conn, row.id, node_id, fields).await?;
+                write_indicator(conn, row.id, node_id, fields, on, change.user_id).await?;
                 row.id
             }
         };

@@ -27,8 +27,8 @@ use serde::Serialize;
 use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use super::plans::{
-    activities_from, activity_columns, ActivityRow, IndicatorRow, NodeRow, INDICATOR_COLUMNS,
-    NODE_COLUMNS, NODE_ORDER,
+    activities_from, activity_columns, indicator_version_join, ActivityRow, IndicatorRow, NodeRow,
+    INDICATOR_COLUMNS, NODE_COLUMNS, NODE_ORDER,
 };
 use super::{audit, is_unique_violation, to_json};
 use crate::performance::plan_tree::Tree;
@@ -78,8 +78,9 @@ pub async fn load(db: &PgPool, plan_id: i64) -> sqlx::Result<Structure> {
     .fetch_all(db)
     .await?;
     let indicators = sqlx::query_as(&format!(
-        "SELECT {INDICATOR_COLUMNS} FROM indicators i WHERE i.plan_id = $1 \
-         ORDER BY i.position, i.code"
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i {} WHERE i.plan_id = $1 \
+         ORDER BY i.position, i.code",
+        indicator_version_join!("'infinity'")
     ))
     .bind(plan_id)
     .fetch_all(db)

@@ -174,26 +174,43 @@ pub(in crate::store) async fn insert_indicator(
     .await
 }
 
+/// Changes an indicator: its code, title, unit, direction and node in
+/// place, its baseline and target as a new version in force from
+/// `effective_on`, recorded by `recorded_by`.
 pub(in crate::store) async fn write_indicator(
     conn: &mut PgConnection,
     id: i64,
     node_id: Option<i64>,
     fields: &IndicatorFields,
+    effective_on: NaiveDate,
+    recorded_by: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE indicators SET node_id = $2, code = $3, title = $4, unit = $5, \
-         baseline = $6, baseline_year = $7, target = $8, target_year = $9, \
-         direction = $10 WHERE id = $1",
+        "INSERT INTO indicator_versions (indicator_id, effective_on, recorded_by, baseline, \
+         baseline_year, target, target_year) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(effective_on)
+    .bind(recorded_by)
+    .bind(fields.baseline)
+    .bind(fields.baseline_year)
+    .bind(fields.target)
+    .bind(fields.target_year)
+    .execute(&mut *conn)
+    .await?;
+    // As for activities, the copy follows the latest version.
+    sqlx::query(
+        "UPDATE indicators i SET node_id = $2, code = $3, title = $4, unit = $5, \
+         direction = $6, baseline = v.baseline, baseline_year = v.baseline_year, \
+         target = v.target, target_year = v.target_year \
+         FROM (SELECT * FROM indicator_versions WHERE indicator_id = $1 \
+         ORDER BY effective_on DESC, recorded_at DESC, id DESC LIMIT 1) v WHERE i.id = $1",
     )
     .bind(id)
     .bind(node_id)
     .bind(&fields.code)
     .bind(&fields.title)
     .bind(fields.unit.as_deref())
-    .bind(fields.baseline)
-    .bind(fields.baseline_year)
-    .bind(fields.target)
-    .bind(fields.target_year)
     .bind(fields.direction)
     .execute(conn)
     .await?;

@@ -70,11 +70,32 @@ impl ActivityInput {
     }
 }
 
-/// The date a change of an existing activity takes effect, or the message
+/// The validated fields with the date they take effect, or every message of
+/// both.
+pub(super) fn with_effective<F>(
+    validated: Result<F, FieldErrors>,
+    effective: Result<NaiveDate, &'static str>,
+) -> Result<(F, NaiveDate), FieldErrors> {
+    match (validated, effective) {
+        (Ok(valid), Ok(on)) => Ok((valid, on)),
+        (Ok(_), Err(key)) => {
+            let mut errors = FieldErrors::default();
+            errors.set("effective_on", key);
+            Err(errors)
+        }
+        (Err(mut errors), Err(key)) => {
+            errors.set("effective_on", key);
+            Err(errors)
+        }
+        (Err(errors), Ok(_)) => Err(errors),
+    }
+}
+
+/// The date a change of an existing activity or indicator takes effect, or the message
 /// saying why not: never before the plan starts, and not on or before the
 /// cutoff of a held board session on the plan unless by an admin, as for
 /// progress updates, since that would move the figures the board saw.
-async fn effective_date(
+pub(super) async fn effective_date(
     state: &AppState,
     user: &CurrentUser,
     plan: &Plan,
@@ -222,19 +243,7 @@ async fn save_activity(
         None => Ok(state.today()),
         Some(_) => effective_date(state, user, &plan, &input.effective_on).await?,
     };
-    let validated = match (validate_activity(&input, &structure, &regions), effective) {
-        (Ok(valid), Ok(on)) => Ok((valid, on)),
-        (Ok(_), Err(key)) => {
-            let mut errors = FieldErrors::default();
-            errors.set("effective_on", key);
-            Err(errors)
-        }
-        (Err(mut errors), Err(key)) => {
-            errors.set("effective_on", key);
-            Err(errors)
-        }
-        (Err(errors), Ok(_)) => Err(errors),
-    };
+    let validated = with_effective(validate_activity(&input, &structure, &regions), effective);
     let saved = forms::save(
         validated,
         async |((node_id, fields), on)| {

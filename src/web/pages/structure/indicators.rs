@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::super::forms::{self, optional_text, FieldErrors};
 use super::super::render;
+use super::activities::{effective_date, with_effective};
 use super::{
     change, node_of_plan, optional_quantity, optional_year, possible_parents, required_code,
     required_title, structure_link, NoFields, UNIT_MAX,
@@ -40,6 +41,10 @@ pub struct IndicatorInput {
     pub target_year: String,
     #[serde(default)]
     pub direction: String,
+    /// When a change of the baseline or target takes effect (an existing
+    /// indicator only); empty means today.
+    #[serde(default)]
+    pub effective_on: String,
 }
 
 impl IndicatorInput {
@@ -58,6 +63,7 @@ impl IndicatorInput {
             target: quantity(row.target),
             target_year: year(row.target_year),
             direction: row.direction.as_str().to_owned(),
+            effective_on: String::new(),
         }
     }
 }
@@ -162,13 +168,17 @@ async fn save_indicator(
     } else {
         "indicator.create"
     };
+    let effective = match &existing {
+        None => Ok(state.today()),
+        Some(_) => effective_date(state, user, &plan, &input.effective_on).await?,
+    };
     let saved = forms::save(
-        validate_indicator(&input, &structure),
-        async |(node_id, fields)| {
+        with_effective(validate_indicator(&input, &structure), effective),
+        async |((node_id, fields), on)| {
             structure::save_indicator(
                 &state.db,
                 plan.id,
-                state.today(),
+                on,
                 existing.as_ref(),
                 node_id,
                 &fields,
@@ -199,7 +209,10 @@ pub async fn edit_indicator(
     ctx: Ctx,
     Editable((plan, indicator), _): Editable<(Plan, IndicatorRow)>,
 ) -> Result<Response, AppError> {
-    let form = IndicatorInput::of(&indicator);
+    let form = IndicatorInput {
+        effective_on: state.today().to_string(),
+        ..IndicatorInput::of(&indicator)
+    };
     indicator_page(
         &state,
         ctx,
