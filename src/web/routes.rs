@@ -114,8 +114,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/resolutions/{id}/edit",
-            get(pages::resolutions::edit_resolution)
-                .post(pages::resolutions::update_resolution),
+            get(pages::resolutions::edit_resolution).post(pages::resolutions::update_resolution),
         )
         .route(
             "/resolutions/{id}/follow-ups",
