@@ -4,7 +4,6 @@
 //! it signed in from before; an address is refused for the logins not known
 //! there, but not for its own users. See `store::login_attempts`.
 
-mod common;
 
 use std::net::SocketAddr;
 
@@ -12,7 +11,7 @@ use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use common::*;
+use crate::common::*;
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use sqlx::PgPool;

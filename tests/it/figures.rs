@@ -1,9 +1,8 @@
 //! The schema and the demo data against a real PostgreSQL: migrations, the demo
 //! loaded twice, and the figures of the ANASER 30th session as of its cutoff.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 use suivi::domain::Status;
 use suivi::performance::{self, Ratio, Summary};

@@ -3,10 +3,9 @@
 //! the audit log filtered and paged; the housekeeping of sessions and sign-in
 //! attempts.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 
 /// Posts a form with the CSRF token of the client's session (read from the

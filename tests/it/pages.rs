@@ -1,12 +1,11 @@
 //! The pages through the router, on the demo data: what a board member and an
 //! agency see, in French and in English, and the error pages.
 
-mod common;
 
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 use suivi::store::plans;
 

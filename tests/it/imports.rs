@@ -6,9 +6,8 @@
 //! and the server lives on; an upload past the body limit is the French 413
 //! page; a failed apply keeps its upload to apply again.
 
-mod common;
 
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 use suivi::imports::{self, plan_file::Problem, PlanImport, Target};
 use suivi::store::activities::Recorder;

@@ -3,10 +3,9 @@
 //! bad input refused with its message; past figures untouched by retirement;
 //! only the agency's editors and admins.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {

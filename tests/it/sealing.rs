@@ -3,10 +3,9 @@
 //! an indicator value and the cutoff after the 30th session is held), then
 //! reopening with a reason, sealing again, and `verify`.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 
 /// The headline of a session's dashboard: done, planned, rate, above target,

@@ -5,13 +5,12 @@
 //! with the reader's CSRF token (to reach the handlers) and without. Whatever
 //! comes in, the answer is never a 5xx and nothing panics.
 //!
-//! The routes are read from the source (`common::routes_in_source`), and the
+//! The routes are read from the source (`crate::common::routes_in_source`), and the
 //! forms' fields and the links' query parameters from the pages an admin
 //! sees, so a new route or a new field is fuzzed without a line here. Every
 //! failure is listed (deduplicated, with the server's log line for it) before
 //! the test fails; the server's log goes to `test-output/fuzz-server.log`.
 
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -20,7 +19,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::http::{header, Request};
 use axum::Router;
-use common::*;
+use crate::common::*;
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use sqlx::PgPool;

@@ -1,10 +1,9 @@
 //! Entering progress on an activity through the router: validation, rights,
 //! CSRF, conflicts between two saves, the audit row, and past figures kept.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 
 async fn first_activity(pool: &PgPool, plan: &str) -> i64 {

@@ -4,18 +4,16 @@
 //! where they may not write. The pages are screenshotted (and the dashboard
 //! printed to PDF) into `test-output/` for people to look at.
 //!
-//! The harness (`tests/browser/harness.rs`) serves the app on a real port and
+//! The harness (`tests/it/browser/harness.rs`) serves the app on a real port and
 //! runs chromedriver; without Chromium the tests say they are skipped, unless
 //! `SUIVI_REQUIRE_BROWSER=1` (set by `.ci/run`).
 
-mod common;
-#[path = "browser/harness.rs"]
 mod harness;
 
 use std::path::Path;
 
 use calamine::{open_workbook, Reader, Xlsx};
-use common::*;
+use crate::common::*;
 use harness::Browser;
 use sqlx::PgPool;
 use suivi::i18n::Lang;

@@ -4,12 +4,11 @@
 //! assertion on how fast, only on what is answered (generous deadlines keep a
 //! broken server from hanging the suite).
 
-mod common;
 
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

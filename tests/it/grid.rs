@@ -2,10 +2,9 @@
 //! in one go; one bad value saves nothing; a row saved by someone else
 //! meanwhile is listed and the others still save; only editors get in.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use scraper::Selector;
 use sqlx::PgPool;
 

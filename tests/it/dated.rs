@@ -5,13 +5,12 @@
 //! figures) does change them; an indicator value corrected for a past
 //! period keeps the old value, shown as a correction.
 
-mod common;
 
 use std::io::Cursor;
 
 use axum::http::StatusCode;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 
 const ACTIVITY_FIELDS: &[&str] = &[

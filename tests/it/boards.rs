@@ -2,10 +2,9 @@
 //! form, who may, the freeze once the session is held, resolutions followed
 //! up with dated notes, and the indicator trend charts of the dashboard.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 

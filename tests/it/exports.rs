@@ -5,14 +5,13 @@
 //! parameters, the `suivi export report` command, and every download route
 //! asked for gzip as browsers do.
 
-mod common;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use axum::http::StatusCode;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::*;
+use crate::common::*;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use tower::ServiceExt;

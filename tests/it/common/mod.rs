@@ -1,6 +1,5 @@
 //! Shared test helpers: the app over a test database, requests through the
 //! router, HTML queries with CSS selectors, and lookups in the demo data.
-#![allow(dead_code)]
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

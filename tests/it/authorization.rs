@@ -6,12 +6,11 @@
 //! Also: two Suivi instances on one database share logins and refuse a lost
 //! update.
 
-mod common;
 
 use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use suivi::domain::Role;

@@ -3,10 +3,9 @@
 //! cross-site posts. Each answer is a 4xx page in the reader's language with
 //! nothing written, never a 500. Also the headers every response carries.
 
-mod common;
 
 use axum::http::StatusCode;
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
 use suivi::web::{self, AppState, WebConfig};
 

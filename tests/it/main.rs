@@ -1,0 +1,28 @@
+//! Suivi's integration tests, in one test binary (linked once, and `common`
+//! shared without a `dead_code` allowance): PostgreSQL through sqlx (each
+//! test gets its own database from `#[sqlx::test]`), the HTTP app through
+//! its router, the real binary, and headless Chromium. One module per
+//! journey.
+
+mod common;
+
+mod accounts;
+mod admin;
+mod authorization;
+mod binary;
+mod boards;
+mod browser;
+mod dated;
+mod evidence;
+mod exports;
+mod figures;
+mod fuzz;
+mod grid;
+mod hardening;
+mod imports;
+mod pages;
+mod progress;
+mod resilience;
+mod sealing;
+mod sign_in;
+mod structure;
