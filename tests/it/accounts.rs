@@ -2,11 +2,10 @@
 //! PostgreSQL (and none for anonymous visitors), CSRF tokens, changing one's
 //! password; `suivi user` on the command line, audited like the web.
 
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use crate::common::*;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use suivi::store::audit::Actor;

@@ -3,9 +3,8 @@
 //! the audit log filtered and paged; the housekeeping of sessions and sign-in
 //! attempts.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::PgPool;
 
 /// Posts a form with the CSRF token of the client's session (read from the

@@ -6,11 +6,10 @@
 //! Also: two Suivi instances on one database share logins and refuse a lost
 //! update.
 
-
 use std::collections::BTreeSet;
 
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use suivi::domain::Role;

@@ -2,9 +2,8 @@
 //! form, who may, the freeze once the session is held, resolutions followed
 //! up with dated notes, and the indicator trend charts of the dashboard.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 

@@ -12,8 +12,8 @@ mod harness;
 
 use std::path::Path;
 
-use calamine::{open_workbook, Reader, Xlsx};
 use crate::common::*;
+use calamine::{open_workbook, Reader, Xlsx};
 use harness::Browser;
 use sqlx::PgPool;
 use suivi::i18n::Lang;

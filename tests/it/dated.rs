@@ -5,12 +5,11 @@
 //! figures) does change them; an indicator value corrected for a past
 //! period keeps the old value, shown as a correction.
 
-
 use std::io::Cursor;
 
+use crate::common::*;
 use axum::http::StatusCode;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use crate::common::*;
 use sqlx::PgPool;
 
 const ACTIVITY_FIELDS: &[&str] = &[

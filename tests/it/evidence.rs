@@ -5,10 +5,9 @@
 //! withdrawal (audited; admins only may still download), the drill-down's
 //! count, and the bytes kept only in PostgreSQL, in chunks.
 
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use crate::common::*;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use suivi::domain::Role;

@@ -5,13 +5,12 @@
 //! parameters, the `suivi export report` command, and every download route
 //! asked for gzip as browsers do.
 
-
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+use crate::common::*;
 use axum::http::StatusCode;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use crate::common::*;
 use http_body_util::BodyExt;
 use sqlx::PgPool;
 use tower::ServiceExt;

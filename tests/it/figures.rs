@@ -1,7 +1,6 @@
 //! The schema and the demo data against a real PostgreSQL: migrations, the demo
 //! loaded twice, and the figures of the ANASER 30th session as of its cutoff.
 
-
 use crate::common::*;
 use sqlx::PgPool;
 use suivi::domain::Status;

@@ -11,15 +11,14 @@
 //! failure is listed (deduplicated, with the server's log line for it) before
 //! the test fails; the server's log goes to `test-output/fuzz-server.log`.
 
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request};
 use axum::Router;
-use crate::common::*;
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use sqlx::PgPool;

@@ -2,9 +2,8 @@
 //! in one go; one bad value saves nothing; a row saved by someone else
 //! meanwhile is listed and the others still save; only editors get in.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use scraper::Selector;
 use sqlx::PgPool;
 

@@ -3,9 +3,8 @@
 //! cross-site posts. Each answer is a 4xx page in the reader's language with
 //! nothing written, never a 500. Also the headers every response carries.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::PgPool;
 use suivi::web::{self, AppState, WebConfig};
 

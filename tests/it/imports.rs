@@ -6,7 +6,6 @@
 //! and the server lives on; an upload past the body limit is the French 413
 //! page; a failed apply keeps its upload to apply again.
 
-
 use crate::common::*;
 use sqlx::PgPool;
 use suivi::imports::{self, plan_file::Problem, PlanImport, Target};

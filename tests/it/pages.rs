@@ -1,11 +1,10 @@
 //! The pages through the router, on the demo data: what a board member and an
 //! agency see, in French and in English, and the error pages.
 
-
 use std::collections::HashMap;
 
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::PgPool;
 use suivi::store::plans;
 

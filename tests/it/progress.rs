@@ -1,9 +1,8 @@
 //! Entering progress on an activity through the router: validation, rights,
 //! CSRF, conflicts between two saves, the audit row, and past figures kept.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::PgPool;
 
 async fn first_activity(pool: &PgPool, plan: &str) -> i64 {

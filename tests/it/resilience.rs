@@ -4,11 +4,10 @@
 //! assertion on how fast, only on what is answered (generous deadlines keep a
 //! broken server from hanging the suite).
 
-
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -3,9 +3,8 @@
 //! an indicator value and the cutoff after the 30th session is held), then
 //! reopening with a reason, sealing again, and `verify`.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::PgPool;
 
 /// The headline of a session's dashboard: done, planned, rate, above target,

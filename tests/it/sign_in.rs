@@ -4,14 +4,13 @@
 //! it signed in from before; an address is refused for the logins not known
 //! there, but not for its own users. See `store::login_attempts`.
 
-
 use std::net::SocketAddr;
 
+use crate::common::*;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use crate::common::*;
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use sqlx::PgPool;

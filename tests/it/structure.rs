@@ -3,9 +3,8 @@
 //! bad input refused with its message; past figures untouched by retirement;
 //! only the agency's editors and admins.
 
-
-use axum::http::StatusCode;
 use crate::common::*;
+use axum::http::StatusCode;
 use sqlx::PgPool;
 
 async fn count(pool: &PgPool, sql: &str) -> i64 {
