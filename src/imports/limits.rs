@@ -11,7 +11,43 @@
 
 use std::io::Cursor;
 
-use super::table::TableError;
+/// Why a spreadsheet could not be read: here, beside the limits that most
+/// of its cases are about, so that `table` depends on `limits` and not back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableError {
+    /// Neither a readable XLSX workbook nor text.
+    Unreadable,
+    /// A workbook without a sheet, or a file without a header line.
+    Empty,
+    /// A workbook that inflates past `limits::MAX_INFLATED_BYTES`.
+    Inflated,
+    /// A sheet with a cell beyond `limits::MAX_ROWS` × `limits::MAX_COLUMNS`,
+    /// named by `cell` (`Plan!XFD1048576`).
+    SheetTooLarge { cell: String },
+    /// A sheet of more than `limits::MAX_CELLS` cells, named by `sheet`.
+    TooManyCells { sheet: String },
+}
+
+impl TableError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            TableError::Unreadable => "imports.error.unreadable",
+            TableError::Empty => "imports.error.empty",
+            TableError::Inflated => "imports.error.inflated",
+            TableError::SheetTooLarge { .. } => "imports.error.sheet_too_large",
+            TableError::TooManyCells { .. } => "imports.error.too_many_cells",
+        }
+    }
+
+    /// What the file holds that the error is about, if anything.
+    pub fn value(&self) -> &str {
+        match self {
+            TableError::SheetTooLarge { cell } => cell,
+            TableError::TooManyCells { sheet } => sheet,
+            _ => "",
+        }
+    }
+}
 
 /// The last row (1-based) a sheet's cell may be on.
 pub const MAX_ROWS: u32 = 100_000;

@@ -9,6 +9,7 @@ use std::io::Cursor;
 use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
 
 use super::limits;
+pub use super::limits::TableError;
 
 /// Rows of cells, the header first; cells trimmed. A row ends at its last
 /// filled cell: a missing cell reads as empty.
@@ -20,42 +21,6 @@ pub type Table = Vec<Vec<String>>;
 pub struct Sheets {
     pub first: Table,
     pub named: Option<Table>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TableError {
-    /// Neither a readable XLSX workbook nor text.
-    Unreadable,
-    /// A workbook without a sheet, or a file without a header line.
-    Empty,
-    /// A workbook that inflates past `limits::MAX_INFLATED_BYTES`.
-    Inflated,
-    /// A sheet with a cell beyond `limits::MAX_ROWS` × `limits::MAX_COLUMNS`,
-    /// named by `cell` (`Plan!XFD1048576`).
-    SheetTooLarge { cell: String },
-    /// A sheet of more than `limits::MAX_CELLS` cells, named by `sheet`.
-    TooManyCells { sheet: String },
-}
-
-impl TableError {
-    pub fn key(&self) -> &'static str {
-        match self {
-            TableError::Unreadable => "imports.error.unreadable",
-            TableError::Empty => "imports.error.empty",
-            TableError::Inflated => "imports.error.inflated",
-            TableError::SheetTooLarge { .. } => "imports.error.sheet_too_large",
-            TableError::TooManyCells { .. } => "imports.error.too_many_cells",
-        }
-    }
-
-    /// What the file holds that the error is about, if anything.
-    pub fn value(&self) -> &str {
-        match self {
-            TableError::SheetTooLarge { cell } => cell,
-            TableError::TooManyCells { sheet } => sheet,
-            _ => "",
-        }
-    }
 }
 
 /// Reads the file once: its first sheet and, in a workbook, the sheet named
