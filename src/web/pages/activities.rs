@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::attachments::{EvidencePanel, Refusal};
+use super::evidence::{EvidencePanel, Refusal};
 use super::render;
 use crate::domain::{self, Fcfa, Status};
 use crate::performance;

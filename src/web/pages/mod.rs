@@ -7,6 +7,7 @@ pub mod agencies;
 pub mod assets;
 pub mod attachments;
 pub mod drilldown;
+pub mod evidence;
 mod forms;
 pub mod grid;
 pub mod health;
