@@ -520,18 +520,6 @@ async fn wrong_current_passwords_are_limited_like_sign_ins(pool: PgPool) {
     );
 }
 
-/// `DATABASE_URL` pointed at the test's own database, for the real binary.
-fn url_of(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL for sqlx::test");
-    let database = pool.connect_options().get_database().unwrap().to_owned();
-    let (server_and_path, query) = base.split_once('?').unwrap_or((&base, ""));
-    let (server, _) = server_and_path.rsplit_once('/').unwrap();
-    match query {
-        "" => format!("{server}/{database}"),
-        query => format!("{server}/{database}?{query}"),
-    }
-}
-
 /// An audit row of an account: user_id, action, object_id, agency_id, after.
 type AccountAudit = (
     Option<i64>,

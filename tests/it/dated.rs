@@ -31,36 +31,11 @@ const REPORT_CSV: &str = "/agencies/ANASER/report/2025.csv?as_of=2025-11-30";
 const SUMMARY_CSV: &str = "/agencies/ANASER/report/2025.csv?as_of=2025-11-30&table=summary";
 const REPORT_XLSX: &str = "/agencies/ANASER/report/2025.xlsx?as_of=2025-11-30";
 
-/// The form's fields as the edit page fills them, with some replaced.
-fn form_fields(page: &Page, replaced: &[(&str, &str)]) -> Vec<(String, String)> {
-    ACTIVITY_FIELDS
-        .iter()
-        .map(|name| {
-            let value = match replaced.iter().find(|(n, _)| n == name) {
-                Some((_, value)) => (*value).to_owned(),
-                None => {
-                    let selector = format!("form [name={name}]");
-                    page.attrs(&selector, "value")
-                        .into_iter()
-                        .next()
-                        .or_else(|| {
-                            page.attrs(&format!("{selector} option[selected]"), "value")
-                                .into_iter()
-                                .next()
-                        })
-                        .unwrap_or_default()
-                }
-            };
-            ((*name).to_owned(), value)
-        })
-        .collect()
-}
-
 async fn edit_activity(client: &mut Client, activity: i64, replaced: &[(&str, &str)]) -> Page {
     let uri = format!("/activities/{activity}/edit");
     let edit = client.get(&uri).await;
     assert_eq!(edit.status, StatusCode::OK);
-    let fields = form_fields(&edit, replaced);
+    let fields = edit.form_values(ACTIVITY_FIELDS, replaced);
     let pairs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))

@@ -86,19 +86,6 @@ fn pdf_text(page: &Page) -> String {
     pdf_text_of(&page.bytes)
 }
 
-fn pdf_text_of(bytes: &[u8]) -> String {
-    let document = lopdf::Document::load_mem(bytes).expect("a valid PDF");
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    assert!(!pages.is_empty());
-    let text = document.extract_text(&pages).expect("text");
-    text.chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn pdf_pages(page: &Page) -> usize {
     lopdf::Document::load_mem(&page.bytes)
         .expect("a valid PDF")
@@ -544,19 +531,6 @@ async fn bad_parameters_get_a_400_page(pool: PgPool) {
         admin.get("/sessions/999999/dashboard.pdf").await.status,
         StatusCode::NOT_FOUND
     );
-}
-
-/// `DATABASE_URL` pointed at the test's own database.
-fn url_of(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL for sqlx::test");
-    let database = pool.connect_options().get_database().unwrap().to_owned();
-    let (before, query) = base.split_once('?').unwrap_or((&base, ""));
-    let (server, _) = before.rsplit_once('/').unwrap();
-    if query.is_empty() {
-        format!("{server}/{database}")
-    } else {
-        format!("{server}/{database}?{query}")
-    }
 }
 
 #[sqlx::test(migrator = "suivi::db::MIGRATOR")]

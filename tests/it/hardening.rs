@@ -51,14 +51,6 @@ async fn progress_form(
     fields
 }
 
-async fn post_fields(client: &mut Client, uri: &str, fields: &[(String, String)]) -> Page {
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    client.post(uri, &pairs).await
-}
-
 #[sqlx::test]
 async fn nul_bytes_in_urls_are_refused_before_any_database_work(pool: PgPool) {
     let app = demo_app(&pool).await;
@@ -86,12 +78,9 @@ async fn nul_bytes_in_forms_name_the_field_and_write_nothing(pool: PgPool) {
     let updates = count(&pool, "progress_updates").await;
     let audit = count(&pool, "audit_log").await;
     let fields = progress_form(&mut editor, activity, "comment", "Atelier\0tenu").await;
-    let refused = post_fields(
-        &mut editor,
-        &format!("/activities/{activity}/progress"),
-        &fields,
-    )
-    .await;
+    let refused = editor
+        .post_values(&format!("/activities/{activity}/progress"), &fields)
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.text(".message").contains("« comment »"),
@@ -142,12 +131,9 @@ async fn dates_postgres_cannot_store_are_refused_at_parsing(pool: PgPool) {
     let updates = count(&pool, "progress_updates").await;
     let mut editor = signed_in(&app, "anaser.editeur").await;
     let fields = progress_form(&mut editor, activity, "as_of", "-5000-01-01").await;
-    let refused = post_fields(
-        &mut editor,
-        &format!("/activities/{activity}/progress"),
-        &fields,
-    )
-    .await;
+    let refused = editor
+        .post_values(&format!("/activities/{activity}/progress"), &fields)
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(count(&pool, "progress_updates").await, updates);
 }
@@ -193,12 +179,9 @@ async fn amounts_that_would_wrap_a_total_are_refused(pool: PgPool) {
     let updates = count(&pool, "progress_updates").await;
 
     let fields = progress_form(&mut editor, activity, "spent", "9223372036854775807").await;
-    let refused = post_fields(
-        &mut editor,
-        &format!("/activities/{activity}/progress"),
-        &fields,
-    )
-    .await;
+    let refused = editor
+        .post_values(&format!("/activities/{activity}/progress"), &fields)
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("1 000 000 000 000 000 au plus"));
     assert_eq!(count(&pool, "progress_updates").await, updates);
@@ -206,40 +189,25 @@ async fn amounts_that_would_wrap_a_total_are_refused(pool: PgPool) {
     // The budget, on the structure editor's activity form.
     let edit = editor.get(&format!("/activities/{activity}/edit")).await;
     assert_eq!(edit.status, StatusCode::OK);
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for name in [
-        "csrf",
-        "node",
-        "code",
-        "title",
-        "unit",
-        "target",
-        "budget",
-        "responsible_unit",
-        "region",
-        "planned_start",
-        "planned_end",
-    ] {
-        let selector = format!("form [name={name}]");
-        let value = if name == "budget" {
-            "9 223 372 036 854 775 807".to_owned()
-        } else if let Some(value) = edit.attrs(&selector, "value").into_iter().next() {
-            value
-        } else {
-            // A <select> or <textarea>: its selected or written value.
-            edit.attrs(&format!("{selector} option[selected]"), "value")
-                .into_iter()
-                .next()
-                .unwrap_or_default()
-        };
-        fields.push((name.to_owned(), value));
-    }
-    let refused = post_fields(
-        &mut editor,
-        &format!("/activities/{activity}/edit"),
-        &fields,
-    )
-    .await;
+    let fields = edit.form_values(
+        &[
+            "csrf",
+            "node",
+            "code",
+            "title",
+            "unit",
+            "target",
+            "budget",
+            "responsible_unit",
+            "region",
+            "planned_start",
+            "planned_end",
+        ],
+        &[("budget", "9 223 372 036 854 775 807")],
+    );
+    let refused = editor
+        .post_values(&format!("/activities/{activity}/edit"), &fields)
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("1 000 000 000 000 000 au plus"));
     let budget: i64 = sqlx::query_scalar("SELECT budget FROM activities WHERE id = $1")

@@ -29,48 +29,6 @@ async fn headline(client: &mut Client, session: i64) -> [String; 5] {
     })
 }
 
-/// The form's fields as the page fills them, with some replaced.
-fn form_fields(page: &Page, names: &[&str], replaced: &[(&str, &str)]) -> Vec<(String, String)> {
-    names
-        .iter()
-        .map(|name| {
-            let value = match replaced.iter().find(|(n, _)| n == name) {
-                Some((_, value)) => (*value).to_owned(),
-                None => {
-                    let selector = format!("form [name={name}]");
-                    page.attrs(&selector, "value")
-                        .into_iter()
-                        .next()
-                        .or_else(|| {
-                            page.attrs(&format!("{selector} option[selected]"), "value")
-                                .into_iter()
-                                .next()
-                        })
-                        .or_else(|| page.texts(&selector).into_iter().next())
-                        .unwrap_or_default()
-                }
-            };
-            ((*name).to_owned(), value)
-        })
-        .collect()
-}
-
-/// The text of a PDF, whitespace collapsed.
-fn pdf_text(bytes: &[u8]) -> String {
-    let document = lopdf::Document::load_mem(bytes).expect("a valid PDF");
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    let text = document.extract_text(&pages).expect("text");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-async fn post_fields(client: &mut Client, uri: &str, fields: &[(String, String)]) -> Page {
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    client.post(uri, &pairs).await
-}
-
 const ACTIVITY_FIELDS: &[&str] = &[
     "csrf",
     "node",
@@ -104,7 +62,7 @@ async fn the_30th_session_reads_the_same_whatever_is_changed_after_it_is_held(po
         .get(&format!("/sessions/{session}/dashboard.pdf"))
         .await;
     assert_eq!(pdf_before.status, StatusCode::OK);
-    let pdf_before = pdf_text(&pdf_before.bytes);
+    let pdf_before = pdf_text_of(&pdf_before.bytes);
     assert!(pdf_before.contains("32"), "{pdf_before}");
 
     // The editor changes a done activity's target (6 → 60) and its budget…
@@ -119,17 +77,13 @@ async fn the_30th_session_reads_the_same_whatever_is_changed_after_it_is_held(po
     .unwrap();
     let edit = editor.get(&format!("/activities/{activity}/edit")).await;
     assert_eq!(edit.status, StatusCode::OK);
-    let fields = form_fields(
-        &edit,
+    let fields = edit.form_values(
         ACTIVITY_FIELDS,
         &[("target", "60"), ("budget", "900000000")],
     );
-    let saved = post_fields(
-        &mut editor,
-        &format!("/activities/{activity}/edit"),
-        &fields,
-    )
-    .await;
+    let saved = editor
+        .post_values(&format!("/activities/{activity}/edit"), &fields)
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
 
     // …the T3 2025 value of an indicator…
@@ -195,7 +149,7 @@ async fn the_30th_session_reads_the_same_whatever_is_changed_after_it_is_held(po
         .get(&format!("/sessions/{session}/dashboard.pdf"))
         .await;
     assert_eq!(
-        pdf_text(&pdf_after.bytes),
+        pdf_text_of(&pdf_after.bytes),
         pdf_before,
         "the PDF does not move either"
     );
@@ -297,12 +251,10 @@ async fn an_admin_reopens_with_a_reason_and_saving_as_held_seals_again(pool: PgP
         "attendees",
         "status",
     ];
-    let fields = form_fields(
-        &form,
-        &names,
-        &[("cutoff", "2025-12-20"), ("status", "held")],
-    );
-    let saved = post_fields(&mut editor, &format!("/sessions/{session}/edit"), &fields).await;
+    let fields = form.form_values(&names, &[("cutoff", "2025-12-20"), ("status", "held")]);
+    let saved = editor
+        .post_values(&format!("/sessions/{session}/edit"), &fields)
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(
         seals(pool.clone()).await,

@@ -53,6 +53,34 @@ impl Page {
         Html::parse_document(&self.body)
     }
 
+    /// The fields `names` of the page's form as it fills them (an input's
+    /// value, a select's selected option, a textarea's text), with some
+    /// `replaced`, ready to post back.
+    pub fn form_values(&self, names: &[&str], replaced: &[(&str, &str)]) -> Vec<(String, String)> {
+        names
+            .iter()
+            .map(|name| {
+                let value = match replaced.iter().find(|(n, _)| n == name) {
+                    Some((_, value)) => (*value).to_owned(),
+                    None => {
+                        let selector = format!("form [name={name}]");
+                        self.attrs(&selector, "value")
+                            .into_iter()
+                            .next()
+                            .or_else(|| {
+                                self.attrs(&format!("{selector} option[selected]"), "value")
+                                    .into_iter()
+                                    .next()
+                            })
+                            .or_else(|| self.texts(&selector).into_iter().next())
+                            .unwrap_or_default()
+                    }
+                };
+                ((*name).to_owned(), value)
+            })
+            .collect()
+    }
+
     /// The trimmed text of every element matching `selector`.
     pub fn texts(&self, selector: &str) -> Vec<String> {
         let selector = Selector::parse(selector).expect("valid selector");
@@ -149,6 +177,15 @@ impl Client {
             request = request.header(*name, *value);
         }
         self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// A form post of owned fields, as `Page::form_values` gives them.
+    pub async fn post_values(&mut self, uri: &str, fields: &[(String, String)]) -> Page {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.post(uri, &pairs).await
     }
 
     pub async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
@@ -467,4 +504,30 @@ fn closing_parenthesis(text: &str) -> usize {
             depth == 0
         })
         .map_or(text.len(), |(i, _)| i)
+}
+
+/// The text of a PDF, with every kind of space made a plain space.
+pub fn pdf_text_of(bytes: &[u8]) -> String {
+    let document = lopdf::Document::load_mem(bytes).expect("a valid PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    assert!(!pages.is_empty());
+    let text = document.extract_text(&pages).expect("text");
+    text.chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `DATABASE_URL` pointed at the test's own database, for the real binary.
+pub fn url_of(pool: &PgPool) -> String {
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL for sqlx::test");
+    let database = pool.connect_options().get_database().unwrap().to_owned();
+    let (server_and_path, query) = base.split_once('?').unwrap_or((&base, ""));
+    let (server, _) = server_and_path.rsplit_once('/').unwrap();
+    match query {
+        "" => format!("{server}/{database}"),
+        query => format!("{server}/{database}?{query}"),
+    }
 }
