@@ -115,12 +115,7 @@ impl SessionFigures {
         if let Some(plan) = linked_plan(db, session.adopted_plan_id).await? {
             let nodes = plans::nodes(db, plan.id, cutoff).await?;
             let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
-            let leaf_depth = nodes
-                .nodes()
-                .iter()
-                .filter(|n| activities.iter().any(|a| a.node_id == n.id))
-                .map(|n| n.depth)
-                .max();
+            let leaf_depth = nodes.leaf_depth(|id| activities.iter().any(|a| a.node_id == id));
             let leaf_nodes = nodes
                 .nodes()
                 .iter()

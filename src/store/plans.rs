@@ -96,6 +96,19 @@ impl TreeNode for NodeRow {
     }
 }
 
+impl Tree<NodeRow> {
+    /// The deepest level that holds activities (the priority actions of a
+    /// PAP): the level a board reads figures by. `holds` says whether the
+    /// node of that id has activities.
+    pub fn leaf_depth(&self, holds: impl Fn(i64) -> bool) -> Option<i32> {
+        self.nodes()
+            .iter()
+            .filter(|n| holds(n.id))
+            .map(|n| n.depth)
+            .max()
+    }
+}
+
 /// The columns of [`NodeRow`], then `FROM plan_nodes n`.
 pub(super) const NODE_COLUMNS: &str = "SELECT n.id, n.plan_id, n.parent_id, n.depth, n.position, \
      n.code, n.title, n.retired_on FROM plan_nodes n";

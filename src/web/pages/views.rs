@@ -64,12 +64,7 @@ impl PlanTree {
             as_of,
         );
         let total = Summary::of(views.iter().map(|v| &v.figures), as_of);
-        let leaf_depth = nodes
-            .nodes()
-            .iter()
-            .filter(|n| views.iter().any(|v| v.activity.node_id == n.id))
-            .map(|n| n.depth)
-            .max();
+        let leaf_depth = nodes.leaf_depth(|id| views.iter().any(|v| v.activity.node_id == id));
 
         let mut by_node: HashMap<i64, Vec<ActivityView>> = HashMap::new();
         for view in views {
