@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::{FromRow, PgPool};
 
+use super::agencies::Agency;
 use super::seals::{self, NewSeal};
 use super::{audit, is_unique_violation, to_json};
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
@@ -169,6 +170,31 @@ pub struct SessionFields {
 }
 
 impl SessionFields {
+    /// The session these fields would create in `agency`, before it is
+    /// written (to compute its figures). Its id is not known yet: the largest
+    /// puts it after every session of its day, as it will be.
+    pub fn unsaved(&self, agency: &Agency) -> BoardSession {
+        BoardSession {
+            id: i64::MAX,
+            agency_id: agency.id,
+            agency_code: agency.code.clone(),
+            agency_name: agency.name.clone(),
+            illustrative: false,
+            seal_id: None,
+            number: self.number,
+            kind: self.kind,
+            held_on: self.held_on,
+            cutoff: self.cutoff,
+            place: self.place.clone(),
+            chair: self.chair.clone(),
+            reviewed_plan_id: self.reviewed_plan_id,
+            adopted_plan_id: self.adopted_plan_id,
+            agenda: self.agenda.clone(),
+            attendees: self.attendees.clone(),
+            status: self.status,
+        }
+    }
+
     /// The session as it would be with these fields.
     pub fn applied_to(&self, session: &BoardSession) -> BoardSession {
         BoardSession {

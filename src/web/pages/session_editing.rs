@@ -234,10 +234,8 @@ pub async fn create_session(
     let saved = forms::save(
         validate_session(&input, &plans),
         async |fields| {
-            // Created as held, it is sealed at once, as of the data now. Its
-            // id is not known yet: it comes after every session of its day.
-            let draft = fields.applied_to(&draft_session(&agency, i64::MAX));
-            let seal = dashboard::seal_for(&state.db, &draft).await?;
+            // Created as held, it is sealed at once, as of the data now.
+            let seal = dashboard::seal_for(&state.db, &fields.unsaved(&agency)).await?;
             sessions::create(&state.db, agency.id, &fields, user.user.id, seal.as_ref()).await
         },
         |id| format!("/sessions/{id}"),
@@ -303,29 +301,6 @@ fn refuse_if_sealed(session: &BoardSession) -> Result<(), AppError> {
         Err(AppError::forbidden("boards.error.sealed"))
     } else {
         Ok(())
-    }
-}
-
-/// A session of the agency not yet written, for computing its figures.
-fn draft_session(agency: &Agency, id: i64) -> BoardSession {
-    BoardSession {
-        id,
-        agency_id: agency.id,
-        agency_code: agency.code.clone(),
-        agency_name: agency.name.clone(),
-        number: 0,
-        kind: crate::domain::SessionKind::Ordinary,
-        held_on: chrono::NaiveDate::MIN,
-        cutoff: chrono::NaiveDate::MIN,
-        place: None,
-        chair: None,
-        reviewed_plan_id: None,
-        adopted_plan_id: None,
-        status: crate::domain::SessionStatus::Planned,
-        illustrative: false,
-        agenda: None,
-        attendees: None,
-        seal_id: None,
     }
 }
 
