@@ -147,19 +147,9 @@ pub async fn begin(
 ) -> sqlx::Result<Attempt> {
     let mut tx = db.begin().await?;
     // The login lock before the address lock, always: no deadlock.
-    sqlx::query(
-        "SELECT pg_advisory_xact_lock(hashtext('suivi.login_attempts.login'), hashtext($1))",
-    )
-    .bind(login)
-    .execute(&mut *tx)
-    .await?;
+    lock(&mut tx, "suivi.login_attempts.login", login).await?;
     if let Some(address) = address {
-        sqlx::query(
-            "SELECT pg_advisory_xact_lock(hashtext('suivi.login_attempts.address'), hashtext($1))",
-        )
-        .bind(address)
-        .execute(&mut *tx)
-        .await?;
+        lock(&mut tx, "suivi.login_attempts.address", address).await?;
     }
     // For the pair and the address, the limit-th most recent failure still in
     // the window: while it is there, attempts are refused; once it leaves the
@@ -246,12 +236,7 @@ pub async fn succeeded(
     let mut tx = db.begin().await?;
     // The same login lock as `begin`: two sign-ins to one account at once
     // would otherwise update the same rows in different orders (a deadlock).
-    sqlx::query(
-        "SELECT pg_advisory_xact_lock(hashtext('suivi.login_attempts.login'), hashtext($1))",
-    )
-    .bind(login)
-    .execute(&mut *tx)
-    .await?;
+    lock(&mut tx, "suivi.login_attempts.login", login).await?;
     sqlx::query("DELETE FROM login_attempts WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -273,6 +258,17 @@ pub async fn succeeded(
         .await?;
     }
     tx.commit().await
+}
+
+/// Serialises, until the transaction ends, the attempts that share `key`
+/// within `space` (one login, one address).
+async fn lock(tx: &mut sqlx::PgConnection, space: &str, key: &str) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))")
+        .bind(space)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 /// Deletes the attempts older than a day and the addresses not signed in
