@@ -26,3 +26,4 @@ mod resilience;
 mod sealing;
 mod sign_in;
 mod structure;
+mod validation;
