@@ -356,7 +356,8 @@ pub async fn generate(
     });
     // Benchmarks usually run right after generation; without fresh statistics the
     // planner would still think the tables are empty.
-    sqlx::query(&format!("ANALYZE {all_tables}"))
+    // activity_state too: the trigger on progress_updates filled it.
+    sqlx::query(&format!("ANALYZE {all_tables}, activity_state"))
         .execute(pool)
         .await?;
 

@@ -13,16 +13,27 @@ use crate::domain::Status;
 use crate::performance::{ActivityFigures, Update};
 
 /// The "state as of a date" of every activity `a` is its latest progress
-/// update `u` dated on or before that date: one index probe per activity on
-/// `progress_updates_latest`. Every query that reads figures joins it, and
-/// selects [`latest_update_columns!`] (and `u.comment` where shown).
+/// update `u` dated on or before that date. Today's state is kept per
+/// activity in `activity_state` (the migration's trigger, in the transaction
+/// of each write): when it is dated on or before the date, it is the state
+/// as of that date too, one primary-key read; otherwise (a past date) one
+/// index probe on `progress_updates_latest` finds it in the history. The two
+/// branches exclude each other, so `u` is one row or none. Every query that
+/// reads figures joins it, and selects [`latest_update_columns!`] (and
+/// `u.comment` where shown).
 macro_rules! latest_update_join {
     ($date_param:literal) => {
         concat!(
-            " LEFT JOIN LATERAL (SELECT p.id, p.status, p.achieved, p.spent, p.as_of, p.comment",
-            " FROM progress_updates p WHERE p.activity_id = a.id AND p.as_of <= ",
+            " LEFT JOIN activity_state ts ON ts.activity_id = a.id",
+            " LEFT JOIN LATERAL (SELECT ts.update_id AS id, ts.status, ts.achieved, ts.spent,",
+            " ts.as_of, ts.comment WHERE ts.as_of <= ",
             $date_param,
-            " ORDER BY p.as_of DESC, p.id DESC LIMIT 1) u ON true "
+            " UNION ALL (SELECT p.id, p.status, p.achieved, p.spent, p.as_of, p.comment",
+            " FROM progress_updates p WHERE ts.as_of > ",
+            $date_param,
+            " AND p.activity_id = a.id AND p.as_of <= ",
+            $date_param,
+            " ORDER BY p.as_of DESC, p.id DESC LIMIT 1)) u ON true "
         )
     };
 }

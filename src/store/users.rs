@@ -43,7 +43,7 @@ pub struct AccountFields {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, FromRow, serde::Deserialize)]
 pub struct AgencyRole {
     pub agency_id: i64,
     pub agency_code: String,
@@ -188,21 +188,48 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>
         .await
 }
 
-/// The user of a session opened at `generation`: `None` when the account is
-/// gone or disabled, or its password changed since.
-pub async fn find_for_session(
+/// The user of a session opened at `generation`, with their roles and the
+/// agencies they read: `None` when the account is gone or disabled, or its
+/// password changed since. One statement, as every signed-in request runs
+/// it: the roles come back as JSON, the readable agencies (those where the
+/// user holds a role, and every agency below them: a ministry's board reads
+/// the agencies under it) as an array.
+pub async fn for_session(
     db: impl PgExecutor<'_>,
     id: i64,
     generation: i64,
-) -> sqlx::Result<Option<User>> {
+) -> sqlx::Result<Option<SessionUser>> {
     sqlx::query_as(
-        "SELECT id, login, display_name, is_admin FROM users \
-         WHERE id = $1 AND disabled_at IS NULL AND session_generation = $2",
+        "WITH RECURSIVE u AS ( \
+             SELECT id, login, display_name, is_admin FROM users \
+             WHERE id = $1 AND disabled_at IS NULL AND session_generation = $2 \
+         ), readable(id) AS ( \
+             SELECT r.agency_id FROM user_roles r JOIN u ON u.id = r.user_id \
+             UNION \
+             SELECT g.id FROM agencies g JOIN readable r ON g.parent_id = r.id \
+         ) SELECT u.id, u.login, u.display_name, u.is_admin, \
+             COALESCE((SELECT json_agg(json_build_object('agency_id', r.agency_id, \
+                 'agency_code', g.code, 'role', r.role) ORDER BY g.code) \
+               FROM user_roles r JOIN agencies g ON g.id = r.agency_id \
+               WHERE r.user_id = u.id), '[]') AS roles, \
+             ARRAY(SELECT id FROM readable ORDER BY id) AS readable \
+         FROM u",
     )
     .bind(id)
     .bind(generation)
     .fetch_optional(db)
     .await
+}
+
+/// A signed-in user as [`for_session`] reads them.
+#[derive(Debug, FromRow)]
+pub struct SessionUser {
+    #[sqlx(flatten)]
+    pub user: User,
+    /// Sorted by agency code.
+    pub roles: sqlx::types::Json<Vec<AgencyRole>>,
+    /// Sorted.
+    pub readable: Vec<i64>,
 }
 
 pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {
@@ -239,21 +266,6 @@ pub async fn roles(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<Ag
     sqlx::query_as(
         "SELECT r.agency_id, g.code AS agency_code, r.role FROM user_roles r \
          JOIN agencies g ON g.id = r.agency_id WHERE r.user_id = $1 ORDER BY g.code",
-    )
-    .bind(user_id)
-    .fetch_all(db)
-    .await
-}
-
-/// The agencies a user may read: those where they hold a role, and every
-/// agency below those (a ministry's board reads the agencies under it).
-pub async fn readable_agencies(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "WITH RECURSIVE readable(id) AS ( \
-             SELECT agency_id FROM user_roles WHERE user_id = $1 \
-             UNION \
-             SELECT g.id FROM agencies g JOIN readable r ON g.parent_id = r.id \
-         ) SELECT id FROM readable ORDER BY id",
     )
     .bind(user_id)
     .fetch_all(db)
