@@ -1,10 +1,12 @@
--- Today's state of each activity (issue 14): its latest progress update, by
--- date then by id, the same rule as every "as of" figure. It is derived, never
--- written by hand: the trigger below keeps it in the transaction of each
--- statement that adds updates (a save, a grid save, an import, the demo, the
--- generator's COPY), and the append-only history stays the source of truth.
--- A figure as of a date D reads it when its as_of is on or before D (then it
--- is the state as of D too) and probes the history otherwise.
+-- Today's state of each activity (issue 14): its latest counted progress
+-- update (no validation needed, or validated), by date then by id, the same
+-- rule as every "as of" figure. It is derived, never written by hand: the
+-- triggers below keep it in the transaction of each statement that adds
+-- updates (a save, a grid save, an import, the demo, the generator's COPY) or
+-- decides on one (a validation), and the append-only history stays the source
+-- of truth. A figure as of a date D, as known now, reads it when its as_of is
+-- on or before D (then it is the state as of D too) and probes the history
+-- otherwise.
 CREATE TABLE activity_state (
     activity_id BIGINT PRIMARY KEY REFERENCES activities (id) ON DELETE CASCADE,
     update_id BIGINT NOT NULL REFERENCES progress_updates (id) ON DELETE CASCADE,
@@ -25,6 +27,7 @@ BEGIN
     FROM (SELECT DISTINCT activity_id FROM touched) t
     JOIN LATERAL (SELECT p.id, p.as_of, p.status, p.achieved, p.spent, p.comment
                   FROM progress_updates p WHERE p.activity_id = t.activity_id
+                  AND p.counted_since IS NOT NULL
                   ORDER BY p.as_of DESC, p.id DESC LIMIT 1) u ON true
     ON CONFLICT (activity_id) DO UPDATE SET
         update_id = EXCLUDED.update_id, as_of = EXCLUDED.as_of, status = EXCLUDED.status,
@@ -33,11 +36,19 @@ BEGIN
 END;
 $$;
 
+-- A transition table serves one event only: one trigger for the updates
+-- added, one for the review decisions (an update becomes counted once, never
+-- the other way, so a state row is never removed).
 CREATE TRIGGER progress_updates_refresh_state
     AFTER INSERT ON progress_updates
+    REFERENCING NEW TABLE AS touched
+    FOR EACH STATEMENT EXECUTE FUNCTION refresh_activity_state();
+CREATE TRIGGER progress_updates_reviewed_refresh_state
+    AFTER UPDATE ON progress_updates
     REFERENCING NEW TABLE AS touched
     FOR EACH STATEMENT EXECUTE FUNCTION refresh_activity_state();
 
 INSERT INTO activity_state (activity_id, update_id, as_of, status, achieved, spent, comment)
 SELECT DISTINCT ON (activity_id) activity_id, id, as_of, status, achieved, spent, comment
-FROM progress_updates ORDER BY activity_id, as_of DESC, id DESC;
+FROM progress_updates WHERE counted_since IS NOT NULL
+ORDER BY activity_id, as_of DESC, id DESC;

@@ -193,7 +193,7 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<User>
 /// password changed since. One statement, as every signed-in request runs
 /// it: the roles come back as JSON, the readable agencies (those where the
 /// user holds a role, and every agency below them: a ministry's board reads
-/// the agencies under it) as an array.
+/// the agencies under it) and those they validate as arrays.
 pub async fn for_session(
     db: impl PgExecutor<'_>,
     id: i64,
@@ -203,16 +203,18 @@ pub async fn for_session(
         "WITH RECURSIVE u AS ( \
              SELECT id, login, display_name, is_admin FROM users \
              WHERE id = $1 AND disabled_at IS NULL AND session_generation = $2 \
-         ), readable(id) AS ( \
-             SELECT r.agency_id FROM user_roles r JOIN u ON u.id = r.user_id \
+         ), readable(id, validates) AS ( \
+             SELECT r.agency_id, r.role = 'validator' FROM user_roles r JOIN u ON u.id = r.user_id \
              UNION \
-             SELECT g.id FROM agencies g JOIN readable r ON g.parent_id = r.id \
+             SELECT g.id, r.validates FROM agencies g JOIN readable r ON g.parent_id = r.id \
          ) SELECT u.id, u.login, u.display_name, u.is_admin, \
              COALESCE((SELECT json_agg(json_build_object('agency_id', r.agency_id, \
                  'agency_code', g.code, 'role', r.role) ORDER BY g.code) \
                FROM user_roles r JOIN agencies g ON g.id = r.agency_id \
                WHERE r.user_id = u.id), '[]') AS roles, \
-             ARRAY(SELECT id FROM readable ORDER BY id) AS readable \
+             ARRAY(SELECT DISTINCT id FROM readable ORDER BY id) AS readable, \
+             ARRAY(SELECT id FROM readable GROUP BY id HAVING bool_or(validates) ORDER BY id) \
+               AS validating \
          FROM u",
     )
     .bind(id)
@@ -230,6 +232,9 @@ pub struct SessionUser {
     pub roles: sqlx::types::Json<Vec<AgencyRole>>,
     /// Sorted.
     pub readable: Vec<i64>,
+    /// The agencies whose updates they validate (a validator's role there or
+    /// above it: the M&E unit of a ministry validates for its agencies), sorted.
+    pub validating: Vec<i64>,
 }
 
 pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {

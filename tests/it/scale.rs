@@ -172,7 +172,8 @@ async fn the_home_page_shows_the_sql_counts(pool: PgPool) {
 async fn states_from_history(pool: &PgPool, as_of: NaiveDate) -> BTreeMap<i64, Option<i64>> {
     let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
         "SELECT a.id, (SELECT p.id FROM progress_updates p WHERE p.activity_id = a.id \
-         AND p.as_of <= $1 ORDER BY p.as_of DESC, p.id DESC LIMIT 1) FROM activities a",
+         AND p.as_of <= $1 AND p.counted_since IS NOT NULL ORDER BY p.as_of DESC, p.id DESC LIMIT 1) \
+         FROM activities a",
     )
     .bind(as_of)
     .fetch_all(pool)
@@ -202,7 +203,7 @@ async fn assert_states_agree(pool: &PgPool, dates: &[NaiveDate]) -> usize {
     let stale: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM activities a LEFT JOIN activity_state s ON s.activity_id = a.id \
          WHERE s.update_id IS DISTINCT FROM (SELECT p.id FROM progress_updates p \
-         WHERE p.activity_id = a.id ORDER BY p.as_of DESC, p.id DESC LIMIT 1)",
+         WHERE p.activity_id = a.id AND p.counted_since IS NOT NULL ORDER BY p.as_of DESC, p.id DESC LIMIT 1)",
     )
     .fetch_one(pool)
     .await
@@ -341,4 +342,67 @@ async fn a_sealed_dashboard_answers_a_repeat_visit_with_304_until_what_it_shows_
         assert_eq!(live.status, StatusCode::OK);
         assert_eq!(live.etag, None);
     }
+}
+
+#[sqlx::test]
+async fn today_s_state_moves_with_a_validation_not_with_a_submission(pool: PgPool) {
+    suivi::demo::load(&pool).await.unwrap();
+    let anaser = agency_id(&pool, "ANASER").await;
+    sqlx::query("UPDATE agencies SET requires_validation = true WHERE id = $1")
+        .bind(anaser)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let activity: i64 = sqlx::query_scalar("SELECT min(id) FROM activities WHERE plan_id = $1")
+        .bind(plan)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let state = || async {
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT (SELECT update_id FROM activity_state WHERE activity_id = $1)",
+        )
+        .bind(activity)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let before = state().await;
+    let submitted: i64 = sqlx::query_scalar(
+        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, author, review) \
+         VALUES ($1, $2, 'done', 5, 'test', 'submitted') RETURNING id",
+    )
+    .bind(activity)
+    .bind(today())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        state().await,
+        before,
+        "a submitted update does not count yet"
+    );
+    let validator = suivi::store::users::find_by_login(&pool, "admin")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let decided = suivi::store::reviews::decide(
+        &pool,
+        &[submitted],
+        &suivi::store::reviews::Decision::Validate,
+        validator,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(decided, suivi::store::reviews::DecideOutcome::Decided(1));
+    assert_eq!(
+        state().await,
+        Some(submitted),
+        "validated, it is today's state"
+    );
+    let dates = dates(2025, 2026, &[today()]);
+    assert_states_agree(&pool, &dates).await;
 }

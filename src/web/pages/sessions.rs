@@ -17,7 +17,7 @@ use crate::domain::Status;
 use crate::performance::plan_tree::Tree;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::{FundingLine, Plan};
-use crate::store::seals::{self, Reopening, Seal};
+use crate::store::seals::{self, CorrectionsSince, Reopening, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
 use crate::web::{etag, AppError, AppState, Ctx};
@@ -89,6 +89,9 @@ struct SessionPage {
     seal: Option<Seal>,
     /// Earlier seals ended by an admin, with the reason.
     reopenings: Vec<Reopening>,
+    /// What was corrected, for the period the sealed figures cover, since
+    /// they were sealed.
+    corrected: CorrectionsSince,
     reviewed: Option<Reviewed>,
     previous: Option<Previous>,
     adopted: Option<Adopted>,
@@ -114,6 +117,18 @@ pub async fn show(
     let reopenings = seals::reopenings(db, session.id).await?;
     let can_edit = user.can_edit(session.agency_id);
     let can_reopen = user.user.is_admin && session.is_sealed();
+    // What was counted after the seal for the period it covers (its
+    // "corrigé depuis" note) moves with later writes: part of the tag.
+    let sealed_at = match session.seal_id {
+        Some(seal_id) => seals::sealed_at(db, seal_id).await?,
+        None => None,
+    };
+    let corrected = match (sealed_at, session.reviewed_plan_id) {
+        (Some(sealed_at), Some(plan_id)) => {
+            seals::corrections_since(db, plan_id, cutoff, sealed_at).await?
+        }
+        _ => CorrectionsSince::default(),
+    };
     // A seal never changes (a reopened session gets a new one): with it,
     // the page is fixed by what is read live and by who reads it, so a
     // repeat visit is answered before the seal is even read.
@@ -123,6 +138,7 @@ pub async fn show(
             &session,
             &resolutions,
             &reopenings,
+            &corrected,
             can_edit,
             can_reopen,
             &ctx,
@@ -199,6 +215,7 @@ pub async fn show(
         session,
         seal,
         reopenings,
+        corrected,
         reviewed,
         previous: figures.previous,
         adopted: figures.adopted,
@@ -209,6 +226,34 @@ pub async fn show(
         Some(tag) => etag::with(page, tag),
         None => page.into_response(),
     })
+}
+
+impl SessionPage {
+    /// "Corrigé depuis : …", in the reader's language.
+    fn corrected_note(&self) -> String {
+        let ctx = &self.ctx;
+        let mut what = Vec::new();
+        if self.corrected.updates > 0 {
+            let n = self.corrected.updates.to_string();
+            what.push(ctx.t_with("session.corrected_updates", [("n", n.as_str())].as_slice()));
+        }
+        if self.corrected.attributes > 0 {
+            let n = self.corrected.attributes.to_string();
+            what.push(ctx.t_with(
+                "session.corrected_attributes",
+                [("n", n.as_str())].as_slice(),
+            ));
+        }
+        let date = self
+            .corrected
+            .latest
+            .map(|at| ctx.date(at.date_naive()))
+            .unwrap_or_default();
+        ctx.t_with(
+            "session.corrected_since",
+            [("what", what.join(", ").as_str()), ("date", date.as_str())].as_slice(),
+        )
+    }
 }
 
 impl Previous {
