@@ -23,6 +23,7 @@ mod imports;
 mod pages;
 mod progress;
 mod resilience;
+mod scale;
 mod sealing;
 mod sign_in;
 mod structure;
