@@ -291,7 +291,7 @@ async fn bulk_decisions_are_all_or_nothing(pool: PgPool) {
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert_eq!(
         stale.attrs("#queue input[checked]", "value"),
-        [mine_text.clone()]
+        [mine_text.as_str()]
     );
     let review: String = sqlx::query_scalar("SELECT review FROM progress_updates WHERE id = $1")
         .bind(mine)
