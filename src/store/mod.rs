@@ -9,6 +9,7 @@ pub mod audit;
 pub mod imports;
 pub mod login_attempts;
 pub mod plans;
+pub mod publications;
 pub mod reports;
 pub mod seals;
 pub mod sessions;

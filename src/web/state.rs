@@ -11,6 +11,8 @@ use sqlx::PgPool;
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<WebConfig>,
+    /// Requests to the public pages per client address (this instance's).
+    pub public_limiter: Arc<super::public_access::Limiter>,
 }
 
 /// Settings of the web layer, validated once at start.
@@ -30,6 +32,21 @@ pub struct WebConfig {
     pub login_limits: crate::store::login_attempts::Limits,
     /// The largest file one may attach to a progress update.
     pub max_attachment: AttachmentLimit,
+    /// Requests per minute one address may make to the public pages.
+    pub public_rate: PublicRate,
+}
+
+/// How many requests per minute one address may make to the public pages
+/// (120 unless set with `suivi serve --public-requests-per-minute`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicRate {
+    pub per_minute: u32,
+}
+
+impl Default for PublicRate {
+    fn default() -> PublicRate {
+        PublicRate { per_minute: 120 }
+    }
 }
 
 /// The largest attachment accepted, in whole megabytes (10 unless set with
@@ -65,6 +82,7 @@ impl AppState {
     pub fn new(db: PgPool, config: WebConfig) -> AppState {
         AppState {
             db,
+            public_limiter: Arc::new(super::public_access::Limiter::new(config.public_rate)),
             config: Arc::new(config),
         }
     }

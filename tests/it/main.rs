@@ -22,6 +22,7 @@ mod hardening;
 mod imports;
 mod pages;
 mod progress;
+mod public;
 mod resilience;
 mod sealing;
 mod sign_in;

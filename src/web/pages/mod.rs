@@ -16,6 +16,7 @@ pub mod imports;
 pub mod lang;
 pub mod login;
 pub mod plans;
+pub mod public;
 pub mod reports;
 pub mod resolutions;
 pub mod session_editing;

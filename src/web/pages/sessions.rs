@@ -97,6 +97,7 @@ struct SessionPage {
     report: ReportLinks,
     can_edit: bool,
     can_reopen: bool,
+    publication: super::public::publishing::PublicationState,
 }
 
 pub async fn show(
@@ -170,7 +171,15 @@ pub async fn show(
         chrono::Datelike::year(&cutoff),
         Some(cutoff),
     );
+    let publication = super::public::publishing::PublicationState::of(
+        &state,
+        &user,
+        session.agency_id,
+        crate::store::publications::Target::Session(session.id),
+    )
+    .await?;
     render(&SessionPage {
+        publication,
         report,
         can_edit: user.can_edit(session.agency_id),
         can_reopen: user.user.is_admin && session.is_sealed(),
