@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod audit;
 pub mod imports;
 pub mod login_attempts;
+pub mod mail;
 pub mod plans;
 pub mod publications;
 pub mod reports;

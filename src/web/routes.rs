@@ -177,6 +177,19 @@ pub fn router() -> Router<AppState> {
             "/account/password",
             get(pages::account::form).post(pages::account::submit),
         )
+        .route(
+            "/account/mail",
+            get(pages::mail::settings_form).post(pages::mail::settings_submit),
+        )
+        .route(
+            "/password/forgot",
+            get(pages::mail::forgot_form).post(pages::mail::forgot_submit),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(pages::mail::reset_form).post(pages::mail::reset_submit),
+        )
+        .route("/admin/mail", get(pages::mail::outbox))
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
         .route("/healthz", get(pages::health::check))

@@ -13,6 +13,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Requests to the public pages per client address (this instance's).
     pub public_limiter: Arc<super::public_access::Limiter>,
+    /// "Mot de passe oublié" requests per client address.
+    pub reset_limiter: Arc<super::public_access::Limiter>,
 }
 
 /// Settings of the web layer, validated once at start.
@@ -34,6 +36,8 @@ pub struct WebConfig {
     pub max_attachment: AttachmentLimit,
     /// Requests per minute one address may make to the public pages.
     pub public_rate: PublicRate,
+    /// Whether an SMTP server is configured (else mail waits in the outbox).
+    pub mail_sends: bool,
 }
 
 /// How many requests per minute one address may make to the public pages
@@ -78,11 +82,17 @@ impl AttachmentLimit {
     }
 }
 
+/// Password-reset requests one address may make per minute.
+const RESET_REQUESTS_PER_MINUTE: u32 = 5;
+
 impl AppState {
     pub fn new(db: PgPool, config: WebConfig) -> AppState {
         AppState {
             db,
             public_limiter: Arc::new(super::public_access::Limiter::new(config.public_rate)),
+            reset_limiter: Arc::new(super::public_access::Limiter::new(PublicRate {
+                per_minute: RESET_REQUESTS_PER_MINUTE,
+            })),
             config: Arc::new(config),
         }
     }

@@ -532,6 +532,37 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::Public,
         ),
         get("/healthz", "/healthz".into(), Rule::Public),
+        get("/account/mail", "/account/mail".into(), Rule::SignedIn),
+        post(
+            "/account/mail",
+            "/account/mail".into(),
+            &[("email", ""), ("lang", "fr")],
+            Rule::SignedIn,
+        )
+        .expecting(StatusCode::OK),
+        get("/password/forgot", "/password/forgot".into(), Rule::Public),
+        // The same answer for an unknown address; past five a minute, 429.
+        post(
+            "/password/forgot",
+            "/password/forgot".into(),
+            &[("email", "personne@anaser.test")],
+            Rule::Public,
+        )
+        .expecting_any(&[StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]),
+        get(
+            "/password/reset/{token}",
+            "/password/reset/unknown".into(),
+            Rule::Public,
+        )
+        .expecting(StatusCode::GONE),
+        post(
+            "/password/reset/{token}",
+            "/password/reset/unknown".into(),
+            &[("new", "x"), ("confirm", "x")],
+            Rule::Public,
+        )
+        .expecting(StatusCode::GONE),
+        get("/admin/mail", "/admin/mail".into(), Rule::AdminOnly),
         // The public pages, on the plan and the session the test published
         // (`public.rs` checks that nothing unpublished answers).
         get("/public", "/public".into(), Rule::Public),

@@ -20,6 +20,7 @@ mod fuzz;
 mod grid;
 mod hardening;
 mod imports;
+mod mail;
 mod pages;
 mod progress;
 mod public;

@@ -15,6 +15,7 @@ pub mod home;
 pub mod imports;
 pub mod lang;
 pub mod login;
+pub mod mail;
 pub mod plans;
 pub mod public;
 pub mod reports;
