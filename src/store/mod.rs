@@ -12,6 +12,7 @@ pub mod mail;
 pub mod plans;
 pub mod publications;
 pub mod reports;
+pub mod reviews;
 pub mod seals;
 pub mod sessions;
 pub mod structure;

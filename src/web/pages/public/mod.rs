@@ -97,7 +97,10 @@ async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Publ
     let today = state.today();
     let as_of = NaiveDate::from_ymd_opt(plan.end_year, 12, 31).map_or(today, |end| end.min(today));
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
-    let indicators = IndicatorView::build(plans::indicators(&state.db, id, as_of).await?, as_of);
+    let indicators = IndicatorView::build(
+        plans::indicators(&mut *state.db.acquire().await?, id, as_of).await?,
+        as_of,
+    );
     let funding = plans::funding(&state.db, id).await?;
     let mut data = OpenData::build(&plan, &tree, indicators, funding, as_of);
     let sessions = publications::sessions_of_plan(&state.db, id).await?;
