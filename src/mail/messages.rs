@@ -120,6 +120,30 @@ pub fn render(kind: &str, lang: Lang, params: &Value, base_url: &str) -> anyhow:
                 },
             )
         }
+        "rejection" => {
+            let as_of = date(lang, params, "as_of");
+            let activity = format!("{} {}", text(params, "code"), text(params, "title"));
+            let values = [
+                ("agency", agency.as_str()),
+                ("activity", activity.as_str()),
+                ("date", as_of.as_str()),
+            ];
+            (
+                lang.t_with("mail.rejection.subject", &values),
+                Parts {
+                    lang,
+                    intro: lang.t_with("mail.rejection.intro", &values),
+                    items: vec![(
+                        activity.clone(),
+                        format!("{base_url}/activities/{}", text(params, "activity_id")),
+                    )],
+                    outro: lang.t_with(
+                        "mail.rejection.reason",
+                        &[("reason", &text(params, "reason"))],
+                    ),
+                },
+            )
+        }
         "password_reset" => (
             lang.t("mail.reset.subject").into_owned(),
             Parts {

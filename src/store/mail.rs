@@ -193,6 +193,68 @@ pub async fn queue_sealed_notice(
     Ok(())
 }
 
+/// Queues the notice to an update's author that a validator sent it back,
+/// with the reason, in the decision's transaction.
+pub async fn queue_rejection_notice(
+    tx: &mut PgConnection,
+    update_id: i64,
+    reason: &str,
+) -> sqlx::Result<()> {
+    #[derive(FromRow)]
+    struct Author {
+        user_id: i64,
+        email: String,
+        lang: String,
+        activity_id: i64,
+        code: String,
+        title: String,
+        as_of: NaiveDate,
+        agency: String,
+    }
+    let author: Option<Author> = sqlx::query_as(
+        "SELECT us.id AS user_id, us.email, us.mail_lang AS lang, a.id AS activity_id, a.code, \
+             a.title, u.as_of, g.name AS agency \
+             FROM progress_updates u JOIN users us ON us.id = u.user_id \
+             JOIN activities a ON a.id = u.activity_id JOIN plans pl ON pl.id = a.plan_id \
+             JOIN agencies g ON g.id = pl.agency_id \
+             WHERE u.id = $1 AND us.email IS NOT NULL AND us.disabled_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM mail_opt_outs o WHERE o.user_id = us.id \
+                             AND o.kind = 'rejection')",
+    )
+    .bind(update_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(Author {
+        user_id,
+        email,
+        lang,
+        activity_id,
+        code,
+        title,
+        as_of,
+        agency,
+    }) = author
+    else {
+        return Ok(());
+    };
+    enqueue(
+        &mut *tx,
+        &NewMail {
+            kind: "rejection",
+            dedupe_key: Some(format!("rejection:{update_id}")),
+            user_id: Some(user_id),
+            recipient: &email,
+            lang: &lang,
+            params: json!({
+                "agency": agency, "activity_id": activity_id, "code": code, "title": title,
+                "as_of": as_of, "reason": reason,
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// A planned session whose reminder is due: its cutoff is at most the
 /// agency's `reminder_days` away.
 #[derive(Debug, Clone, FromRow)]

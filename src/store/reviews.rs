@@ -267,6 +267,10 @@ pub async fn decide(
             },
         )
         .await?;
+        if let Decision::Reject { reason } = decision {
+            // The author hears of it with the decision, or not at all.
+            super::mail::queue_rejection_notice(&mut tx, *update_id, reason).await?;
+        }
     }
     tx.commit().await?;
     Ok(DecideOutcome::Decided(waiting.len()))

@@ -479,3 +479,55 @@ async fn users_set_their_address_and_turn_kinds_off(pool: PgPool) {
     let page = admin.get("/admin/mail").await;
     assert_eq!(page.texts("#no-smtp").len(), 1);
 }
+
+#[sqlx::test]
+async fn a_rejected_update_notifies_its_author_with_the_reason(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    set_email(&pool, "anaser.editeur", "editeur@anaser.test").await;
+    let (author, admin): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT id FROM users WHERE login = 'anaser.editeur'), \
+         (SELECT id FROM users WHERE login = 'admin')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let update: i64 = sqlx::query_scalar(
+        "INSERT INTO progress_updates (activity_id, as_of, status, author, user_id, review) \
+         SELECT id, '2026-03-31', 'in_progress', 'Point focal', $2, 'submitted' \
+         FROM activities WHERE plan_id = $1 ORDER BY id LIMIT 1 RETURNING id",
+    )
+    .bind(plan)
+    .bind(author)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let reason = "Joindre la liste de présence de l'atelier";
+    let outcome = suivi::store::reviews::decide(
+        &pool,
+        &[update],
+        &suivi::store::reviews::Decision::Reject {
+            reason: reason.to_owned(),
+        },
+        admin,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, suivi::store::reviews::DecideOutcome::Decided(1));
+    let queued: Vec<(String, serde_json::Value)> =
+        sqlx::query_as("SELECT recipient, params FROM mail_outbox WHERE kind = 'rejection'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].0, "editeur@anaser.test");
+    assert_eq!(queued[0].1["reason"], reason);
+    let port = free_port();
+    let server = SmtpServer::start(port);
+    let sent = mail::send_due(&pool, &mailer(port), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((sent.sent, sent.failed), (1, 0));
+    assert_eq!(server.recipients(), ["editeur@anaser.test"]);
+}
