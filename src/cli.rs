@@ -44,6 +44,9 @@ pub enum Command {
     /// Read plans and progress from spreadsheets (XLSX or CSV).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// E-mail: `suivi mail test ADDRESS`.
+    #[command(subcommand)]
+    Mail(crate::mail::MailCommand),
     /// Recompute every sealed board session and compare it with its seal;
     /// exits with an error if any differs.
     Verify,
@@ -74,5 +77,6 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::Export(command) => crate::reports::command::run(db, command).await,
         Command::Import(command) => crate::imports::command::run(db, command).await,
         Command::Verify => crate::verify::run(db).await,
+        Command::Mail(command) => crate::mail::run_command(db, command).await,
     }
 }

@@ -282,6 +282,10 @@ pub async fn decide_in(
             },
         )
         .await?;
+        if let Decision::Reject { reason } = decision {
+            // The author hears of it with the decision, or not at all.
+            super::mail::queue_rejection_notice(&mut *tx, *update_id, reason).await?;
+        }
     }
     Ok(DecideOutcome::Decided(waiting.len()))
 }

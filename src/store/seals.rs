@@ -70,6 +70,8 @@ pub async fn insert(
         },
     )
     .await?;
+    // The board hears of it with the seal, or not at all.
+    super::mail::queue_sealed_notice(tx, session_id, agency_id, id).await?;
     Ok(id)
 }
 

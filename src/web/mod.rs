@@ -14,13 +14,14 @@ mod extract;
 pub mod housekeeping;
 mod input;
 mod pages;
+pub mod public_access;
 mod routes;
 pub mod server;
 mod state;
 
 pub use context::{Ctx, LANG_COOKIE};
 pub use error::AppError;
-pub use state::{AppState, AttachmentLimit, WebConfig};
+pub use state::{AppState, AttachmentLimit, PublicRate, WebConfig};
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::Response;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .secure_cookies
         .then(|| HeaderValue::from_static("max-age=31536000"));
     let upload_limit = state.config.max_attachment.body_bytes();
+    let public = routes::public().with_state(state.clone());
     routes::router()
         // Inside the error pages, so that its plain-text 413 (a declared
         // length past the limit) becomes the page in the reader's language.
@@ -70,6 +72,9 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(error::keep_reader_context))
         .layer(sessions)
+        // Outside the login sessions: no session is read or cookie set, so
+        // these answers can be kept by shared caches.
+        .merge(public)
         .layer(middleware::from_fn(input::refuse_nul_in_url))
         // Behind the token of every form, a second line: browsers say where
         // a POST comes from, and a cross-site one is refused outright.

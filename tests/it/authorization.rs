@@ -383,6 +383,24 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             &session_40,
             Rule::EditA,
         ),
+        // Before the reopen line: the admin's reopening unseals the session,
+        // and an unsealed session has no public page.
+        get(
+            "/public/sessions/{id}",
+            format!("/public/sessions/{session}"),
+            Rule::Public,
+        ),
+        get(
+            "/public/sessions/{id}/{file}",
+            format!("/public/sessions/{session}/data.json"),
+            Rule::Public,
+        ),
+        post(
+            "/sessions/{id}/publication",
+            format!("/sessions/{session}/publication"),
+            &[("publish", "true")],
+            Rule::AdminOnly,
+        ),
         post(
             "/sessions/{id}/reopen",
             format!("/sessions/{session}/reopen"),
@@ -557,6 +575,69 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::Public,
         ),
         get("/healthz", "/healthz".into(), Rule::Public),
+        get("/account/mail", "/account/mail".into(), Rule::SignedIn),
+        post(
+            "/account/mail",
+            "/account/mail".into(),
+            &[("email", ""), ("lang", "fr")],
+            Rule::SignedIn,
+        )
+        .expecting(StatusCode::OK),
+        get("/password/forgot", "/password/forgot".into(), Rule::Public),
+        // The same answer for an unknown address; past five a minute, 429.
+        post(
+            "/password/forgot",
+            "/password/forgot".into(),
+            &[("email", "personne@anaser.test")],
+            Rule::Public,
+        )
+        .expecting_any(&[StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]),
+        get(
+            "/password/reset/{token}",
+            "/password/reset/unknown".into(),
+            Rule::Public,
+        )
+        .expecting(StatusCode::GONE),
+        post(
+            "/password/reset/{token}",
+            "/password/reset/unknown".into(),
+            &[("new", "x"), ("confirm", "x")],
+            Rule::Public,
+        )
+        .expecting(StatusCode::GONE),
+        get("/admin/mail", "/admin/mail".into(), Rule::AdminOnly),
+        // The public pages, on the plan and the session the test published
+        // (`public.rs` checks that nothing unpublished answers).
+        get("/public", "/public".into(), Rule::Public),
+        get(
+            "/public/plans/{id}",
+            format!("/public/plans/{plan}"),
+            Rule::Public,
+        ),
+        get(
+            "/public/plans/{id}/{file}",
+            format!("/public/plans/{plan}/data.csv"),
+            Rule::Public,
+        ),
+        // Publishing again what is published: allowed, changes nothing.
+        // ANASER's editors may not publish until an admin allows them.
+        post(
+            "/plans/{id}/publication",
+            format!("/plans/{plan}/publication"),
+            &[("publish", "true")],
+            Rule::AdminOnly,
+        ),
+        get(
+            "/admin/publications",
+            "/admin/publications".into(),
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/publications",
+            "/admin/publications".into(),
+            &[("agency", "CRSS"), ("editors_may_publish", "false")],
+            Rule::AdminOnly,
+        ),
         get(
             "/import-template",
             "/import-template".into(),
@@ -822,6 +903,18 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             .unwrap(),
         agency_b: agency_id(&pool, "CRSS").await,
     };
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for target in [
+        suivi::store::publications::Target::Plan(plan),
+        suivi::store::publications::Target::Session(session),
+    ] {
+        suivi::store::publications::publish(&pool, target, ids.agency, admin_id)
+            .await
+            .unwrap();
+    }
     let cases = matrix(&ids);
 
     let covered: BTreeSet<(String, String)> = cases

@@ -33,6 +33,7 @@ struct PlanPage {
     /// The drill-down list of this plan as of the same date, before filters.
     drill: String,
     can_edit: bool,
+    publication: super::public::publishing::PublicationState,
     /// The figures count the updates waiting for validation.
     with_pending: bool,
 }
@@ -68,7 +69,15 @@ pub async fn show(
         as_of,
     );
     let funding = plans::funding(&state.db, plan.id).await?;
+    let publication = super::public::publishing::PublicationState::of(
+        &state,
+        &user,
+        plan.agency_id,
+        crate::store::publications::Target::Plan(plan.id),
+    )
+    .await?;
     render(&PlanPage {
+        publication,
         drill: drilldown_link(plan.id, as_of),
         can_edit: user.can_edit(plan.agency_id),
         with_pending,

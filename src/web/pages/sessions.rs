@@ -101,6 +101,7 @@ struct SessionPage {
     report: ReportLinks,
     can_edit: bool,
     can_reopen: bool,
+    publication: super::public::publishing::PublicationState,
 }
 
 pub async fn show(
@@ -207,7 +208,15 @@ pub async fn show(
         chrono::Datelike::year(&cutoff),
         Some(cutoff),
     );
+    let publication = super::public::publishing::PublicationState::of(
+        &state,
+        &user,
+        session.agency_id,
+        crate::store::publications::Target::Session(session.id),
+    )
+    .await?;
     let page = render(&SessionPage {
+        publication,
         report,
         can_edit,
         can_reopen,
