@@ -80,7 +80,7 @@ impl SessionFigures {
             reviewed = Some(Reviewed {
                 headline: summary_of(&activities, cutoff),
                 indicators: plans::indicators(db, plan.id, cutoff).await?,
-                funding: plans::funding(db, plan.id).await?,
+                funding: plans::funding(db, plan.id, cutoff).await?,
                 nodes,
                 activities,
                 plan,
