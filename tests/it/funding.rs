@@ -315,7 +315,7 @@ async fn a_held_sessions_funding_never_moves(pool: PgPool) {
     assert!(frozen
         .text(".field-error[data-field=effective_on]")
         .contains("figés"));
-    // …but may record it from today, and renames the line too.
+    // …but may record it from today, and rename the line too.
     let saved = edit_line(
         &mut editor,
         line,
@@ -352,7 +352,9 @@ async fn a_held_sessions_funding_never_moves(pool: PgPool) {
     assert!(differ.is_empty(), "{differ:?}");
 
     // An admin's correction within the sealed figures: the dashboard still
-    // reads from its seal, and `verify` names the difference.
+    // reads from its seal and says it was corrected since; `verify`, which
+    // recomputes as known when sealed, stays clean.
+    assert!(after.texts("#corrected-since").is_empty());
     let mut admin = signed_in(&app, "admin").await;
     let corrected = edit_line(
         &mut admin,
@@ -372,9 +374,12 @@ async fn a_held_sessions_funding_never_moves(pool: PgPool) {
     );
     let sealed = board.get(&dashboard).await;
     assert_eq!(mobilised_on(&sealed, "Budget national"), "1310000000");
+    assert_eq!(sealed.texts("#corrected-since").len(), 1);
     let (_, differ) = suivi::dashboard::verify(&pool).await.unwrap();
-    assert_eq!(differ.len(), 1, "{differ:?}");
-    assert_eq!(differ[0].parts, ["funding"]);
+    assert!(differ.is_empty(), "{differ:?}");
+    // The plan as of the cutoff reads the correction.
+    let cutoff = board.get(&format!("/plans/{plan}?as_of=2025-11-30")).await;
+    assert_eq!(mobilised_on(&cutoff, "Budget national"), "1000000000");
 }
 
 #[sqlx::test]
