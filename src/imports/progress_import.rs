@@ -89,7 +89,7 @@ pub async fn prepare_progress(
     bytes: &[u8],
     today: NaiveDate,
 ) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
-    let sheets = match read_file(bytes, None).await {
+    let sheets = match read_file(bytes, &[]).await {
         Ok(sheets) => sheets,
         Err(error) => return Ok(Err(unreadable(error))),
     };

@@ -70,6 +70,15 @@ pub fn router() -> Router<AppState> {
             "/indicators/{id}/values",
             get(pages::structure::values).post(pages::structure::set_value),
         )
+        .route("/plans/{id}/funding", get(pages::funding::show))
+        .route(
+            "/plans/{id}/funding/new",
+            get(pages::funding::new_line).post(pages::funding::create_line),
+        )
+        .route(
+            "/funding/{id}/edit",
+            get(pages::funding::edit_line).post(pages::funding::update_line),
+        )
         .route(
             "/plans/{id}/grid",
             get(pages::grid::show).post(pages::grid::save),

@@ -151,6 +151,8 @@ struct Ids {
     resolution: i64,
     node: i64,
     indicator: i64,
+    /// A funding line of the next plan (no held session on it).
+    funding: i64,
     /// A progress update of agency A, and a file attached to it (the demo's).
     update: i64,
     /// An update of agency A waiting for validation (the demo's).
@@ -173,6 +175,7 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         resolution,
         node,
         indicator,
+        funding,
         update,
         submitted,
         attachment,
@@ -221,6 +224,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ("text", "Accélérer les marchés"),
         ("responsible_unit", "DAF"),
     ];
+    let funding_form = [
+        ("source", "Fonds routier"),
+        ("source_kind", "own"),
+        ("planned", "5 000 000"),
+        ("mobilised", "1 000 000"),
+    ];
     let activity_form = [
         ("node", ""),
         ("code", "B9.99"),
@@ -228,6 +237,41 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ("region", "NAT"),
     ];
     vec![
+        get(
+            "/plans/{id}/funding",
+            format!("/plans/{next_plan}/funding"),
+            Rule::EditA,
+        ),
+        get(
+            "/plans/{id}/funding/new",
+            format!("/plans/{next_plan}/funding/new"),
+            Rule::EditA,
+        ),
+        // The first allowed post adds the line, the next ones meet its name.
+        post(
+            "/plans/{id}/funding/new",
+            format!("/plans/{next_plan}/funding/new"),
+            &funding_form,
+            Rule::EditA,
+        )
+        .expecting_any(&[StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]),
+        get(
+            "/funding/{id}/edit",
+            format!("/funding/{funding}/edit"),
+            Rule::EditA,
+        ),
+        // Each allowed post records a new version of the line.
+        post(
+            "/funding/{id}/edit",
+            format!("/funding/{funding}/edit"),
+            &[
+                ("source", "Budget national"),
+                ("source_kind", "state"),
+                ("planned", "1 600 000 000"),
+                ("mobilised", "1 400 000 000"),
+            ],
+            Rule::EditA,
+        ),
         get(
             "/plans/{id}/structure",
             format!("/plans/{plan}/structure"),
@@ -875,6 +919,14 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
+    let next_plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let funding: i64 = sqlx::query_scalar(
+        "SELECT id FROM funding_lines WHERE plan_id = $1 AND source = 'Budget national'",
+    )
+    .bind(next_plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let submitted: i64 = sqlx::query_scalar(
         "SELECT u.id FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
          JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
@@ -887,10 +939,11 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         submitted,
         node,
         indicator,
+        funding,
         update,
         attachment,
         plan,
-        next_plan: plan_id(&pool, "ANASER", "PAP-2026").await,
+        next_plan,
         session,
         planned_session,
         activity,

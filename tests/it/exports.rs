@@ -879,7 +879,10 @@ async fn every_download_comes_whole_to_a_browser_asking_for_gzip(pool: PgPool) {
         "{dashboard}"
     );
     let plan_file = &found[format!("/plans/{plan}/export").as_str()];
-    assert_eq!(plan_file.sheet_names(), ["Plan", "Indicateurs"]);
+    assert_eq!(
+        plan_file.sheet_names(),
+        ["Plan", "Indicateurs", "Financement"]
+    );
     assert_eq!(
         plan_file,
         &found[format!("/plans/{plan}/export?format=xlsx").as_str()]
@@ -890,6 +893,6 @@ async fn every_download_comes_whole_to_a_browser_asking_for_gzip(pool: PgPool) {
     );
     assert_eq!(
         found["/import-template"].sheet_names(),
-        ["Plan", "Indicateurs", "Instructions"]
+        ["Plan", "Indicateurs", "Financement", "Instructions"]
     );
 }

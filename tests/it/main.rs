@@ -16,6 +16,7 @@ mod dated;
 mod evidence;
 mod exports;
 mod figures;
+mod funding;
 mod fuzz;
 mod grid;
 mod hardening;

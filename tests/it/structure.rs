@@ -734,6 +734,7 @@ async fn a_node_that_holds_items_is_never_retired(pool: PgPool) {
         region_code: "NAT".to_owned(),
         planned_start: None,
         planned_end: None,
+        funding_source: None,
     };
     for round in 0..4 {
         let node = add_node(&pool, plan, None, 0, &format!("R{round}")).await;

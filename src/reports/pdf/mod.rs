@@ -71,7 +71,7 @@ pub fn report(
             );
         } else {
             indicators(&mut canvas, data);
-            funding(&mut canvas, data);
+            funding(&mut canvas, data, synthesis);
             activity_list(&mut canvas, data, activities);
         }
     }
@@ -429,7 +429,7 @@ fn indicators(canvas: &mut Canvas, data: &ReportData) {
     canvas.table(&columns, &rows);
 }
 
-fn funding(canvas: &mut Canvas, data: &ReportData) {
+fn funding(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
     let lang = data.heading.lang;
     if data.funding.is_empty() {
         return;
@@ -455,6 +455,42 @@ fn funding(canvas: &mut Canvas, data: &ReportData) {
                     i128::from(line.mobilised),
                     i128::from(line.planned),
                 )),
+            ])
+        })
+        .collect();
+    canvas.table(&columns, &rows);
+    funding_execution(canvas, data, synthesis);
+}
+
+/// The execution of the activities of each funding line, when any names one.
+fn funding_execution(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
+    let lang = data.heading.lang;
+    if synthesis.by_funding.is_empty() {
+        return;
+    }
+    canvas.heading(&lang.t("funding.by_source"), 11.0, 50.0);
+    let columns = vec![
+        Column::text(lang.t("report.col.source"), 4.0),
+        Column::number(lang.t("figures.planned"), 1.4),
+        Column::number(lang.t("funding.activities_budget"), 2.2),
+        Column::number(lang.t("funding.activities_spent"), 2.2),
+        Column::number(lang.t("funding.activities_rate"), 1.6),
+    ];
+    let rows: Vec<Row> = data
+        .funding
+        .iter()
+        .map(|line| {
+            let summary = synthesis
+                .by_funding
+                .get(&line.id)
+                .copied()
+                .unwrap_or_default();
+            Row::new(vec![
+                line.source.clone(),
+                lang.integer(i128::from(summary.planned)),
+                lang.integer(summary.budget),
+                lang.integer(summary.spent),
+                lang.percent(summary.budget_execution_rate()),
             ])
         })
         .collect();

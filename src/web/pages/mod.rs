@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod drilldown;
 pub mod evidence;
 mod forms;
+pub mod funding;
 pub mod grid;
 pub mod health;
 pub mod home;

@@ -7,9 +7,9 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::views::{GroupRow, IndicatorView, PlanTree};
+use super::views::{FundingPlan, GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, parse_date_param, render};
-use crate::store::plans::{self, FundingLine, Plan};
+use crate::store::plans::{self, Plan};
 use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
@@ -29,7 +29,7 @@ struct PlanPage {
     tree: PlanTree,
     by_region: Vec<GroupRow>,
     indicators: Vec<IndicatorView>,
-    funding: Vec<FundingLine>,
+    funding: FundingPlan,
     /// The drill-down list of this plan as of the same date, before filters.
     drill: String,
     can_edit: bool,
@@ -68,7 +68,11 @@ pub async fn show(
         plans::indicators(&mut *state.db.acquire().await?, plan.id, as_of).await?,
         as_of,
     );
-    let funding = plans::funding(&state.db, plan.id).await?;
+    let funding = FundingPlan::build(
+        plans::funding(&state.db, plan.id, as_of).await?,
+        &tree,
+        as_of,
+    );
     let publication = super::public::publishing::PublicationState::of(
         &state,
         &user,

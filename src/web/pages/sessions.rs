@@ -9,14 +9,14 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use super::reports::ReportLinks;
-use super::views::{GroupRow, IndicatorView, PlanTree};
+use super::views::{FundingPlan, GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, render};
 use crate::charts::{self, Bar};
 use crate::dashboard::{Adopted, Dashboard, Previous};
 use crate::domain::Status;
 use crate::performance::plan_tree::Tree;
 use crate::performance::{Ratio, Summary};
-use crate::store::plans::{FundingLine, Plan};
+use crate::store::plans::Plan;
 use crate::store::seals::{self, CorrectionsSince, Reopening, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
@@ -28,7 +28,7 @@ pub struct Reviewed {
     pub by_region: Vec<GroupRow>,
     pub by_unit: Vec<GroupRow>,
     pub indicators: Vec<IndicatorView>,
-    pub funding: Vec<FundingLine>,
+    pub funding: FundingPlan,
     pub drill: String,
     /// SVG: execution rate per priority action, and the statuses at the cutoff.
     pub chart_by_node: String,
@@ -197,7 +197,7 @@ pub async fn show(
             by_unit: tree.by_unit(cutoff),
             drill: drilldown_link(plan.id, cutoff),
             indicators,
-            funding: reviewed.funding,
+            funding: FundingPlan::build(reviewed.funding, &tree, cutoff),
             tree,
             plan,
         }

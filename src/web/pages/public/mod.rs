@@ -101,7 +101,7 @@ async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Publ
         plans::indicators(&mut *state.db.acquire().await?, id, as_of).await?,
         as_of,
     );
-    let funding = plans::funding(&state.db, id).await?;
+    let funding = plans::funding(&state.db, id, as_of).await?;
     let mut data = OpenData::build(&plan, &tree, indicators, funding, as_of);
     let sessions = publications::sessions_of_plan(&state.db, id).await?;
     for published in &sessions {

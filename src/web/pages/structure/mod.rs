@@ -17,6 +17,7 @@ mod values;
 pub use activities::{
     create_activity, edit_activity, new_activity, retire_activity, update_activity,
 };
+pub(in crate::web::pages) use activities::{effective_date, with_effective};
 pub use indicators::{
     create_indicator, edit_indicator, new_indicator, retire_indicator, update_indicator,
 };
