@@ -31,6 +31,9 @@ pub struct ServeArgs {
     /// Uploads are held in memory while they are checked, hence the ceiling.
     #[arg(long, env = "SUIVI_MAX_ATTACHMENT_MB", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_attachment_mb: u32,
+    /// Requests each API token may make per minute before getting 429.
+    #[arg(long, env = "SUIVI_API_RATE_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(i32).range(1..=100_000))]
+    pub api_rate_per_minute: i32,
 }
 
 /// Serves until SIGINT or SIGTERM. The first line on stdout is the address
@@ -51,6 +54,10 @@ pub async fn run(db: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
             trust_proxy: args.trust_proxy,
             max_attachment: AttachmentLimit {
                 megabytes: args.max_attachment_mb,
+            },
+            api_rate_limit: crate::store::api_tokens::RateLimit {
+                requests: args.api_rate_per_minute,
+                window_seconds: 60,
             },
             ..WebConfig::default()
         },

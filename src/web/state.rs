@@ -30,6 +30,8 @@ pub struct WebConfig {
     pub login_limits: crate::store::login_attempts::Limits,
     /// The largest file one may attach to a progress update.
     pub max_attachment: AttachmentLimit,
+    /// Requests per API token per window (`store::api_tokens`).
+    pub api_rate_limit: crate::store::api_tokens::RateLimit,
 }
 
 /// The largest attachment accepted, in whole megabytes (10 unless set with
