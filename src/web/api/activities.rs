@@ -34,6 +34,12 @@ pub struct Update {
     /// Who recorded it.
     pub author: String,
     pub recorded_at: DateTime<Utc>,
+    /// Where it stands with the M&E unit: `none` (the agency needs no
+    /// validation), `submitted` (waiting: not counted yet), `validated` or
+    /// `rejected`. Only `none` and `validated` updates count in the figures.
+    pub review: String,
+    /// Why it was rejected.
+    pub review_reason: Option<String>,
 }
 
 impl From<&ProgressRow> for Update {
@@ -48,6 +54,8 @@ impl From<&ProgressRow> for Update {
             comment: row.comment.clone(),
             author: row.author.clone(),
             recorded_at: row.recorded_at,
+            review: row.review.as_str().to_owned(),
+            review_reason: row.review_reason.clone(),
         }
     }
 }

@@ -62,14 +62,8 @@ impl FromRequestParts<AppState> for ApiUser {
         let user = users::find(&state.db, found.user_id)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        let roles = users::roles(&state.db, user.id).await?;
-        let readable = users::readable_agencies(&state.db, user.id).await?;
         let api_user = ApiUser {
-            user: CurrentUser {
-                user,
-                roles,
-                readable,
-            },
+            user: CurrentUser::load(&state.db, user).await?,
             scope: Scope::parse(&found.scope).unwrap_or(Scope::Read),
             token_id: found.token_id,
         };

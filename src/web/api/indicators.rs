@@ -81,7 +81,8 @@ pub async fn set_value(
         action: "indicator.value",
     };
     structure::set_indicator_value(&state.db, indicator.id, &value, change).await?;
-    let indicators = plans::indicators(&state.db, plan.id, value.period_end).await?;
+    let indicators =
+        plans::indicators(&mut *state.db.acquire().await?, plan.id, value.period_end).await?;
     // An indicator retired by the period's end is not in force then: it
     // comes back as it was loaded.
     let saved = indicators

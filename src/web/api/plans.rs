@@ -241,7 +241,7 @@ pub async fn indicators(
     Query(query): Query<AsOfQuery>,
 ) -> Result<Json<Vec<Indicator>>, ApiError> {
     let as_of = query.date(state.today())?;
-    let indicators = plans::indicators(&state.db, plan.id, as_of).await?;
+    let indicators = plans::indicators(&mut *state.db.acquire().await?, plan.id, as_of).await?;
     Ok(Json(
         indicators.iter().map(|i| Indicator::of(i, as_of)).collect(),
     ))

@@ -22,6 +22,7 @@ pub mod session_editing;
 pub mod sessions;
 pub mod structure;
 pub mod tokens;
+pub mod validation;
 mod views;
 
 use askama::Template;
