@@ -31,6 +31,12 @@ pub(super) const DEMO_ACCOUNTS: &[DemoAccount] = &[
         Some(("ANASER", Role::Board)),
     ),
     (
+        "anaser.se",
+        "Cellule de suivi-évaluation ANASER (démo)",
+        false,
+        Some(("ANASER", Role::Validator)),
+    ),
+    (
         "crss.lecteur",
         "Lecteur CRSS (démo)",
         false,

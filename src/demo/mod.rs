@@ -24,6 +24,7 @@ mod evidence;
 #[cfg(test)]
 mod tests;
 mod updates;
+mod validation;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -96,6 +97,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
     evidence::attach(&mut writer.tx)
         .await
         .context("demo evidence")?;
+    // Also once on a database loaded before validation existed.
+    validation::submit_and_review(&mut writer.tx)
+        .await
+        .context("demo validation")?;
     writer.tx.commit().await?;
     // The demo's held sessions (the 29th and 30th of ANASER…) are sealed as
     // any session marked held is, with the figures just loaded.

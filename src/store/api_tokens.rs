@@ -195,6 +195,9 @@ pub struct TokenUse {
     pub window_requests: i32,
     /// Whole seconds until the window ends (at least 1).
     pub window_left_seconds: i32,
+    /// The account's session generation, to read it as a session does
+    /// (`users::for_session`).
+    pub session_generation: i64,
 }
 
 /// The rate limit: so many requests per token per fixed window.
@@ -234,6 +237,7 @@ pub async fn use_token(
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() \
            AND u.id = t.user_id AND u.disabled_at IS NULL \
          RETURNING t.id AS token_id, t.user_id, t.scope, t.window_requests, \
+           u.session_generation, \
            greatest(1, ceil(extract(epoch FROM t.window_started_at \
              + make_interval(secs => $2) - now())))::int AS window_left_seconds",
     )

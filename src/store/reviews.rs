@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::audit;
 use crate::domain::Status;
@@ -208,6 +208,21 @@ pub async fn decide(
     agencies: Option<&[i64]>,
 ) -> sqlx::Result<DecideOutcome> {
     let mut tx = db.begin().await?;
+    let outcome = decide_in(&mut tx, update_ids, decision, reviewer_id, agencies).await?;
+    if matches!(outcome, DecideOutcome::Decided(_)) {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// [`decide`] inside the caller's transaction (the demo's).
+pub async fn decide_in(
+    tx: &mut PgConnection,
+    update_ids: &[i64],
+    decision: &Decision,
+    reviewer_id: i64,
+    agencies: Option<&[i64]>,
+) -> sqlx::Result<DecideOutcome> {
     // Locked in id order, so that two validators deciding overlapping sets
     // cannot deadlock; the second finds the first's decisions made.
     let waiting: Vec<(i64, i64)> = sqlx::query_as(
@@ -268,6 +283,5 @@ pub async fn decide(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(DecideOutcome::Decided(waiting.len()))
 }

@@ -168,6 +168,18 @@ pub async fn find(db: impl PgExecutor<'_>, seal_id: i64) -> sqlx::Result<Option<
         .await
 }
 
+/// When the seal was taken, without its figures (the dashboard's ETag
+/// needs only that).
+pub async fn sealed_at(
+    db: impl PgExecutor<'_>,
+    seal_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("SELECT sealed_at FROM session_seals WHERE id = $1")
+        .bind(seal_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// The ids of the seals in force, for `suivi verify`, which reads them one
 /// at a time (thousands of seals would not fit in memory at once).
 pub async fn in_force(db: &PgPool) -> sqlx::Result<Vec<i64>> {

@@ -10,6 +10,7 @@ mod context;
 pub mod csrf;
 mod download;
 mod error;
+mod etag;
 mod extract;
 pub mod housekeeping;
 mod input;

@@ -1,6 +1,7 @@
-//! Who may do what: every route of the router, for six kinds of people
-//! (anonymous, a viewer, a board member and an editor of agency A, an editor of
-//! agency B, an admin), with the expected answer. A forbidden request writes
+//! Who may do what: every route of the router, for eight kinds of people
+//! (anonymous, a viewer, a board member, an editor and a validator of agency
+//! A, an editor and a validator of agency B, an admin), with the expected
+//! answer. A forbidden request writes
 //! nothing and its page shows nothing of the other agency. The list of routes
 //! is read from the source, so a new route without a line here fails the test.
 //! Also: two Suivi instances on one database share logins and refuse a lost
@@ -22,15 +23,19 @@ enum Who {
     BoardA,
     EditorA,
     EditorB,
+    ValidatorA,
+    ValidatorB,
     Admin,
 }
 
-const EVERYONE: [Who; 6] = [
+const EVERYONE: [Who; 8] = [
     Who::Anonymous,
     Who::ViewerA,
     Who::BoardA,
     Who::EditorA,
     Who::EditorB,
+    Who::ValidatorA,
+    Who::ValidatorB,
     Who::Admin,
 ];
 
@@ -42,6 +47,8 @@ impl Who {
             Who::BoardA => Some("anaser.ca"),
             Who::EditorA => Some("anaser.editeur"),
             Who::EditorB => Some("crss.editeur"),
+            Who::ValidatorA => Some("anaser.se"),
+            Who::ValidatorB => Some("crss.se"),
             Who::Admin => Some("admin"),
         }
     }
@@ -58,6 +65,11 @@ enum Rule {
     ReadA,
     /// Changing agency A's data: its editors and admins.
     EditA,
+    /// The validation queue: validators of any agency (each sees their own)
+    /// and admins.
+    ValidateAny,
+    /// Deciding on agency A's updates: its validators and admins.
+    ValidateA,
     /// The admin pages: admins only.
     AdminOnly,
 }
@@ -67,7 +79,12 @@ impl Rule {
         match self {
             Rule::Public => true,
             Rule::SignedIn => who != Who::Anonymous,
-            Rule::ReadA => matches!(who, Who::ViewerA | Who::BoardA | Who::EditorA | Who::Admin),
+            Rule::ReadA => matches!(
+                who,
+                Who::ViewerA | Who::BoardA | Who::EditorA | Who::ValidatorA | Who::Admin
+            ),
+            Rule::ValidateAny => matches!(who, Who::ValidatorA | Who::ValidatorB | Who::Admin),
+            Rule::ValidateA => matches!(who, Who::ValidatorA | Who::Admin),
             Rule::EditA => matches!(who, Who::EditorA | Who::Admin),
             Rule::AdminOnly => who == Who::Admin,
         }
@@ -158,6 +175,8 @@ struct Ids {
     indicator: i64,
     /// A progress update of agency A, and a file attached to it (the demo's).
     update: i64,
+    /// An update of agency A waiting for validation (the demo's).
+    submitted: i64,
     attachment: i64,
     /// An API token of agency A's editor.
     token: i64,
@@ -179,6 +198,7 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         node,
         indicator,
         update,
+        submitted,
         attachment,
         token,
         agency,
@@ -597,6 +617,29 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        get("/validation", "/validation".into(), Rule::ValidateAny),
+        // Nothing ticked: refused once the rights are checked.
+        post(
+            "/validation",
+            "/validation".into(),
+            &[("decision", "validate")],
+            Rule::ValidateAny,
+        )
+        .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        get(
+            "/validation/{id}",
+            format!("/validation/{submitted}"),
+            Rule::ValidateA,
+        ),
+        // A rejection without its reason: refused once the rights are
+        // checked, so the update still waits for the next lines.
+        post(
+            "/validation/{id}",
+            format!("/validation/{submitted}"),
+            &[("decision", "reject"), ("reason", "")],
+            Rule::ValidateA,
+        )
+        .expecting(StatusCode::UNPROCESSABLE_ENTITY),
         get("/login", "/login".into(), Rule::Public),
         post(
             "/login",
@@ -802,6 +845,7 @@ async fn add_people(pool: &PgPool) {
     for (login, agency, role) in [
         ("anaser.lecteur", "ANASER", Role::Viewer),
         ("crss.editeur", "CRSS", Role::Editor),
+        ("crss.se", "CRSS", Role::Validator),
     ] {
         let user = suivi::store::users::create(pool, login, login, &hash, false)
             .await
@@ -877,8 +921,17 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
     )
     .await
     .unwrap();
+    let submitted: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+         JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
+         WHERE g.code = 'ANASER' AND u.review = 'submitted' ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let ids = Ids {
         token: token.id,
+        submitted,
         node,
         indicator,
         update,

@@ -215,6 +215,7 @@ async fn record(client: &mut Client, activity: i64, as_of: &str, status: &str) -
 #[sqlx::test]
 async fn holding_a_session_freezes_its_figures(pool: PgPool) {
     let app = demo_app(&pool).await;
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     // An activity not done by the end of May 2026.
     let activities = suivi::store::plans::activities_as_of(&pool, plan, date(2026, 5, 31))

@@ -178,6 +178,7 @@ async fn an_editor_records_progress_and_the_plan_execution_rate_follows(pool: Pg
     let Some(browser) = Browser::start(&pool).await else {
         return;
     };
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     browser.sign_in("anaser.editeur").await;
 
@@ -266,6 +267,7 @@ async fn a_staff_member_updates_three_activities_in_the_grid(pool: PgPool) {
     let Some(browser) = Browser::start(&pool).await else {
         return;
     };
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     browser.sign_in("anaser.editeur").await;
     browser.open(&format!("/plans/{plan}")).await;

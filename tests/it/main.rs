@@ -24,6 +24,8 @@ mod imports;
 mod pages;
 mod progress;
 mod resilience;
+mod scale;
 mod sealing;
 mod sign_in;
 mod structure;
+mod validation;

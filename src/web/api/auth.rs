@@ -59,11 +59,21 @@ impl FromRequestParts<AppState> for ApiUser {
                 retry_after_seconds: found.window_left_seconds,
             });
         }
-        let user = users::find(&state.db, found.user_id)
+        let users::SessionUser {
+            user,
+            roles,
+            readable,
+            validating,
+        } = users::for_session(&state.db, found.user_id, found.session_generation)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let api_user = ApiUser {
-            user: CurrentUser::load(&state.db, user).await?,
+            user: CurrentUser {
+                user,
+                roles: roles.0,
+                readable,
+                validating,
+            },
             scope: Scope::parse(&found.scope).unwrap_or(Scope::Read),
             token_id: found.token_id,
         };

@@ -66,19 +66,18 @@ pub async fn year(
     let user = user.user;
     let mut all = agencies::list(&state.db).await?;
     all.retain(|agency| user.can_read(agency.id));
-    let activities =
-        agencies::activities_for_year(&state.db, year, as_of, user.readable_filter()).await?;
-    let figures: Vec<_> = activities
-        .iter()
-        .map(|a| (a.agency_id, a.figures()))
-        .collect();
+    // Counted in SQL, as on the home page: each agency's own figures.
+    let own = agencies::summaries_for_year(&state.db, year, as_of, user.readable_filter()).await?;
     // An agency whose parent one cannot read heads its own branch.
     let parents: HashMap<i64, Option<i64>> = all
         .iter()
         .map(|a| (a.id, a.parent_id.filter(|&p| user.can_read(p))))
         .collect();
-    let totals = performance::rollup_tree(&parents, figures.iter().map(|(id, f)| (*id, f)), as_of);
-    let total = Summary::of(figures.iter().map(|(_, f)| f), as_of);
+    let mut total = Summary::default();
+    for (_, summary) in &own {
+        total.merge(summary);
+    }
+    let totals = performance::rollup(&parents, own);
     Ok(Json(YearFigures {
         year,
         as_of,

@@ -5,7 +5,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 
 use super::reports::ReportLinks;
 use super::views::{GroupRow, IndicatorView, PlanTree};
@@ -19,7 +20,7 @@ use crate::store::plans::{FundingLine, Plan};
 use crate::store::seals::{self, CorrectionsSince, Reopening, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
-use crate::web::{AppError, AppState, Ctx};
+use crate::web::{etag, AppError, AppState, Ctx};
 
 pub struct Reviewed {
     pub plan: Plan,
@@ -105,10 +106,47 @@ struct SessionPage {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Readable(session, user): Readable<BoardSession>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let db = &state.db;
     let cutoff = session.cutoff;
+    // The session's own resolutions are followed up to today; the figures
+    // stay as of the cutoff.
+    let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
+    let reopenings = seals::reopenings(db, session.id).await?;
+    let can_edit = user.can_edit(session.agency_id);
+    let can_reopen = user.user.is_admin && session.is_sealed();
+    // What was counted after the seal for the period it covers (its
+    // "corrigé depuis" note) moves with later writes: part of the tag.
+    let sealed_at = match session.seal_id {
+        Some(seal_id) => seals::sealed_at(db, seal_id).await?,
+        None => None,
+    };
+    let corrected = match (sealed_at, session.reviewed_plan_id) {
+        (Some(sealed_at), Some(plan_id)) => {
+            seals::corrections_since(db, plan_id, cutoff, sealed_at).await?
+        }
+        _ => CorrectionsSince::default(),
+    };
+    // A seal never changes (a reopened session gets a new one): with it,
+    // the page is fixed by what is read live and by who reads it, so a
+    // repeat visit is answered before the seal is even read.
+    let tag = session.seal_id.map(|seal_id| {
+        etag::of(&(
+            seal_id,
+            &session,
+            &resolutions,
+            &reopenings,
+            &corrected,
+            can_edit,
+            can_reopen,
+            &ctx,
+        ))
+    });
+    if let Some(tag) = tag.as_ref().filter(|tag| etag::matches(&headers, tag)) {
+        return Ok(etag::not_modified(tag.clone()));
+    }
     let Dashboard { figures, seal } = Dashboard::of(db, &session).await?;
 
     let reviewed = figures.reviewed.map(|reviewed| {
@@ -164,25 +202,15 @@ pub async fn show(
         }
     });
 
-    // The session's own resolutions are followed up to today; the figures
-    // stay as of the cutoff.
-    let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
-    let reopenings = seals::reopenings(db, session.id).await?;
-    let corrected = match (&seal, session.reviewed_plan_id) {
-        (Some(seal), Some(plan_id)) => {
-            seals::corrections_since(db, plan_id, cutoff, seal.sealed_at).await?
-        }
-        _ => CorrectionsSince::default(),
-    };
     let report = ReportLinks::agency(
         &session.agency_code,
         chrono::Datelike::year(&cutoff),
         Some(cutoff),
     );
-    render(&SessionPage {
+    let page = render(&SessionPage {
         report,
-        can_edit: user.can_edit(session.agency_id),
-        can_reopen: user.user.is_admin && session.is_sealed(),
+        can_edit,
+        can_reopen,
         ctx,
         session,
         seal,
@@ -193,6 +221,10 @@ pub async fn show(
         adopted: figures.adopted,
         resolutions,
         open_earlier: figures.open_earlier,
+    })?;
+    Ok(match tag {
+        Some(tag) => etag::with(page, tag),
+        None => page.into_response(),
     })
 }
 

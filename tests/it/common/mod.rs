@@ -46,6 +46,9 @@ pub struct Page {
     pub location: Option<String>,
     /// The `Content-Disposition` header of a download.
     pub disposition: Option<String>,
+    /// The `ETag` and `Cache-Control` headers.
+    pub etag: Option<String>,
+    pub cache_control: Option<String>,
 }
 
 impl Page {
@@ -149,6 +152,8 @@ pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page
         bytes: bytes.to_vec(),
         location: None,
         disposition,
+        etag: None,
+        cache_control: None,
     }
 }
 
@@ -277,6 +282,8 @@ impl Client {
         let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
         let location = header_text(header::LOCATION);
         let disposition = header_text(header::CONTENT_DISPOSITION);
+        let etag = header_text(header::ETAG);
+        let cache_control = header_text(header::CACHE_CONTROL);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         Page {
             status,
@@ -285,6 +292,8 @@ impl Client {
             bytes: bytes.to_vec(),
             location,
             disposition,
+            etag,
+            cache_control,
         }
     }
 
@@ -354,6 +363,17 @@ pub async fn admin(app: &Router, pool: &PgPool) -> Client {
         .await
         .unwrap();
     signed_in(app, "test.admin").await
+}
+
+/// Makes the agency count its staff's updates at once, without the M&E
+/// unit's validation (the demo's ANASER needs it): for the journeys that are
+/// about entering progress, not validating it.
+pub async fn counted_at_once(pool: &PgPool, agency: &str) {
+    sqlx::query("UPDATE agencies SET requires_validation = false WHERE code = $1")
+        .bind(agency)
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 pub async fn agency_id(pool: &PgPool, code: &str) -> i64 {
