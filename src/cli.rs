@@ -11,6 +11,7 @@ use crate::generate::command::GenerateArgs;
 use crate::imports::command::ImportCommand;
 use crate::reports::command::ExportCommand;
 use crate::serve::ServeArgs;
+use crate::tokens::TokenCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +39,9 @@ pub enum Command {
     /// Manage accounts (the first admin is created this way).
     #[command(subcommand)]
     User(UserCommand),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write reports to files.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -74,6 +78,7 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::Generate(args) => crate::generate::command::run(db, &args).await,
         Command::Serve(args) => crate::serve::run(db, args).await,
         Command::User(command) => crate::accounts::run(db, command).await,
+        Command::Token(command) => crate::tokens::run(db, command).await,
         Command::Export(command) => crate::reports::command::run(db, command).await,
         Command::Import(command) => crate::imports::command::run(db, command).await,
         Command::Verify => crate::verify::run(db).await,

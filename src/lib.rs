@@ -23,5 +23,6 @@ pub mod postgres; // the private cluster
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod serve; // the `suivi serve` command
 pub mod store; // SQL
+pub mod tokens; // the `suivi token` command
 pub mod verify; // the `suivi verify` command
 pub mod web; // HTTP

@@ -36,6 +36,9 @@ pub struct ServeArgs {
     pub public_requests_per_minute: u32,
     #[command(flatten)]
     pub mail: crate::mail::MailArgs,
+    /// Requests each API token may make per minute before getting 429.
+    #[arg(long, env = "SUIVI_API_RATE_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(i32).range(1..=100_000))]
+    pub api_rate_per_minute: i32,
 }
 
 /// Serves until SIGINT or SIGTERM. The first line on stdout is the address
@@ -62,6 +65,10 @@ pub async fn run(db: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
                 per_minute: args.public_requests_per_minute,
             },
             mail_sends: mailer.sends(),
+            api_rate_limit: crate::store::api_tokens::RateLimit {
+                requests: args.api_rate_per_minute,
+                window_seconds: 60,
+            },
             ..WebConfig::default()
         },
     );

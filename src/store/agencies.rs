@@ -33,6 +33,13 @@ pub async fn list(db: &PgPool) -> sqlx::Result<Vec<Agency>> {
         .await
 }
 
+pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<Agency>> {
+    sqlx::query_as(&format!("{AGENCY_COLUMNS} WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn find_by_code(db: &PgPool, code: &str) -> sqlx::Result<Option<Agency>> {
     sqlx::query_as(&format!("{AGENCY_COLUMNS} WHERE g.code = $1"))
         .bind(code)

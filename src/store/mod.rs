@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod admin;
 pub mod agencies;
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod funding;

@@ -64,6 +64,21 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Plan>
         .await
 }
 
+/// A plan by its agency's code and its own (codes are unique per agency).
+pub async fn find_by_codes(
+    db: &PgPool,
+    agency_code: &str,
+    plan_code: &str,
+) -> sqlx::Result<Option<Plan>> {
+    sqlx::query_as(&format!(
+        "{PLAN_COLUMNS} WHERE g.code = $1 AND pl.code = $2"
+    ))
+    .bind(agency_code)
+    .bind(plan_code)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Plan>> {
     sqlx::query_as(&format!(
         "{PLAN_COLUMNS} WHERE pl.agency_id = $1 ORDER BY pl.start_year DESC, pl.end_year DESC, pl.code"

@@ -3,6 +3,7 @@
 //! pages, headers). Handlers stay thin: read with `store`, compute with
 //! `performance`, render a template.
 
+pub mod api;
 pub mod auth;
 pub mod client_address;
 mod context;
@@ -62,7 +63,8 @@ pub fn app(state: AppState) -> Router {
         .then(|| HeaderValue::from_static("max-age=31536000"));
     let upload_limit = state.config.max_attachment.body_bytes();
     let public = routes::public().with_state(state.clone());
-    routes::router()
+    let api = api::router(state.clone());
+    let pages = routes::router()
         // Inside the error pages, so that its plain-text 413 (a declared
         // length past the limit) becomes the page in the reader's language.
         // Around every route but the uploads of evidence, which have their
@@ -79,7 +81,10 @@ pub fn app(state: AppState) -> Router {
         // Behind the token of every form, a second line: browsers say where
         // a POST comes from, and a cross-site one is refused outright.
         .layer(CsrfLayer::new())
-        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(middleware::from_fn(error::render_error_pages));
+    // The API beside the pages, outside their sessions, CSRF check and HTML
+    // error pages (`api`); the headers below are for both.
+    api.merge(pages)
         .layer(
             CompressionLayer::new().compress_when(
                 // XLSX files are zips and PDFs compress their streams already:

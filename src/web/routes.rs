@@ -210,6 +210,12 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
         .route("/healthz", get(pages::health::check))
+        .route("/api", get(super::api::docs::page))
+        .route(
+            "/account/tokens",
+            get(pages::tokens::list).post(pages::tokens::create),
+        )
+        .route("/account/tokens/{id}/revoke", post(pages::tokens::revoke))
         .fallback(pages::not_found)
 }
 

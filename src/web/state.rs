@@ -38,6 +38,8 @@ pub struct WebConfig {
     pub public_rate: PublicRate,
     /// Whether an SMTP server is configured (else mail waits in the outbox).
     pub mail_sends: bool,
+    /// Requests per API token per window (`store::api_tokens`).
+    pub api_rate_limit: crate::store::api_tokens::RateLimit,
 }
 
 /// How many requests per minute one address may make to the public pages

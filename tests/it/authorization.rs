@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use suivi::domain::Role;
+use suivi::store::api_tokens::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Who {
@@ -102,6 +103,10 @@ struct Case {
     /// redirected) for a POST; a line says when its form is refused on
     /// purpose (a 422 proves the handler ran past the rights check).
     expect: Vec<StatusCode>,
+    /// A route of the JSON API: called with a read+write token of the user
+    /// (none for the anonymous), `form` as a JSON object; a refused call is
+    /// 401 without a token, 403 otherwise.
+    api: bool,
 }
 
 impl Case {
@@ -126,6 +131,22 @@ fn get(route: &'static str, uri: String, rule: Rule) -> Case {
         form: Vec::new(),
         rule,
         expect: vec![StatusCode::OK],
+        api: false,
+    }
+}
+
+fn api_get(route: &'static str, uri: String, rule: Rule) -> Case {
+    Case {
+        api: true,
+        ..get(route, uri, rule)
+    }
+}
+
+fn api_post(route: &'static str, uri: String, body: &[(&'static str, &str)], rule: Rule) -> Case {
+    Case {
+        api: true,
+        expect: vec![StatusCode::OK],
+        ..post(route, uri, body, rule)
     }
 }
 
@@ -137,6 +158,7 @@ fn post(route: &'static str, uri: String, form: &[(&'static str, &str)], rule: R
         form: form.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
         rule,
         expect: vec![StatusCode::SEE_OTHER],
+        api: false,
     }
 }
 
@@ -158,6 +180,8 @@ struct Ids {
     /// An update of agency A waiting for validation (the demo's).
     submitted: i64,
     attachment: i64,
+    /// An API token of agency A's editor.
+    token: i64,
     /// Agency A, its parent, and agency B's editor with their role there.
     agency: i64,
     parent: i64,
@@ -179,6 +203,7 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         update,
         submitted,
         attachment,
+        token,
         agency,
         parent,
         editor_b,
@@ -236,7 +261,95 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ("title", "Nouvelle"),
         ("region", "NAT"),
     ];
+    let progress_form = [
+        ("base", ""),
+        ("status", "in_progress"),
+        ("achieved", "1"),
+        ("as_of", "2025-12-20"),
+    ];
     vec![
+        // The JSON API, with tokens.
+        api_get(
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json".into(),
+            Rule::Public,
+        ),
+        api_get(
+            "/api/v1/agencies",
+            "/api/v1/agencies".into(),
+            Rule::SignedIn,
+        ),
+        api_get(
+            "/api/v1/agencies/{agency}",
+            "/api/v1/agencies/ANASER".into(),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/agencies/{agency}/sessions",
+            format!("/api/v1/agencies/{agency}/sessions"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/plans/{plan}",
+            format!("/api/v1/plans/{plan}?as_of=2025-11-30"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/plans/{plan}/activities",
+            "/api/v1/plans/ANASER:PAP-2025/activities".into(),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/plans/{plan}/indicators",
+            format!("/api/v1/plans/{plan}/indicators"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/activities/{activity}",
+            // As of a date before the matrix's own retirement of it.
+            format!("/api/v1/activities/{activity}?as_of=2025-11-30"),
+            Rule::ReadA,
+        ),
+        // Based on no update while there are: refused past the rights check.
+        api_post(
+            "/api/v1/activities/{activity}/progress",
+            format!("/api/v1/activities/{activity}/progress"),
+            &progress_form,
+            Rule::EditA,
+        )
+        .expecting(StatusCode::CONFLICT),
+        api_post(
+            "/api/v1/indicators/{indicator}/values",
+            format!("/api/v1/indicators/{indicator}/values"),
+            &value_form,
+            Rule::EditA,
+        ),
+        api_get(
+            "/api/v1/sessions/{session}",
+            format!("/api/v1/sessions/{session}"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/figures/{year}",
+            "/api/v1/figures/2025".into(),
+            Rule::SignedIn,
+        ),
+        get("/api", "/api".into(), Rule::Public),
+        get("/account/tokens", "/account/tokens".into(), Rule::SignedIn),
+        post(
+            "/account/tokens",
+            "/account/tokens".into(),
+            &[("label", "Matrice"), ("scope", "read"), ("days", "7")],
+            Rule::SignedIn,
+        )
+        .expecting(StatusCode::OK),
+        // Agency A's editor's token: theirs to revoke, and any admin's.
+        post(
+            "/account/tokens/{id}/revoke",
+            format!("/account/tokens/{token}/revoke"),
+            &[],
+            Rule::EditA,
+        ),
         get(
             "/plans/{id}/funding",
             format!("/plans/{next_plan}/funding"),
@@ -927,6 +1040,20 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
+    let editor_a: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'anaser.editeur'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (token, _) = suivi::store::api_tokens::create(
+        &pool,
+        editor_a,
+        "matrice",
+        Scope::Read,
+        chrono::Utc::now() + chrono::Duration::days(1),
+        suivi::store::audit::Actor::User(editor_a),
+    )
+    .await
+    .unwrap();
     let submitted: i64 = sqlx::query_scalar(
         "SELECT u.id FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
          JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
@@ -936,6 +1063,7 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
     .await
     .unwrap();
     let ids = Ids {
+        token: token.id,
         submitted,
         node,
         indicator,
@@ -980,9 +1108,65 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         "routes with no line in the matrix: {missing:?}"
     );
 
+    let mut tokens = std::collections::BTreeMap::new();
+    for who in EVERYONE {
+        if let Some(login) = who.login() {
+            tokens.insert(who, api_token(&pool, login, Scope::Write).await);
+        }
+    }
     let mut failures = Vec::new();
     for who in EVERYONE {
         for case in &cases {
+            if case.api {
+                let before = writes(&pool).await;
+                let body: serde_json::Map<String, serde_json::Value> = case
+                    .form
+                    .iter()
+                    .map(|(k, v)| {
+                        // An empty field is a null (no base).
+                        let value = match v.as_str() {
+                            "" => serde_json::Value::Null,
+                            text => serde_json::Value::from(text),
+                        };
+                        ((*k).to_owned(), value)
+                    })
+                    .collect();
+                let body = serde_json::Value::Object(body);
+                let answer = api_call(
+                    &app,
+                    case.method,
+                    &case.uri,
+                    tokens.get(&who).map(String::as_str),
+                    (case.method == "POST").then_some(&body),
+                    None,
+                )
+                .await;
+                let allowed = case.rule.allows(who);
+                let refusal = if who == Who::Anonymous {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                let ok = if allowed {
+                    case.expect.contains(&answer.status)
+                } else {
+                    answer.status == refusal
+                        && answer.content_type.starts_with("application/problem+json")
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{who:?} API {} {} -> {} (allowed: {allowed}, expected {:?})",
+                        case.method, case.uri, answer.status, case.expect
+                    ));
+                }
+                if !allowed && writes(&pool).await != before {
+                    failures.push(format!("{who:?} API {} {} wrote", case.method, case.uri));
+                }
+                if !allowed && answer.text.contains("sécurité routière") {
+                    failures.push(format!("{who:?} API {} {} leaks", case.method, case.uri));
+                }
+                continue;
+            }
             // A fresh client per request: a logout or password change must not
             // leak into the next line.
             let mut client = signed_in_as(&app, who).await;

@@ -8,6 +8,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod api;
 mod authorization;
 mod binary;
 mod boards;

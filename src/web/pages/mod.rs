@@ -24,6 +24,7 @@ pub mod resolutions;
 pub mod session_editing;
 pub mod sessions;
 pub mod structure;
+pub mod tokens;
 pub mod validation;
 mod views;
 

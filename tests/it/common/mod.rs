@@ -551,3 +551,84 @@ pub fn url_of(pool: &PgPool) -> String {
         query => format!("{server}/{database}?{query}"),
     }
 }
+
+/// A live API token for the account `login`, valid 30 days.
+pub async fn api_token(
+    pool: &PgPool,
+    login: &str,
+    scope: suivi::store::api_tokens::Scope,
+) -> String {
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (_, secret) = suivi::store::api_tokens::create(
+        pool,
+        user,
+        "test",
+        scope,
+        chrono::Utc::now() + chrono::Duration::days(30),
+        suivi::store::audit::Actor::User(user),
+    )
+    .await
+    .unwrap();
+    secret
+}
+
+/// An answer of the JSON API.
+#[derive(Debug)]
+pub struct ApiAnswer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    /// The body as JSON (`Null` when it is not JSON).
+    pub json: serde_json::Value,
+    pub text: String,
+}
+
+/// One request to the API, with a bearer token if given, a JSON body if
+/// given, and the `Accept-Language` header if given.
+pub async fn api_call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<&serde_json::Value>,
+    lang: Option<&str>,
+) -> ApiAnswer {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    if let Some(lang) = lang {
+        request = request.header(header::ACCEPT_LANGUAGE, lang);
+    }
+    let body = match body {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    ApiAnswer {
+        status,
+        content_type,
+        headers,
+        json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        text,
+    }
+}

@@ -23,6 +23,7 @@ pub use indicators::{
 };
 pub use nodes::{create_node, edit_node, new_node, retire_node, update_node};
 pub use values::{set_value, values};
+pub(crate) use values::{validate_value_fields, ValueInput};
 
 use askama::Template;
 use axum::extract::State;
