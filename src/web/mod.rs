@@ -10,6 +10,7 @@ pub mod csrf;
 mod download;
 mod error;
 mod extract;
+mod flash;
 pub mod housekeeping;
 mod input;
 mod pages;
@@ -68,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::uploads(upload_limit))
         .with_state(state)
         .layer(middleware::from_fn(error::keep_reader_context))
+        .layer(middleware::from_fn(flash::after_save))
         .layer(sessions)
         .layer(middleware::from_fn(input::refuse_nul_in_url))
         // Behind the token of every form, a second line: browsers say where

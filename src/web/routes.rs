@@ -167,6 +167,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
+        .route("/favicon.svg", get(pages::assets::icon))
+        .route("/robots.txt", get(pages::assets::robots))
         .route("/healthz", get(pages::health::check))
         .fallback(pages::not_found)
 }

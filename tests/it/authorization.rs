@@ -513,6 +513,8 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             "/static/suivi.css".into(),
             Rule::Public,
         ),
+        get("/favicon.svg", "/favicon.svg".into(), Rule::Public),
+        get("/robots.txt", "/robots.txt".into(), Rule::Public),
         get("/healthz", "/healthz".into(), Rule::Public),
         get(
             "/import-template",

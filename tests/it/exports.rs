@@ -417,11 +417,11 @@ async fn the_session_dashboard_comes_as_a_pdf(pool: PgPool) {
         .is_some_and(|d| d.contains("session-ANASER-30-au-2025-11-30.pdf")));
     let text = pdf_text(&page);
     for expected in [
-        "30e session ordinaire du conseil d’administration",
+        "30ᵉ session ordinaire du conseil d’administration",
         "Situation au 30 novembre 2025",
         "32 / 49",
         "65 %",
-        "Depuis la 29e session ordinaire",
+        "Depuis la 29ᵉ session ordinaire",
         "Taux d’exécution par Action prioritaire",
         "Indicateurs",
         "Résolutions",
@@ -875,7 +875,7 @@ async fn every_download_comes_whole_to_a_browser_asking_for_gzip(pool: PgPool) {
 
     let dashboard = found[format!("/sessions/{session}/dashboard.pdf").as_str()].text();
     assert!(
-        dashboard.contains("30e session ordinaire du conseil d’administration"),
+        dashboard.contains("30ᵉ session ordinaire du conseil d’administration"),
         "{dashboard}"
     );
     let plan_file = &found[format!("/plans/{plan}/export").as_str()];

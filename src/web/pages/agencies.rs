@@ -43,9 +43,7 @@ pub async fn show(
     let today = state.today();
     let mut plan_rows = Vec::new();
     for plan in plans::list_for_agency(&state.db, agency.id).await? {
-        // A finished plan is shown as of its last day, a running one as of today.
-        let as_of =
-            NaiveDate::from_ymd_opt(plan.end_year, 12, 31).map_or(today, |end| end.min(today));
+        let as_of = plan.default_as_of(today);
         let tree = PlanTree::load(&state.db, &plan, as_of).await?;
         plan_rows.push(PlanRow { plan, tree, as_of });
     }

@@ -39,7 +39,8 @@ pub async fn show(
     Readable(plan, user): Readable<Plan>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Html<String>, AppError> {
-    let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
+    let as_of = parse_date_param(query.as_of.as_deref())?
+        .unwrap_or_else(|| plan.default_as_of(state.today()));
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let by_region = tree.by_region(as_of);
     let indicators =
