@@ -425,11 +425,27 @@ async fn the_session_dashboard_comes_as_a_pdf(pool: PgPool) {
         "Taux d’exécution par Action prioritaire",
         "Indicateurs",
         "Résolutions",
+        // What the page shows, the PDF shows: the programme adopted and the
+        // earlier sessions' resolutions still open.
+        "Programme adopté",
+        "Résolutions des sessions précédentes encore ouvertes",
+        // A status on one line, a unit said once.
+        "Abandonnée",
     ] {
         assert!(
             text.contains(expected),
             "{expected:?} not in the PDF: {text}"
         );
+    }
+    assert!(!text.contains("(%) (%)"), "the unit twice: {text}");
+    assert!(!text.contains("Abandonné e"), "a status broken mid-word");
+    for open in dashboard.texts("#open-resolutions tbody td:nth-child(2)") {
+        let words = open
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&words), "{words:?} not in the PDF");
     }
 }
 
