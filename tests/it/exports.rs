@@ -185,6 +185,32 @@ async fn the_anaser_workbook_holds_the_figures_of_the_30th_session(pool: PgPool)
     assert!(styles.contains(r#"numFmtId="3""#), "money without decimals");
     assert!(styles.contains(r#"numFmtId="9""#), "percentages");
     assert!(styles.contains(r#"numFmtId="14""#), "dates");
+
+    // Printed: A4 landscape, one page wide, header row on every page, numbered.
+    for part in 1..=4 {
+        let xml = xlsx_part(&page.bytes, &format!("xl/worksheets/sheet{part}.xml"));
+        assert!(
+            xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+            "sheet {part} fits the page"
+        );
+        assert!(
+            xml.contains(r#"paperSize="9""#) && xml.contains(r#"orientation="landscape""#),
+            "sheet {part} on A4 landscape"
+        );
+        assert!(
+            xml.contains(r#"fitToHeight="0""#),
+            "sheet {part} one page wide"
+        );
+        assert!(xml.contains("&amp;P / &amp;N"), "sheet {part} numbered");
+    }
+    let workbook_xml = xlsx_part(&page.bytes, "xl/workbook.xml");
+    assert!(
+        workbook_xml.contains("_xlnm.Print_Titles"),
+        "the header row repeats"
+    );
+    // The summary's wrapped titles get rows tall enough for them.
+    let summary_xml = xlsx_part(&page.bytes, "xl/worksheets/sheet1.xml");
+    assert!(summary_xml.contains(r#"customHeight="1""#), "{summary_xml}");
 }
 
 #[sqlx::test(migrator = "suivi::db::MIGRATOR")]
