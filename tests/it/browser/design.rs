@@ -98,6 +98,22 @@ impl Checker<'_> {
                 scroll[0], scroll[1]
             ));
         }
+        // The header on one line from 1024 px: brand, links, sign-out and
+        // language side by side (one row of 44 px targets).
+        let header: f64 = serde_json::from_value(
+            self.browser
+                .script(
+                    "return document.querySelector('header.site').getBoundingClientRect().height",
+                    vec![],
+                )
+                .await,
+        )
+        .unwrap();
+        if width >= 1024 && header > 56.0 {
+            self.problems.push(format!(
+                "{at}: the header takes {header} px, more than one line"
+            ));
+        }
         let small: Vec<String> =
             serde_json::from_value(self.browser.script(SMALL_CONTROLS, vec![]).await).unwrap();
         if !small.is_empty() {
@@ -171,6 +187,9 @@ async fn the_main_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violatio
             browser.wait_for("main").await;
             checker.check(name, width).await;
             if (width, height) == PHONE {
+                checker
+                    .in_view(name, "header.site .lang, header.site form.logout button")
+                    .await;
                 match *name {
                     "dashboard" => checker.in_view(name, "#headline [data-figure]").await,
                     "agency" => {
