@@ -479,6 +479,8 @@ pub async fn session_pdf(
     let extras = pdf::SessionExtras {
         previous,
         resolutions: sessions::resolutions(db, session.id, today).await?,
+        adopted: figures.adopted,
+        open_earlier: figures.open_earlier,
     };
     tokio::task::spawn_blocking(move || {
         let synthesis = Synthesis::new(&data, tally);

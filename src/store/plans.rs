@@ -42,6 +42,19 @@ impl Plan {
             .map_or("", String::as_str)
     }
 
+    /// The date its figures are shown as of when none is asked for: a finished
+    /// plan as of its last day, a running one as of today.
+    pub fn default_as_of(&self, today: chrono::NaiveDate) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.end_year, 12, 31).map_or(today, |end| end.min(today))
+    }
+
+    /// The years after the title, unless the title already says them
+    /// ("Projet Annuel de Performance 2025" needs no second 2025).
+    pub fn years_after_title(&self) -> Option<String> {
+        let years = self.years();
+        (!self.title.contains(&years)).then_some(years)
+    }
+
     /// The years as shown: `2025` or `2022-2024`.
     pub fn years(&self) -> String {
         if self.start_year == self.end_year {

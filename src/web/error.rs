@@ -183,6 +183,15 @@ fn default_message_key(status: StatusCode) -> &'static str {
     }
 }
 
+/// The sentence under the title when the handler gave none: the title again
+/// but where a second sentence says more.
+fn default_detail_key(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "error.not_found_detail",
+        status => default_message_key(status),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "errors/error.html")]
 struct ErrorTemplate<'a> {
@@ -256,7 +265,7 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
                 field: Some(field),
             }) => ctx.t_with(message_key, &[("field", &field)]),
             Some(ErrorPage { message_key, .. }) => ctx.t(message_key).into_owned(),
-            None => ctx.t(default_message_key(status)).into_owned(),
+            None => ctx.t(default_detail_key(status)).into_owned(),
         };
         let page = ErrorTemplate {
             ctx,

@@ -12,6 +12,7 @@ mod download;
 mod error;
 mod etag;
 mod extract;
+mod flash;
 pub mod housekeeping;
 mod input;
 mod pages;
@@ -73,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::uploads(upload_limit))
         .with_state(state)
         .layer(middleware::from_fn(error::keep_reader_context))
+        .layer(middleware::from_fn(flash::after_save))
         .layer(sessions)
         // Outside the login sessions: no session is read or cookie set, so
         // these answers can be kept by shared caches.
@@ -111,7 +113,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                // connect-src 'self': no script of ours runs (script-src falls
+                // back to 'none'), but auditing tools fetch /robots.txt from
+                // the page, and that fetch must not be refused.
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
                  frame-ancestors 'none'; base-uri 'none'",
             ),
         ))

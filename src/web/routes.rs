@@ -209,6 +209,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/mail", get(pages::mail::outbox))
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
+        .route("/favicon.svg", get(pages::assets::icon))
+        .route("/robots.txt", get(pages::assets::robots))
         .route("/healthz", get(pages::health::check))
         .route("/api", get(super::api::docs::page))
         .route(

@@ -731,6 +731,8 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             "/static/suivi.css".into(),
             Rule::Public,
         ),
+        get("/favicon.svg", "/favicon.svg".into(), Rule::Public),
+        get("/robots.txt", "/robots.txt".into(), Rule::Public),
         get("/healthz", "/healthz".into(), Rule::Public),
         get("/account/mail", "/account/mail".into(), Rule::SignedIn),
         post(

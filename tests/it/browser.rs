@@ -8,6 +8,7 @@
 //! runs chromedriver; without Chromium the tests say they are skipped, unless
 //! `SUIVI_REQUIRE_BROWSER=1` (set by `.ci/run`).
 
+mod design;
 mod harness;
 
 use std::path::Path;

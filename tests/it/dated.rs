@@ -109,7 +109,7 @@ async fn a_change_from_today_leaves_the_figures_as_of_the_30th_session(pool: PgP
     let app = demo_app(&pool).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let as_of = format!("/plans/{plan}?as_of=2025-11-30");
-    let now = format!("/plans/{plan}");
+    let now = format!("/plans/{plan}?as_of={}", today());
     let activity = done_activity_above_six(&pool).await;
     assert_eq!(versions(&pool, activity).await, 1, "the first version");
 

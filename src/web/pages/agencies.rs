@@ -54,8 +54,7 @@ pub async fn show(
         .into_iter()
         .map(|plan| {
             // A finished plan is shown as of its last day, a running one as of today.
-            let as_of =
-                NaiveDate::from_ymd_opt(plan.end_year, 12, 31).map_or(today, |end| end.min(today));
+            let as_of = plan.default_as_of(today);
             let total = summaries.get(&plan.id).copied().unwrap_or_default();
             PlanRow { plan, total, as_of }
         })

@@ -52,7 +52,8 @@ pub async fn show(
     Readable(plan, user): Readable<Plan>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Html<String>, AppError> {
-    let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
+    let as_of = parse_date_param(query.as_of.as_deref())?
+        .unwrap_or_else(|| plan.default_as_of(state.today()));
     let with_pending = match query.pending.as_deref().map(str::trim) {
         None | Some("" | "0") => false,
         Some("1") => true,

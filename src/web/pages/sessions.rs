@@ -34,12 +34,20 @@ pub struct Reviewed {
     pub chart_by_node: String,
     pub chart_statuses: String,
     /// SVG: each indicator with two values or more up to the cutoff, over time.
-    pub trends: Vec<String>,
+    pub trends: Vec<Trend>,
+}
+
+/// An indicator's trend chart with the title shown above it (the SVG's own
+/// title is for screen readers, and a printed page needs one on paper).
+pub struct Trend {
+    pub title: String,
+    pub detail: String,
+    pub svg: String,
 }
 
 /// An indicator's values up to the cutoff as a line, when there are at least
 /// two points to join.
-fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) -> Option<String> {
+fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) -> Option<Trend> {
     let points: Vec<(String, rust_decimal::Decimal)> = indicator
         .indicator
         .values
@@ -48,14 +56,24 @@ fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) 
         .map(|(period_end, value)| (period_label(*period_end), *value))
         .collect();
     (points.len() >= 2).then(|| {
-        charts::trend_line(
-            &format!("trend-{}", indicator.indicator.id),
-            &indicator.indicator.title,
-            &points,
-            indicator.indicator.baseline,
-            indicator.indicator.target,
-            ctx.lang,
-        )
+        let i = &indicator.indicator;
+        let mut detail = format!("{} · {}", i.code, ctx.t(i.direction.label_key()));
+        if let Some(unit) = &i.unit {
+            detail.push_str(" · ");
+            detail.push_str(unit);
+        }
+        Trend {
+            title: i.title.clone(),
+            detail,
+            svg: charts::trend_line(
+                &format!("trend-{}", i.id),
+                &i.title,
+                &points,
+                i.baseline,
+                i.target,
+                ctx.lang,
+            ),
+        }
     })
 }
 
