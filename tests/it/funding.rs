@@ -334,7 +334,9 @@ async fn a_held_sessions_funding_never_moves(pool: PgPool) {
     assert_eq!(after.texts("#funding-by-source tr"), by_source_before);
     assert_eq!(pdf_text_of(&board.get(&pdf).await.bytes), pdf_before);
     // The plan as of today shows the change, as of the cutoff not.
-    let today_page = board.get(&format!("/plans/{plan}")).await;
+    // (A finished plan's page opens on its last day: ask for today.)
+    let today = chrono::Utc::now().date_naive();
+    let today_page = board.get(&format!("/plans/{plan}?as_of={today}")).await;
     assert_eq!(mobilised_on(&today_page, "Budget d’État"), "1450000000");
     let cutoff = board.get(&format!("/plans/{plan}?as_of=2025-11-30")).await;
     assert_eq!(mobilised_on(&cutoff, "Budget national"), "1310000000");

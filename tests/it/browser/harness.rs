@@ -147,6 +147,8 @@ impl Browser {
                     field.clear().await.unwrap();
                     field.send_keys(value).await.unwrap();
                 }
+                // A file is chosen by its path, as the file picker would.
+                ("input", "file") => field.send_keys(value).await.unwrap(),
                 _ => self.set_value(&field, value).await,
             }
         }
