@@ -11,6 +11,7 @@ pub mod login_attempts;
 pub mod plans;
 pub mod reports;
 pub mod seals;
+pub mod search;
 pub mod sessions;
 pub mod structure;
 pub mod users;

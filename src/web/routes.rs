@@ -120,6 +120,7 @@ pub fn router() -> Router<AppState> {
             "/resolutions/{id}/follow-ups",
             post(pages::resolutions::add_follow_up),
         )
+        .route("/search", get(pages::search::show))
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
         .route("/attachments/{id}", get(pages::attachments::download))

@@ -443,6 +443,8 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             &[],
             Rule::EditA,
         ),
+        // Each reader finds what they may read (tests/it/search.rs).
+        get("/search", "/search?q=securite".into(), Rule::SignedIn),
         get(
             "/activities/{id}",
             format!("/activities/{activity}"),

@@ -24,5 +24,6 @@ mod pages;
 mod progress;
 mod resilience;
 mod sealing;
+mod search;
 mod sign_in;
 mod structure;
