@@ -262,6 +262,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        // The confirmation page: it shows, it retires nothing.
+        get(
+            "/nodes/{id}/retire",
+            format!("/nodes/{node}/retire"),
+            Rule::EditA,
+        ),
         post(
             "/nodes/{id}/retire",
             format!("/nodes/{node}/retire"),
@@ -293,6 +299,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        // The confirmation page: it shows, it retires nothing.
+        get(
+            "/activities/{id}/retire",
+            format!("/activities/{activity}/retire"),
+            Rule::EditA,
+        ),
         post(
             "/activities/{id}/retire",
             format!("/activities/{activity}/retire"),
@@ -323,6 +335,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        // The confirmation page: it shows, it retires nothing.
+        get(
+            "/indicators/{id}/retire",
+            format!("/indicators/{indicator}/retire"),
+            Rule::EditA,
+        ),
         post(
             "/indicators/{id}/retire",
             format!("/indicators/{indicator}/retire"),

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod agencies;
 pub mod assets;
 pub mod attachments;
+pub mod confirm;
 pub mod drilldown;
 pub mod evidence;
 mod forms;

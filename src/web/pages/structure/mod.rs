@@ -10,6 +10,7 @@
 //! `values` (an indicator's values per period).
 
 mod activities;
+mod confirm;
 mod indicators;
 mod nodes;
 mod values;
@@ -17,6 +18,7 @@ mod values;
 pub use activities::{
     create_activity, edit_activity, new_activity, retire_activity, update_activity,
 };
+pub use confirm::{confirm_retire_activity, confirm_retire_indicator, confirm_retire_node};
 pub use indicators::{
     create_indicator, edit_indicator, new_indicator, retire_indicator, update_indicator,
 };
