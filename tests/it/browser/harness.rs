@@ -363,6 +363,35 @@ impl Browser {
         files
     }
 
+    /// Runs `script` (a function body that `return`s) in the page; its value.
+    pub async fn script(&self, script: &str) -> Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|error| panic!("script {script}: {error}"))
+    }
+
+    /// Sizes the window so that the page's viewport is `width` × `height`
+    /// CSS pixels (the window's frame, if any, added around it).
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        let (mut outer_w, mut outer_h) = (width, height);
+        // The frame's size is only known once the window has it: measured
+        // after each resize, and corrected (a couple of rounds at most).
+        for _ in 0..4 {
+            self.client.set_window_size(outer_w, outer_h).await.unwrap();
+            let inner = self
+                .script("return [window.innerWidth, window.innerHeight];")
+                .await;
+            let got = |i: usize| inner[i].as_i64().unwrap_or(0);
+            let (dw, dh) = (i64::from(width) - got(0), i64::from(height) - got(1));
+            if (dw, dh) == (0, 0) {
+                return;
+            }
+            outer_w = u32::try_from(i64::from(outer_w) + dw).unwrap();
+            outer_h = u32::try_from(i64::from(outer_h) + dh).unwrap();
+        }
+    }
+
     /// Saves a PNG of the window into `test-output/NAME.png`; returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");
