@@ -16,6 +16,7 @@ pub mod publications;
 pub mod reports;
 pub mod reviews;
 pub mod seals;
+pub mod search;
 pub mod sessions;
 pub mod structure;
 pub mod users;

@@ -13,6 +13,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::paging::{page_param, without_page, Paging};
 use super::views::{ActivityView, PlanTree};
 use super::{parse_date_param, render};
 use crate::domain::Status;
@@ -31,7 +32,12 @@ pub struct DrilldownQuery {
     unit: Option<String>,
     /// `late` or `above_target`.
     only: Option<String>,
+    page: Option<String>,
 }
+
+/// Activities a page: a board member's click on "late" in a national plan
+/// lists a few hundred.
+const PER_PAGE: u32 = 50;
 
 /// A validated filter: every part is optional and they combine with "and".
 #[derive(Debug, Default)]
@@ -103,7 +109,9 @@ struct DrilldownPage<'a> {
     as_of: NaiveDate,
     filter: Filter,
     node_title: Option<&'a str>,
+    /// This page's activities; the count and summary are of all of them.
     activities: Vec<&'a ActivityView>,
+    paging: Paging,
     summary: Summary,
     /// Per activity, the attachments (not withdrawn) of its updates dated
     /// on or before `as_of`.
@@ -127,6 +135,7 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
     let filter = Filter::parse(&query)?;
+    let page = page_param(query.page.as_deref())?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let node_title = match &filter.node {
         Some(code) => Some(
@@ -143,6 +152,13 @@ pub async fn list(
         .filter(|v| filter.accepts(&tree, v, as_of))
         .collect();
     let summary = Summary::of(activities.iter().map(|v| &v.figures), as_of);
+    let paging = Paging::new(
+        page,
+        PER_PAGE,
+        activities.len() as u64,
+        without_page(&ctx.here),
+    )?;
+    let activities = activities[paging.range()].to_vec();
     let evidence = attachments::counts_for_plan(&state.db, plan.id, as_of).await?;
     render(&DrilldownPage {
         ctx,
@@ -151,6 +167,7 @@ pub async fn list(
         filter,
         node_title,
         activities,
+        paging,
         summary,
         evidence,
     })
