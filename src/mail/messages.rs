@@ -144,6 +144,47 @@ pub fn render(kind: &str, lang: Lang, params: &Value, base_url: &str) -> anyhow:
                 },
             )
         }
+        "digest" => {
+            let day = date(lang, params, "day");
+            let total = params["total"].as_i64().unwrap_or(0).to_string();
+            let items = params["updates"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .map(|u| {
+                            let as_of = date(lang, u, "as_of");
+                            (
+                                lang.t_with(
+                                    "mail.digest.item",
+                                    &[
+                                        ("agency", &text(u, "agency")),
+                                        (
+                                            "activity",
+                                            &format!("{} {}", text(u, "code"), text(u, "title")),
+                                        ),
+                                        ("date", &as_of),
+                                    ],
+                                ),
+                                format!("{base_url}/validation/{}", text(u, "update_id")),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let values = [("n", total.as_str()), ("date", day.as_str())];
+            (
+                lang.t_with("mail.digest.subject", &values),
+                Parts {
+                    lang,
+                    intro: lang.t_with("mail.digest.intro", &values),
+                    items,
+                    outro: lang.t_with(
+                        "mail.digest.outro",
+                        &[("url", &format!("{base_url}/validation"))],
+                    ),
+                },
+            )
+        }
         "password_reset" => (
             lang.t("mail.reset.subject").into_owned(),
             Parts {
@@ -196,5 +237,23 @@ mod tests {
         );
         let en = render("reminder", Lang::En, &params, "https://suivi.example").unwrap();
         assert!(en.subject.contains("31 May 2026"), "{}", en.subject);
+    }
+
+    #[test]
+    fn a_digest_links_each_waiting_update_in_the_readers_language() {
+        let params = serde_json::json!({
+            "day": "2026-11-25", "total": 3,
+            "updates": [{"update_id": 41, "agency": "ANASER", "code": "B1.01",
+                         "title": "Plateforme", "as_of": "2026-11-20"}],
+        });
+        let fr = render("digest", Lang::Fr, &params, "https://suivi.example").unwrap();
+        assert!(fr.subject.contains('3'), "{}", fr.subject);
+        assert!(fr.text.contains("B1.01 Plateforme"), "{}", fr.text);
+        assert!(fr.text.contains("20 novembre 2026"), "{}", fr.text);
+        assert!(fr.text.contains("https://suivi.example/validation/41"));
+        assert!(fr.html.contains("https://suivi.example/validation/41"));
+        let en = render("digest", Lang::En, &params, "https://suivi.example").unwrap();
+        assert!(en.text.contains("20 November 2026"), "{}", en.text);
+        assert_ne!(fr.subject, en.subject);
     }
 }

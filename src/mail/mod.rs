@@ -1,5 +1,6 @@
 //! E-mail: the SMTP settings, the sender that each instance runs over the
-//! outbox (`store::mail`), the planner that queues the reminders due, and
+//! outbox (`store::mail`), the planner that queues the reminders due and the validators'
+//! daily digest, and
 //! the `suivi mail test` command. Without an SMTP URL nothing is sent and
 //! nothing fails: messages wait in the outbox, which admins see.
 //!
@@ -187,6 +188,11 @@ pub async fn run(db: PgPool, mailer: Mailer, today: impl Fn() -> chrono::NaiveDa
         ticks.tick().await;
         if let Err(error) = outbox::queue_reminders(&db, today()).await {
             tracing::warn!(%error, "reminders not queued");
+        }
+        // Once a day per validator: the outbox's key makes a second pass, or
+        // another instance's, queue nothing more.
+        if let Err(error) = outbox::queue_digests(&db, today()).await {
+            tracing::warn!(%error, "validation digests not queued");
         }
         match send_due(&db, &mailer, Utc::now()).await {
             Ok(Sent { sent: 0, failed: 0 }) => {}

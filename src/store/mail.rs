@@ -339,6 +339,89 @@ pub async fn queue_reminders(db: &PgPool, today: NaiveDate) -> sqlx::Result<usiz
     Ok(queued)
 }
 
+/// An update waiting for a validator, as the digest lists it.
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct Waiting {
+    pub update_id: i64,
+    pub agency: String,
+    pub code: String,
+    pub title: String,
+    pub as_of: NaiveDate,
+}
+
+/// At most this many updates listed in one digest (the oldest first); the
+/// message says how many wait in all.
+const DIGEST_ITEMS: i64 = 50;
+
+/// Queues the M&E validators' digest of `today`: each enabled validator
+/// with an address who did not turn digests off, and with submitted updates
+/// waiting in the agencies they validate (where they hold the role, and the
+/// agencies below), gets one message listing them. Once per validator and
+/// day, however often and on however many instances it runs (the outbox's
+/// unique key `digest:USER:DAY`); returns how many were queued.
+pub async fn queue_digests(db: &PgPool, today: NaiveDate) -> sqlx::Result<usize> {
+    let validators: Vec<Recipient> = sqlx::query_as(
+        "SELECT DISTINCT u.id AS user_id, u.email, u.mail_lang AS lang FROM users u \
+         JOIN user_roles r ON r.user_id = u.id AND r.role = 'validator' \
+         WHERE u.email IS NOT NULL AND u.disabled_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM mail_opt_outs o WHERE o.user_id = u.id \
+                         AND o.kind = 'digest') \
+         AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.dedupe_key = \
+                         'digest:' || u.id || ':' || $1::date) \
+         ORDER BY u.id",
+    )
+    .bind(today)
+    .fetch_all(db)
+    .await?;
+    let mut queued = 0;
+    for validator in validators {
+        let mut tx = db.begin().await?;
+        let (total, waiting) = waiting_for(&mut tx, validator.user_id).await?;
+        if total == 0 {
+            continue;
+        }
+        let fresh = enqueue(
+            &mut *tx,
+            &NewMail {
+                kind: "digest",
+                dedupe_key: Some(format!("digest:{}:{today}", validator.user_id)),
+                user_id: Some(validator.user_id),
+                recipient: &validator.email,
+                lang: &validator.lang,
+                params: json!({ "day": today, "total": total, "updates": waiting }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        queued += usize::from(fresh);
+    }
+    Ok(queued)
+}
+
+/// How many submitted updates wait for this validator, and the oldest of
+/// them.
+async fn waiting_for(tx: &mut PgConnection, user_id: i64) -> sqlx::Result<(i64, Vec<Waiting>)> {
+    const VALIDATED: &str = "WITH RECURSIVE validated(id) AS ( \
+             SELECT agency_id FROM user_roles WHERE user_id = $1 AND role = 'validator' \
+             UNION SELECT g.id FROM agencies g JOIN validated v ON g.parent_id = v.id) ";
+    const FROM: &str = " FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+             JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
+             WHERE u.review = 'submitted' AND pl.agency_id IN (SELECT id FROM validated)";
+    let total: i64 = sqlx::query_scalar(&format!("{VALIDATED}SELECT count(*){FROM}"))
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let waiting = sqlx::query_as(&format!(
+        "{VALIDATED}SELECT u.id AS update_id, g.code AS agency, a.code, a.title, u.as_of{FROM} \
+         ORDER BY u.recorded_at, u.id LIMIT $2"
+    ))
+    .bind(user_id)
+    .bind(DIGEST_ITEMS)
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok((total, waiting))
+}
+
 /// An account's mail settings.
 #[derive(Debug, Clone, FromRow)]
 pub struct Settings {

@@ -3,7 +3,8 @@
 //! reaches exactly the editors it should with the activities it should, two
 //! senders on one database send each message once, an outage leaves mail
 //! queued until the server is back, a sealed session notifies its board,
-//! and a password-reset link works once.
+//! a validator gets one digest a day of the updates waiting, and a
+//! password-reset link works once.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -530,4 +531,98 @@ async fn a_rejected_update_notifies_its_author_with_the_reason(pool: PgPool) {
         .unwrap();
     assert_eq!((sent.sent, sent.failed), (1, 0));
     assert_eq!(server.recipients(), ["editeur@anaser.test"]);
+}
+
+#[sqlx::test]
+async fn validators_get_one_digest_a_day_of_the_updates_waiting(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    // The demo's validator, an editor (no digest), and a second validator who
+    // turned digests off.
+    set_email(&pool, "anaser.se", "se@anaser.test").await;
+    set_email(&pool, "anaser.editeur", "editeur@anaser.test").await;
+    let quiet = add_user(
+        &pool,
+        "anaser.se2",
+        "ANASER",
+        Role::Validator,
+        "se2@anaser.test",
+    )
+    .await;
+    sqlx::query("INSERT INTO mail_opt_outs (user_id, kind) VALUES ($1, 'digest')")
+        .bind(quiet)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    assert_eq!(outbox::queue_digests(&pool, day).await.unwrap(), 1);
+    // Run again, or by a second instance on the same database: nothing more.
+    assert_eq!(outbox::queue_digests(&pool, day).await.unwrap(), 0);
+    let other = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    assert_eq!(outbox::queue_digests(&other, day).await.unwrap(), 0);
+    let queued: Vec<(String, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT recipient, lang, params FROM mail_outbox WHERE kind = 'digest' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].0, "se@anaser.test");
+    assert_eq!(queued[0].2["total"], 1);
+    let codes: Vec<&str> = queued[0].2["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["B1.01"], "the update waiting, not the rejected one");
+
+    let port = free_port();
+    let server = SmtpServer::start(port);
+    let sent = mail::send_due(&pool, &mailer(port), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((sent.sent, sent.failed), (1, 0));
+    assert_eq!(server.recipients(), ["se@anaser.test"]);
+
+    // The next day it comes again while the update waits; once decided,
+    // there is nothing to say and no digest.
+    let next = day.succ_opt().unwrap();
+    sqlx::query("UPDATE users SET mail_lang = 'en' WHERE login = 'anaser.se'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(outbox::queue_digests(&pool, next).await.unwrap(), 1);
+    let lang: String = sqlx::query_scalar(
+        "SELECT lang FROM mail_outbox WHERE kind = 'digest' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(lang, "en");
+    let (update, validator): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT id FROM progress_updates WHERE review = 'submitted'), \
+         (SELECT id FROM users WHERE login = 'anaser.se')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    suivi::store::reviews::decide(
+        &pool,
+        &[update],
+        &suivi::store::reviews::Decision::Validate,
+        validator,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        outbox::queue_digests(&pool, next.succ_opt().unwrap())
+            .await
+            .unwrap(),
+        0
+    );
 }
