@@ -139,6 +139,26 @@ pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<ActivityDetail>> 
         .await
 }
 
+/// An activity by the codes its users know: its agency's, its plan's and
+/// its own (unique within the plan).
+pub async fn find_by_codes(
+    db: &PgPool,
+    agency_code: &str,
+    plan_code: &str,
+    code: &str,
+) -> sqlx::Result<Option<ActivityDetail>> {
+    sqlx::query_as(&format!(
+        "{DETAIL_COLUMNS} WHERE a.plan_id = (SELECT pl.id FROM plans pl \
+         JOIN agencies g ON g.id = pl.agency_id WHERE g.code = $1 AND pl.code = $2) \
+         AND a.code = $3"
+    ))
+    .bind(agency_code)
+    .bind(plan_code)
+    .bind(code)
+    .fetch_optional(db)
+    .await
+}
+
 /// Every activity of the plan still in force, for the bulk entry grid.
 pub async fn details_for_plan(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<ActivityDetail>> {
     sqlx::query_as(&format!(

@@ -52,6 +52,24 @@ pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<BoardSession>> {
         .await
 }
 
+/// A session by its agency's code, its kind and its number (the 30th
+/// ordinary session of ANASER).
+pub async fn find_by_number(
+    db: &PgPool,
+    agency_code: &str,
+    kind: &str,
+    number: i32,
+) -> sqlx::Result<Option<BoardSession>> {
+    sqlx::query_as(&format!(
+        "{SESSION_COLUMNS} WHERE g.code = $1 AND s.kind = $2 AND s.number = $3"
+    ))
+    .bind(agency_code)
+    .bind(kind)
+    .bind(number)
+    .fetch_optional(db)
+    .await
+}
+
 /// The agency's sessions, most recent first.
 pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<BoardSession>> {
     sqlx::query_as(&format!(

@@ -781,3 +781,66 @@ async fn the_openapi_document_describes_the_api_and_its_examples_hold(pool: PgPo
         .iter()
         .any(|e| e == "POST /api/v1/activities/{activity}/progress"));
 }
+
+#[sqlx::test]
+async fn activities_and_sessions_are_named_by_their_codes_too(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let token = api_token(&pool, "anaser.ca", Scope::Read).await;
+    let session = session_id(&pool, "ANASER", 30).await;
+    let get = |uri: String| {
+        let (app, token) = (app.clone(), token.clone());
+        async move { api_call(&app, "GET", &uri, Some(&token), None, Some("fr")).await }
+    };
+
+    // The 30th ordinary session, as the board names it, is the same session.
+    let by_id = get(format!("/api/v1/sessions/{session}")).await;
+    for name in ["ANASER:30", "ANASER:ordinary:30"] {
+        let by_code = get(format!("/api/v1/sessions/{name}")).await;
+        assert_eq!(by_code.status, StatusCode::OK, "{name}: {}", by_code.text);
+        assert_eq!(by_code.json["id"], by_id.json["id"], "{name}");
+        assert_eq!(by_code.json["reviewed"]["figures"]["done"], 32);
+    }
+    // An extraordinary 30th session does not exist, and a malformed name is
+    // a 400 that says how to name one.
+    assert_eq!(
+        get("/api/v1/sessions/ANASER:extraordinary:30".into())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    for bad in ["ANASER:trentième", "ANASER:0", "ANASER:special:3", "ANASER"] {
+        let answer = get(format!("/api/v1/sessions/{bad}")).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}: {}",
+            answer.text
+        );
+        assert!(is_problem(&answer));
+        assert!(answer.text.contains("ANASER:30"), "{bad}: {}", answer.text);
+    }
+
+    // An activity by agency, plan and activity code: the one with that code.
+    let id: i64 = sqlx::query_scalar(
+        "SELECT a.id FROM activities a JOIN plans pl ON pl.id = a.plan_id \
+         WHERE pl.code = 'PAP-2025' AND a.code = 'A1.01'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let by_code = get("/api/v1/activities/ANASER:PAP-2025:A1.01?as_of=2025-11-30".into()).await;
+    assert_eq!(by_code.status, StatusCode::OK, "{}", by_code.text);
+    assert_eq!(by_code.json["id"], id);
+    assert_eq!(by_code.json["code"], "A1.01");
+    let by_id = get(format!("/api/v1/activities/{id}?as_of=2025-11-30")).await;
+    assert_eq!(by_code.json, by_id.json);
+    assert_eq!(
+        get("/api/v1/activities/ANASER:PAP-2025:Z9.99".into())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = get("/api/v1/activities/A1.01".into()).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
+    assert!(bad.text.contains("AGENCE:PLAN:CODE"), "{}", bad.text);
+}

@@ -73,10 +73,10 @@ pub struct ActivityDetailOut {
 
 /// One activity, its state as of the date, and its history.
 #[utoipa::path(get, path = "/api/v1/activities/{activity}", tag = "activities",
-    params(("activity" = i64, Path, description = "The activity's id"), AsOfQuery),
+    params(("activity" = String, Path, description = "The activity's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:A1.01)"), AsOfQuery),
     responses(
         (status = 200, description = "The activity as of the date", body = ActivityDetailOut),
-        (status = 400, description = "A malformed date", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed date or activity code", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "No role in the activity's agency", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such activity, or not in force at the date", body = ProblemBody, content_type = "application/problem+json"),
@@ -166,11 +166,11 @@ impl NewUpdate {
 /// Records a progress update (a read+write token of one of the agency's
 /// editors, or of an admin).
 #[utoipa::path(post, path = "/api/v1/activities/{activity}/progress", tag = "activities",
-    params(("activity" = i64, Path, description = "The activity's id")),
+    params(("activity" = String, Path, description = "The activity's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:A1.01)")),
     request_body = NewUpdate,
     responses(
         (status = 201, description = "Recorded", body = Update),
-        (status = 400, description = "A body that is not the JSON expected", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "A body that is not the JSON expected, or a malformed activity code", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not an editor of the agency, or a read-only token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such activity", body = ProblemBody, content_type = "application/problem+json"),

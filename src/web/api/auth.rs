@@ -190,15 +190,23 @@ impl ApiPath for Plan {
     }
 }
 
+/// An activity by its id or as `AGENCY:PLAN:CODE` (`ANASER:PAP-2025:A1.01`):
+/// activity codes are unique within their plan only.
 impl ApiPath for ActivityDetail {
     const PARAM: &'static str = "activity";
     const FORBIDDEN_CHANGE: &'static str = "error.forbidden_edit";
 
     async fn load(state: &AppState, param: &str) -> Result<Option<Self>, ApiError> {
-        Ok(match id_of(param) {
-            Some(id) => activities::find(&state.db, id).await?,
-            None => None,
-        })
+        if let Some(id) = id_of(param) {
+            return Ok(activities::find(&state.db, id).await?);
+        }
+        let mut codes = param.splitn(3, ':');
+        match (codes.next(), codes.next(), codes.next()) {
+            (Some(agency), Some(plan), Some(code)) => {
+                Ok(activities::find_by_codes(&state.db, agency, plan, code).await?)
+            }
+            _ => Err(ApiError::BadRequest("api.error.bad_activity_code")),
+        }
     }
 
     fn agency_id(&self) -> i64 {
@@ -206,14 +214,28 @@ impl ApiPath for ActivityDetail {
     }
 }
 
+/// A session by its id, as `AGENCY:NUMBER` for an ordinary session
+/// (`ANASER:30`, as the board says "the 30th session"), or as
+/// `AGENCY:extraordinary:NUMBER`.
 impl ApiPath for BoardSession {
     const PARAM: &'static str = "session";
 
     async fn load(state: &AppState, param: &str) -> Result<Option<Self>, ApiError> {
-        Ok(match id_of(param) {
-            Some(id) => sessions::find(&state.db, id).await?,
-            None => None,
-        })
+        if let Some(id) = id_of(param) {
+            return Ok(sessions::find(&state.db, id).await?);
+        }
+        let parts: Vec<&str> = param.split(':').collect();
+        let (agency, kind, number) = match parts.as_slice() {
+            [agency, number] => (*agency, "ordinary", *number),
+            [agency, kind @ ("ordinary" | "extraordinary"), number] => (*agency, *kind, *number),
+            _ => return Err(ApiError::BadRequest("api.error.bad_session_code")),
+        };
+        let number = number
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or(ApiError::BadRequest("api.error.bad_session_code"))?;
+        Ok(sessions::find_by_number(&state.db, agency, kind, number).await?)
     }
 
     fn agency_id(&self) -> i64 {

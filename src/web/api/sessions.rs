@@ -163,11 +163,12 @@ pub struct SessionDetail {
 
 /// A board session with its (sealed) figures and its resolutions.
 #[utoipa::path(get, path = "/api/v1/sessions/{session}", tag = "sessions",
-    params(("session" = i64, Path, description = "The session's id")),
+    params(("session" = String, Path, description = "The session's id, AGENCY:NUMBER for an ordinary session (ANASER:30), or AGENCY:extraordinary:NUMBER")),
     responses(
         (status = 200, description = "The session and its figures", body = SessionDetail),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "No role in the session's agency", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "A malformed session code", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = ProblemBody, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
