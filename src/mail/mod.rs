@@ -17,7 +17,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 
@@ -27,7 +26,9 @@ use crate::store::mail::{self as outbox, NewMail, Queued};
 #[derive(Debug, Clone, Args)]
 pub struct MailArgs {
     /// The SMTP server: `smtp://[user:password@]host[:port]` (plain SMTP to
-    /// a relay, port 25 by default). Without it, mail stays in the outbox.
+    /// a relay, port 25 by default), `smtp://…?tls=required` (STARTTLS, 587),
+    /// `smtp://…?tls=opportunistic` or `smtps://…` (TLS, 465). Without it,
+    /// mail stays in the outbox.
     #[arg(long, env = "SUIVI_SMTP_URL")]
     pub smtp_url: Option<String>,
     /// The sender's address.
@@ -83,31 +84,19 @@ impl Mailer {
     }
 }
 
-/// `smtp://[user:password@]host[:port]`.
+/// The schemes `--smtp-url` takes, as lettre reads them: `smtp://` plain SMTP
+/// to a relay (port 25), `smtp://…?tls=required` STARTTLS or fail (587),
+/// `smtp://…?tls=opportunistic` STARTTLS when offered (587), `smtps://` TLS
+/// from the first byte (465); `user:password@` before the host, URL-encoded.
+/// Certificates are checked against the system's roots (`SSL_CERT_FILE`
+/// adds or replaces them, as for OpenSSL).
 fn transport_of(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let rest = url
-        .strip_prefix("smtp://")
-        .ok_or_else(|| anyhow::anyhow!("--smtp-url must start with smtp://"))?;
-    let rest = rest.trim_end_matches('/');
-    let (credentials, host_port) = match rest.rsplit_once('@') {
-        Some((user_password, host_port)) => (Some(user_password), host_port),
-        None => (None, rest),
-    };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse::<u16>()?),
-        None => (host_port, 25),
-    };
-    if host.is_empty() {
-        anyhow::bail!("--smtp-url names no host");
+    if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+        anyhow::bail!("--smtp-url must start with smtp:// or smtps://");
     }
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(port)
-        .timeout(Some(Duration::from_secs(20)));
-    if let Some(user_password) = credentials {
-        let (user, password) = user_password.split_once(':').unwrap_or((user_password, ""));
-        builder = builder.credentials(Credentials::new(user.to_owned(), password.to_owned()));
-    }
-    Ok(builder.build())
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|error| anyhow::anyhow!("--smtp-url: {error}"))?;
+    Ok(builder.timeout(Some(Duration::from_secs(20))).build())
 }
 
 /// What one pass of the sender did.
@@ -250,6 +239,10 @@ mod tests {
     fn smtp_urls() {
         assert!(transport_of("smtp://relay.example:2525").is_ok());
         assert!(transport_of("smtp://user:secret@relay.example").is_ok());
+        assert!(transport_of("smtp://relay.example?tls=required").is_ok());
+        assert!(transport_of("smtp://relay.example:587?tls=opportunistic").is_ok());
+        assert!(transport_of("smtps://user:s%40cret@relay.example").is_ok());
+        assert!(transport_of("smtp://relay.example?tls=sometimes").is_err());
         assert!(transport_of("http://relay.example").is_err());
         assert!(transport_of("smtp://:25").is_err());
     }

@@ -36,16 +36,16 @@ fn free_port() -> u16 {
 
 impl SmtpServer {
     fn start(port: u16) -> SmtpServer {
+        SmtpServer::start_with(port, &[])
+    }
+
+    /// With more of aiosmtpd's arguments (`--tlscert`, `--tlskey`: STARTTLS).
+    fn start_with(port: u16, extra: &[&str]) -> SmtpServer {
         let output = tempfile::NamedTempFile::new().unwrap();
+        let listen = format!("127.0.0.1:{port}");
         let mut child = Command::new("/usr/bin/python3")
-            .args([
-                "-u",
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-            ])
+            .args(["-u", "-m", "aiosmtpd", "-n", "-l", &listen])
+            .args(extra)
             .stdout(Stdio::from(output.reopen().unwrap()))
             .stderr(Stdio::null())
             .spawn()
@@ -625,4 +625,119 @@ async fn validators_get_one_digest_a_day_of_the_updates_waiting(pool: PgPool) {
             .unwrap(),
         0
     );
+}
+
+/// A private CA and a certificate it signed for 127.0.0.1, made with the
+/// openssl command: (directory, CA bundle, certificate, key).
+fn private_ca() -> (tempfile::TempDir, String, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (ca_key, ca, key, csr, cert, ext) = (
+        path("ca.key"),
+        path("ca.pem"),
+        path("server.key"),
+        path("server.csr"),
+        path("server.pem"),
+        path("ext.cnf"),
+    );
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "openssl {args:?}");
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &ca_key,
+        "-out",
+        &ca,
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Suivi test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &key,
+        "-out",
+        &csr,
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        &cert,
+        "-days",
+        "2",
+        "-extfile",
+        &ext,
+    ]);
+    (dir, ca, cert, key)
+}
+
+fn mailer_at(url: String) -> Mailer {
+    Mailer::new(&MailArgs {
+        smtp_url: Some(url),
+        mail_from: "Suivi <suivi@anaser.test>".to_owned(),
+        base_url: "http://suivi.test".to_owned(),
+    })
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn starttls_is_used_when_required_and_never_dropped(pool: PgPool) {
+    // A server without STARTTLS: a mailer that requires it sends nothing,
+    // and the message stays queued with the error.
+    let plain_port = free_port();
+    let plain = SmtpServer::start(plain_port);
+    test_mail(&pool, "secret@anaser.test").await;
+    let strict = mailer_at(format!("smtp://127.0.0.1:{plain_port}?tls=required"));
+    let sent = mail::send_due(&pool, &strict, Utc::now()).await.unwrap();
+    assert_eq!((sent.sent, sent.failed), (0, 1));
+    assert!(plain.recipients().is_empty());
+    let (sent_at, error): (Option<chrono::DateTime<Utc>>, Option<String>) =
+        sqlx::query_as("SELECT sent_at, last_error FROM mail_outbox")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(sent_at.is_none());
+    assert!(error.is_some());
+
+    // A server with STARTTLS and a certificate of a private CA, named by
+    // SSL_CERT_FILE as an operator would: the message goes, encrypted.
+    let (_dir, ca, cert, key) = private_ca();
+    std::env::set_var("SSL_CERT_FILE", &ca);
+    let tls_port = free_port();
+    let tls = SmtpServer::start_with(tls_port, &["--tlscert", &cert, "--tlskey", &key]);
+    let starttls = mailer_at(format!("smtp://127.0.0.1:{tls_port}?tls=required"));
+    let later = Utc::now() + Duration::minutes(2);
+    let sent = mail::send_due(&pool, &starttls, later).await.unwrap();
+    assert_eq!((sent.sent, sent.failed), (1, 0));
+    assert_eq!(tls.recipients(), ["secret@anaser.test"]);
 }
