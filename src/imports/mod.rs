@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod export;
+pub mod layout;
 pub mod limits;
 pub mod plan_file;
 pub mod plan_import;
