@@ -6,6 +6,7 @@ pub mod admin;
 pub mod agencies;
 pub mod attachments;
 pub mod audit;
+pub mod import_mappings;
 pub mod imports;
 pub mod login_attempts;
 pub mod plans;

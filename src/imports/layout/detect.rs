@@ -68,6 +68,12 @@ impl Layout {
         self.column(meaning).is_some()
     }
 
+    /// The headers, folded: files with the same shape take the same mapping.
+    pub fn shape(&self) -> String {
+        let headers: Vec<String> = self.columns.iter().map(|c| fold(&c.header)).collect();
+        headers.join("|")
+    }
+
     /// The first line after the header.
     pub fn first_data_line(&self) -> usize {
         self.header_line + self.header_lines
@@ -82,6 +88,9 @@ pub struct Choices {
     pub header_line: Option<usize>,
     /// (column letter, meaning key)
     pub meanings: Vec<(String, String)>,
+    /// Progress rows whose status the user settled: (line, status key).
+    #[serde(default)]
+    pub settled: Vec<(usize, String)>,
 }
 
 /// The letters of a column: 0 is `A`.

@@ -468,44 +468,17 @@ pub fn read(sheet: &Sheet, layout: &Layout) -> PlanRows {
         a.line = node.line;
         out.activities.insert(at, a);
     }
-    // Activities before any section: the plan as a whole is their level.
-    if out.activities.iter().any(|a| a.parent.is_empty()) {
-        if out.nodes.is_empty() {
-            let title = layout
-                .title_block
-                .first()
-                .cloned()
-                .unwrap_or_else(|| Lang::Fr.t("imports.layout.whole_plan").into_owned());
-            out.nodes.insert(
-                0,
-                Node {
-                    line: layout.header_line,
-                    depth: 0,
-                    code: "PLAN".into(),
-                    title,
-                    parent: None,
-                    number: None,
-                },
-            );
-            for (n, a) in out.activities.iter_mut().enumerate() {
-                if a.code.is_empty() {
-                    a.code = format!("PLAN.{}", n + 1);
-                    a.code_made = true;
-                }
-                a.parent = "PLAN".into();
-            }
-        } else {
-            for a in out.activities.iter().filter(|a| a.parent.is_empty()) {
-                out.problems.push(Problem {
-                    line: a.line,
-                    column: layout
-                        .column(Meaning::Title)
-                        .map_or(String::new(), Column::name),
-                    key: "imports.error.no_level",
-                    value: a.title.clone(),
-                });
-            }
-        }
+    // Activities before any section have no level to go under: the plan's
+    // tree is the file's, never made up.
+    for a in out.activities.iter().filter(|a| a.parent.is_empty()) {
+        out.problems.push(Problem {
+            line: a.line,
+            column: layout
+                .column(Meaning::Title)
+                .map_or(String::new(), Column::name),
+            key: "imports.error.no_level",
+            value: a.title.clone(),
+        });
     }
     let deepest = out.nodes.iter().map(|n| n.depth + 1).max().unwrap_or(0);
     out.level_names = (0..deepest)

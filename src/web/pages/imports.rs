@@ -369,6 +369,7 @@ pub async fn new_plan_upload(
         title: page.title.clone(),
         year,
         level_names: Vec::new(),
+        end_year: None,
     };
     let target = Target::New(new_plan.clone());
     let preview =
