@@ -269,6 +269,8 @@ fn csv_records(text: &str) -> Table {
                 chars.next();
             }
             (true, '"') => quoted = false,
+            // A line break in a cell is one LF, however the file ends its lines.
+            (true, '\r') if chars.peek() == Some(&'\n') => {}
             (true, c) => field.push(c),
             (false, '"') if field.trim().is_empty() => {
                 field.clear();

@@ -20,6 +20,7 @@ mod fuzz;
 mod grid;
 mod hardening;
 mod imports;
+mod own_files;
 mod pages;
 mod progress;
 mod resilience;
