@@ -28,6 +28,11 @@ pub struct Understood {
 }
 
 impl Understood {
+    /// The workbook's sheets, to choose another one.
+    pub fn sheets_of(understood: &Understood) -> Vec<String> {
+        understood.sheets.clone()
+    }
+
     /// The columns Suivi does not import, for the preview to list.
     pub fn not_imported(&self) -> impl Iterator<Item = &layout::Column> {
         self.layout

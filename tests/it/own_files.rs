@@ -684,3 +684,121 @@ async fn a_progress_report_in_the_officers_words_leaves_the_undecided_to_the_use
         ]
     );
 }
+
+/// The hidden fields of a form: (name, value).
+fn hidden(page: &Page, form: &str) -> Vec<(String, String)> {
+    let selector = format!("{form} input[type=hidden]");
+    page.attrs(&selector, "name")
+        .into_iter()
+        .zip(page.attrs(&selector, "value"))
+        .collect()
+}
+
+#[sqlx::test]
+async fn in_the_browser_the_user_sees_what_was_understood_corrects_it_and_saves_the_mapping(
+    pool: PgPool,
+) {
+    use axum::http::StatusCode;
+    let app = demo_app(&pool).await;
+    let plan_id = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let import_uri = format!("/plans/{plan_id}/import");
+    let form = editor.get(&import_uri).await;
+    let csrf = csrf_of(&form);
+    let pta = pta_workbook();
+    let upload_fields = [("csrf", csrf.as_str()), ("kind", "plan")];
+    let preview = editor
+        .post_file(&import_uri, &upload_fields, ("file", "pta.xlsx", &pta))
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert_eq!(preview.attrs("#where", "data-sheet"), ["PTA 2025"]);
+    assert_eq!(preview.attrs("#where", "data-header"), ["4"]);
+    assert_eq!(
+        preview.attrs("#columns tr[data-column=L]", "data-meaning"),
+        ["comment"]
+    );
+    assert_eq!(
+        preview.attrs("#columns tr[data-column=F]", "data-meaning"),
+        ["quarter:1"]
+    );
+    assert_eq!(preview.attrs("#tree li", "data-code"), ["1", "2"]);
+    assert_eq!(
+        preview.attrs("#activities-read tr[data-code]", "data-code"),
+        ["1.1", "1.2", "2.1", "2.2"]
+    );
+    assert_eq!(
+        preview.attrs("#activities-read tr[data-code]", "data-parent"),
+        ["1", "1", "2", "2"]
+    );
+    assert_eq!(preview.attrs("#ignored tr", "data-line"), ["9", "13", "15"]);
+    assert!(preview.text("#ignored").contains("Total ou sous-total"));
+    assert!(preview.text("#activities-read").contains("T2 (250)"));
+    assert_eq!(preview.attrs("#changes-count", "data-count").len(), 1);
+
+    // The user says column L is not to be imported, and saves the choice.
+    let mut fields = hidden(&preview, "#reread");
+    fields.retain(|(n, _)| n != "col_L");
+    for (name, value) in preview
+        .attrs("#reread select", "name")
+        .into_iter()
+        .zip(preview.attrs("#reread select option[selected]", "value"))
+    {
+        if name != "col_L" && name.starts_with("col_") {
+            fields.push((name, value));
+        }
+    }
+    fields.push(("col_L".into(), "not_imported".into()));
+    fields.push(("mapping_name".into(), "PTA ANASER".into()));
+    fields.push(("action".into(), "preview".into()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let again = editor.post(&format!("{import_uri}/apply"), &borrowed).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(
+        again.attrs("#columns tr[data-column=L]", "data-meaning"),
+        ["not_imported"]
+    );
+    assert!(again.text("#not-imported").contains("L (Observations)"));
+    assert_eq!(again.attrs("#mapping-used", "id").len(), 1);
+
+    // The next file of the same shape is read with the saved mapping.
+    let next = editor
+        .post_file(&import_uri, &upload_fields, ("file", "pta.xlsx", &pta))
+        .await;
+    assert!(next.text("#mapping-used").contains("PTA ANASER"));
+    assert_eq!(
+        next.attrs("#columns tr[data-column=L]", "data-meaning"),
+        ["not_imported"]
+    );
+
+    // Applied with the choices previewed: the four activities are in the plan.
+    let mut apply = hidden(&next, "#apply");
+    assert!(apply
+        .iter()
+        .any(|(n, v)| n == "col_L" && v == "not_imported"));
+    apply.retain(|(n, _)| n != "csrf");
+    apply.push(("csrf".into(), csrf.clone()));
+    let borrowed: Vec<(&str, &str)> = apply
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let applied = editor.post(&format!("{import_uri}/apply"), &borrowed).await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let titles: Vec<String> = sqlx::query_scalar(
+        "SELECT a.code || ' ' || n.code FROM activities a JOIN plan_nodes n ON n.id = a.node_id \
+         WHERE a.plan_id = $1 AND a.code IN ('1.1', '1.2', '2.1', '2.2') ORDER BY a.code",
+    )
+    .bind(plan_id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(titles, ["1.1 1", "1.2 1", "2.1 2", "2.2 2"]);
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'import_mapping.save'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}
