@@ -11,9 +11,9 @@
 //! reader's language, with the same pure code as for a live session.
 
 use blake2::{Blake2b512, Digest};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::performance::Summary;
 use crate::store::plans::{self, ActivityRow, FundingLine, IndicatorRow, NodeRow, Plan};
@@ -72,15 +72,42 @@ pub struct Dashboard {
 impl SessionFigures {
     /// Computes the figures from the data as it stands now.
     pub async fn compute(db: &PgPool, session: &BoardSession) -> sqlx::Result<SessionFigures> {
+        let mut conn = db.acquire().await?;
+        SessionFigures::compute_on(&mut conn, session).await
+    }
+
+    /// Computes the figures from the data as it was known at `known_at`
+    /// (what had been recorded, and validated, by then): a sealed session's
+    /// figures as they stood when it was sealed, whatever was corrected since.
+    pub async fn compute_as_known_at(
+        db: &PgPool,
+        session: &BoardSession,
+        known_at: DateTime<Utc>,
+    ) -> sqlx::Result<SessionFigures> {
+        let mut tx = db.begin().await?;
+        sqlx::query("SELECT set_config('suivi.known_at', $1, true)")
+            .bind(known_at.to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        let figures = SessionFigures::compute_on(&mut tx, session).await?;
+        // Read only: the transaction ends with the setting it made.
+        tx.rollback().await?;
+        Ok(figures)
+    }
+
+    async fn compute_on(
+        db: &mut PgConnection,
+        session: &BoardSession,
+    ) -> sqlx::Result<SessionFigures> {
         let cutoff = session.cutoff;
         let mut reviewed = None;
-        if let Some(plan) = linked_plan(db, session.reviewed_plan_id).await? {
-            let nodes = plans::nodes(db, plan.id, cutoff).await?.into_nodes();
-            let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
+        if let Some(plan) = linked_plan(&mut *db, session.reviewed_plan_id).await? {
+            let nodes = plans::nodes(&mut *db, plan.id, cutoff).await?.into_nodes();
+            let activities = plans::activities_as_of(&mut *db, plan.id, cutoff).await?;
             reviewed = Some(Reviewed {
                 headline: summary_of(&activities, cutoff),
-                indicators: plans::indicators(db, plan.id, cutoff).await?,
-                funding: plans::funding(db, plan.id).await?,
+                indicators: plans::indicators(&mut *db, plan.id, cutoff).await?,
+                funding: plans::funding(&mut *db, plan.id).await?,
                 nodes,
                 activities,
                 plan,
@@ -89,16 +116,16 @@ impl SessionFigures {
 
         let mut previous = None;
         if let (Some(earlier), Some(plan_id)) = (
-            sessions::previous(db, session).await?,
+            sessions::previous(&mut *db, session).await?,
             session.reviewed_plan_id,
         ) {
             // The change only means something when both sessions reviewed one plan.
             if earlier.reviewed_plan_id == Some(plan_id) {
-                let summary = match sealed_headline(db, &earlier).await? {
+                let summary = match sealed_headline(&mut *db, &earlier).await? {
                     Some(summary) => summary,
                     None => {
                         let activities =
-                            plans::activities_as_of(db, plan_id, earlier.cutoff).await?;
+                            plans::activities_as_of(&mut *db, plan_id, earlier.cutoff).await?;
                         summary_of(&activities, earlier.cutoff)
                     }
                 };
@@ -112,9 +139,9 @@ impl SessionFigures {
         }
 
         let mut adopted = None;
-        if let Some(plan) = linked_plan(db, session.adopted_plan_id).await? {
-            let nodes = plans::nodes(db, plan.id, cutoff).await?;
-            let activities = plans::activities_as_of(db, plan.id, cutoff).await?;
+        if let Some(plan) = linked_plan(&mut *db, session.adopted_plan_id).await? {
+            let nodes = plans::nodes(&mut *db, plan.id, cutoff).await?;
+            let activities = plans::activities_as_of(&mut *db, plan.id, cutoff).await?;
             let leaf_depth = nodes.leaf_depth(|id| activities.iter().any(|a| a.node_id == id));
             let leaf_nodes = nodes
                 .nodes()
@@ -137,7 +164,7 @@ impl SessionFigures {
             reviewed,
             previous,
             adopted,
-            open_earlier: sessions::open_resolutions_before(db, session).await?,
+            open_earlier: sessions::open_resolutions_before(&mut *db, session).await?,
         })
     }
 
@@ -218,7 +245,7 @@ pub async fn verify(db: &PgPool) -> sqlx::Result<(usize, Vec<Discrepancy>)> {
         if digest_of(&seal.figures) != seal.digest {
             parts.push("digest");
         }
-        let now = SessionFigures::compute(db, &session).await?;
+        let now = SessionFigures::compute_as_known_at(db, &session, seal.sealed_at).await?;
         match serde_json::from_str::<SessionFigures>(&seal.figures) {
             Err(_) => parts.push("figures"),
             Ok(sealed) => parts.extend(differences(&sealed, &now)),
@@ -279,21 +306,24 @@ fn read(seal: &Seal) -> sqlx::Result<SessionFigures> {
     serde_json::from_str(&seal.figures).map_err(|error| sqlx::Error::Decode(Box::new(error)))
 }
 
-async fn seal_of(db: &PgPool, session: &BoardSession) -> sqlx::Result<Option<Seal>> {
+async fn seal_of(db: impl PgExecutor<'_>, session: &BoardSession) -> sqlx::Result<Option<Seal>> {
     match session.seal_id {
         Some(id) => seals::find(db, id).await,
         None => Ok(None),
     }
 }
 
-async fn sealed_headline(db: &PgPool, session: &BoardSession) -> sqlx::Result<Option<Summary>> {
+async fn sealed_headline(
+    db: impl PgExecutor<'_>,
+    session: &BoardSession,
+) -> sqlx::Result<Option<Summary>> {
     Ok(match seal_of(db, session).await? {
         Some(seal) => read(&seal)?.reviewed.map(|r| r.headline),
         None => None,
     })
 }
 
-async fn linked_plan(db: &PgPool, plan_id: Option<i64>) -> sqlx::Result<Option<Plan>> {
+async fn linked_plan(db: impl PgExecutor<'_>, plan_id: Option<i64>) -> sqlx::Result<Option<Plan>> {
     match plan_id {
         Some(id) => plans::find(db, id).await,
         None => Ok(None),

@@ -181,13 +181,35 @@ text_enum!(
 
 text_enum!(
     /// What a user may do in one agency: enter progress and edit its plans
-    /// (editor), read it including board sessions (board), or read it (viewer).
+    /// (editor), read it including board sessions (board), read it (viewer),
+    /// or validate what its staff enter (validator: the M&E unit, for the
+    /// agency and the agencies below it).
     Role, "role" {
         Editor => "editor",
         Board => "board",
         Viewer => "viewer",
+        Validator => "validator",
     }
 );
+
+text_enum!(
+    /// Where a progress update stands with the M&E unit: it needed no review
+    /// (none), waits for one (submitted), or was validated or rejected. Only
+    /// none and validated updates count in the figures.
+    Review, "review" {
+        NotNeeded => "none",
+        Submitted => "submitted",
+        Validated => "validated",
+        Rejected => "rejected",
+    }
+);
+
+impl Review {
+    /// Whether the figures count an update in this state.
+    pub fn counted(self) -> bool {
+        matches!(self, Review::NotNeeded | Review::Validated)
+    }
+}
 
 /// An amount of money in FCFA (XOF), which has no subunit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]

@@ -9,19 +9,37 @@ use serde::Serialize;
 use sqlx::{FromRow, PgPool};
 
 use super::{audit, to_json};
-use crate::domain::Status;
+use crate::domain::{Review, Status};
 use crate::performance::{ActivityFigures, Update};
 
 /// The "state as of a date" of every activity `a` is its latest progress
 /// update `u` dated on or before that date: one index probe per activity on
 /// `progress_updates_latest`. Every query that reads figures joins it, and
 /// selects [`latest_update_columns!`] (and `u.comment` where shown).
+///
+/// Only counted updates are read: those that needed no validation or were
+/// validated, as known at `known_at()` (now, unless a sealed session is being
+/// recomputed as it was known when sealed). `with_pending` also reads the
+/// updates still waiting for validation, for the plan page that asks.
 macro_rules! latest_update_join {
     ($date_param:literal) => {
+        $crate::store::activities::latest_update_join!(
+            $date_param,
+            " AND p.counted_since <= known_at()"
+        )
+    };
+    ($date_param:literal, with_pending) => {
+        $crate::store::activities::latest_update_join!(
+            $date_param,
+            " AND (p.counted_since <= known_at() OR p.review = 'submitted')"
+        )
+    };
+    ($date_param:literal, $counted:literal) => {
         concat!(
             " LEFT JOIN LATERAL (SELECT p.id, p.status, p.achieved, p.spent, p.as_of, p.comment",
             " FROM progress_updates p WHERE p.activity_id = a.id AND p.as_of <= ",
             $date_param,
+            $counted,
             " ORDER BY p.as_of DESC, p.id DESC LIMIT 1) u ON true "
         )
     };
@@ -129,6 +147,29 @@ pub async fn latest_recorded_for_plan(
     Ok(rows.into_iter().collect())
 }
 
+/// Per activity of the plan whose most recently recorded update does not
+/// count yet: that update's review (waiting or rejected) and the reason of a
+/// rejection, for the grid to show its author.
+pub async fn uncounted_latest_for_plan(
+    db: &PgPool,
+    plan_id: i64,
+) -> sqlx::Result<std::collections::HashMap<i64, (Review, Option<String>)>> {
+    let rows: Vec<(i64, Review, Option<String>)> = sqlx::query_as(
+        "SELECT DISTINCT ON (u.activity_id) u.activity_id, u.review, r.reason \
+         FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+         LEFT JOIN update_reviews r ON r.update_id = u.id \
+         WHERE a.plan_id = $1 ORDER BY u.activity_id, u.id DESC",
+    )
+    .bind(plan_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, review, _)| !review.counted())
+        .map(|(activity_id, review, reason)| (activity_id, (review, reason)))
+        .collect())
+}
+
 /// A recorded update, as shown in the history and written to the audit log.
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct ProgressRow {
@@ -142,15 +183,30 @@ pub struct ProgressRow {
     pub author: String,
     pub user_id: Option<i64>,
     pub recorded_at: DateTime<Utc>,
+    /// Where it stands with the M&E unit; only counted ones make figures.
+    pub review: Review,
+    /// The reason of a rejection, and who validated or rejected it.
+    pub review_reason: Option<String>,
+    pub reviewer: Option<String>,
 }
 
-const PROGRESS_COLUMNS: &str = "SELECT id, activity_id, as_of, status, achieved, spent, comment, \
-     author, user_id, recorded_at FROM progress_updates";
+impl ProgressRow {
+    pub fn counted(&self) -> bool {
+        self.review.counted()
+    }
+}
+
+/// The columns of [`ProgressRow`], from the updates `p` with their review.
+const PROGRESS_COLUMNS: &str = "SELECT p.id, p.activity_id, p.as_of, p.status, p.achieved, \
+     p.spent, p.comment, p.author, p.user_id, p.recorded_at, p.review, \
+     r.reason AS review_reason, ru.display_name AS reviewer \
+     FROM progress_updates p LEFT JOIN update_reviews r ON r.update_id = p.id \
+     LEFT JOIN users ru ON ru.id = r.reviewer_id";
 
 /// Every update of the activity, the most recently recorded first.
 pub async fn history(db: &PgPool, activity_id: i64) -> sqlx::Result<Vec<ProgressRow>> {
     sqlx::query_as(&format!(
-        "{PROGRESS_COLUMNS} WHERE activity_id = $1 ORDER BY id DESC"
+        "{PROGRESS_COLUMNS} WHERE p.activity_id = $1 ORDER BY p.id DESC"
     ))
     .bind(activity_id)
     .fetch_all(db)
@@ -288,7 +344,7 @@ async fn record_in(
         });
     }
     let latest: Option<ProgressRow> = sqlx::query_as(&format!(
-        "{PROGRESS_COLUMNS} WHERE activity_id = $1 ORDER BY id DESC LIMIT 1"
+        "{PROGRESS_COLUMNS} WHERE p.activity_id = $1 ORDER BY p.id DESC LIMIT 1"
     ))
     .bind(activity.id)
     .fetch_optional(&mut *tx)
@@ -296,10 +352,16 @@ async fn record_in(
     if latest.as_ref().map(|l| l.id) != base {
         return Ok(RecordOutcome::Conflict { latest });
     }
+    // Where the agency asks for it, staff's updates wait for the M&E unit;
+    // an admin's correction does not.
     let recorded: ProgressRow = sqlx::query_as(
-        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, spent, comment, author, user_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         RETURNING id, activity_id, as_of, status, achieved, spent, comment, author, user_id, recorded_at",
+        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, spent, comment, author, \
+         user_id, review) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, \
+             CASE WHEN g.requires_validation AND NOT $9 THEN 'submitted' ELSE 'none' END \
+         FROM agencies g WHERE g.id = $10 \
+         RETURNING id, activity_id, as_of, status, achieved, spent, comment, author, user_id, \
+         recorded_at, review, NULL::text AS review_reason, NULL::text AS reviewer",
     )
     .bind(activity.id)
     .bind(update.as_of)
@@ -309,6 +371,8 @@ async fn record_in(
     .bind(update.comment.as_deref())
     .bind(recorder.name)
     .bind(recorder.user_id)
+    .bind(recorder.is_admin)
+    .bind(activity.agency_id)
     .fetch_one(&mut *tx)
     .await?;
     audit::record(

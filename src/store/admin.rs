@@ -22,6 +22,7 @@ pub struct AgencyFields {
     pub code: String,
     pub name: String,
     pub parent_id: Option<i64>,
+    pub requires_validation: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,11 +112,13 @@ pub async fn create_agency(
         return Ok(AgencySave::ParentMissing);
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO agencies (code, name, parent_id) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO agencies (code, name, parent_id, requires_validation) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(&fields.code)
     .bind(&fields.name)
     .bind(fields.parent_id)
+    .bind(fields.requires_validation)
     .fetch_one(&mut *tx)
     .await?;
     let after = agency_json(&mut tx, fields).await?;
@@ -144,18 +147,20 @@ pub async fn update_agency(
 ) -> sqlx::Result<AgencySave> {
     let mut tx = db.begin().await?;
     lock_agency_tree(&mut tx).await?;
-    let current: Option<(String, String, Option<i64>)> =
-        sqlx::query_as("SELECT code, name, parent_id FROM agencies WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((code, name, parent_id)) = current else {
+    let current: Option<(String, String, Option<i64>, bool)> = sqlx::query_as(
+        "SELECT code, name, parent_id, requires_validation FROM agencies WHERE id = $1 FOR UPDATE",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((code, name, parent_id, requires_validation)) = current else {
         return Ok(AgencySave::NotFound);
     };
     let before = AgencyFields {
         code,
         name,
         parent_id,
+        requires_validation,
     };
     if code_taken(&mut tx, &fields.code, Some(id)).await? {
         return Ok(AgencySave::CodeTaken);
@@ -183,13 +188,17 @@ pub async fn update_agency(
     if before == *fields {
         return Ok(AgencySave::Saved(id));
     }
-    sqlx::query("UPDATE agencies SET code = $2, name = $3, parent_id = $4 WHERE id = $1")
-        .bind(id)
-        .bind(&fields.code)
-        .bind(&fields.name)
-        .bind(fields.parent_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE agencies SET code = $2, name = $3, parent_id = $4, requires_validation = $5 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&fields.code)
+    .bind(&fields.name)
+    .bind(fields.parent_id)
+    .bind(fields.requires_validation)
+    .execute(&mut *tx)
+    .await?;
     let before = agency_json(&mut tx, &before).await?;
     let after = agency_json(&mut tx, fields).await?;
     audit::record(

@@ -17,10 +17,13 @@ pub struct Agency {
     pub parent_id: Option<i64>,
     pub parent_code: Option<String>,
     pub parent_name: Option<String>,
+    /// Staff's updates wait for the M&E unit's validation before they count.
+    pub requires_validation: bool,
 }
 
 const AGENCY_COLUMNS: &str =
-    "SELECT g.id, g.code, g.name, g.parent_id, p.code AS parent_code, p.name AS parent_name \
+    "SELECT g.id, g.code, g.name, g.parent_id, p.code AS parent_code, p.name AS parent_name, \
+     g.requires_validation \
      FROM agencies g LEFT JOIN agencies p ON p.id = g.parent_id";
 
 pub async fn list(db: &PgPool) -> sqlx::Result<Vec<Agency>> {

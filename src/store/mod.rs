@@ -11,6 +11,7 @@ pub mod imports;
 pub mod login_attempts;
 pub mod plans;
 pub mod reports;
+pub mod reviews;
 pub mod seals;
 pub mod sessions;
 pub mod structure;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection, PgExecutor, PgPool};
 
 use super::activities::LatestUpdate;
 use super::in_force;
@@ -57,7 +57,7 @@ pub(super) const PLAN_COLUMNS: &str = "SELECT pl.id, pl.agency_id, g.code AS age
      pl.code, pl.title, pl.kind, pl.start_year, pl.end_year, pl.status, pl.level_names, pl.illustrative \
      FROM plans pl JOIN agencies g ON g.id = pl.agency_id";
 
-pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<Plan>> {
+pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Plan>> {
     sqlx::query_as(&format!("{PLAN_COLUMNS} WHERE pl.id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -119,7 +119,11 @@ pub(super) const NODE_ORDER: &str = " ORDER BY n.plan_id, n.depth, n.position, n
 
 /// The plan's tree as of `as_of`: only the nodes in force then (added on or
 /// before it, not retired on or before it), in reading order.
-pub async fn nodes(db: &PgPool, plan_id: i64, as_of: NaiveDate) -> sqlx::Result<Tree<NodeRow>> {
+pub async fn nodes(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    as_of: NaiveDate,
+) -> sqlx::Result<Tree<NodeRow>> {
     let nodes = sqlx::query_as(&format!(
         "{NODE_COLUMNS} WHERE n.plan_id = $1 AND {} {NODE_ORDER}",
         in_force!("n", "$2")
@@ -186,7 +190,7 @@ macro_rules! activity_version_join {
         concat!(
             " JOIN LATERAL (SELECT v.target, v.unit, v.budget, v.responsible_unit, \
              v.region_code, v.planned_start, v.planned_end FROM activity_versions v \
-             WHERE v.activity_id = a.id AND v.effective_on <= ",
+             WHERE v.activity_id = a.id AND v.recorded_at <= known_at() AND v.effective_on <= ",
             $date_param,
             " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) v ON true "
         )
@@ -197,12 +201,12 @@ pub(super) use activity_version_join;
 /// The activities `a` with their version `v`, their regions `r` and their
 /// state `u` as of the date `$2`.
 macro_rules! activities_from {
-    () => {
+    ($($pending:ident)?) => {
         concat!(
             " FROM activities a",
             $crate::store::plans::activity_version_join!("$2"),
             "JOIN regions r ON r.code = v.region_code",
-            $crate::store::activities::latest_update_join!("$2")
+            $crate::store::activities::latest_update_join!("$2" $(, $pending)?)
         )
     };
 }
@@ -211,7 +215,7 @@ pub(super) use activities_from;
 /// The plan's activities in force on `as_of`, each with its latest update
 /// on or before that date.
 pub async fn activities_as_of(
-    db: &PgPool,
+    db: impl PgExecutor<'_>,
     plan_id: i64,
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<ActivityRow>> {
@@ -219,6 +223,27 @@ pub async fn activities_as_of(
         "SELECT",
         activity_columns!(),
         activities_from!(),
+        "WHERE a.plan_id = $1 AND",
+        in_force!("a", "$2"),
+        "ORDER BY a.position, a.code"
+    ))
+    .bind(plan_id)
+    .bind(as_of)
+    .fetch_all(db)
+    .await
+}
+
+/// [`activities_as_of`], counting also the updates that wait for validation:
+/// the provisional figures the plan page shows when asked, clearly marked.
+pub async fn activities_with_pending_as_of(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<ActivityRow>> {
+    sqlx::query_as(concat!(
+        "SELECT",
+        activity_columns!(),
+        activities_from!(with_pending),
         "WHERE a.plan_id = $1 AND",
         in_force!("a", "$2"),
         "ORDER BY a.position, a.code"
@@ -263,7 +288,8 @@ macro_rules! indicator_version_join {
     ($date_param:literal) => {
         concat!(
             " JOIN LATERAL (SELECT v.baseline, v.baseline_year, v.target, v.target_year \
-             FROM indicator_versions v WHERE v.indicator_id = i.id AND v.effective_on <= ",
+             FROM indicator_versions v WHERE v.indicator_id = i.id \
+             AND v.recorded_at <= known_at() AND v.effective_on <= ",
             $date_param,
             " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) iv ON true "
         )
@@ -273,7 +299,7 @@ pub(super) use indicator_version_join;
 
 /// The plan's indicators in force on `as_of`, each with all its values.
 pub async fn indicators(
-    db: &PgPool,
+    conn: &mut PgConnection,
     plan_id: i64,
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<IndicatorRow>> {
@@ -285,10 +311,9 @@ pub async fn indicators(
     ))
     .bind(plan_id)
     .bind(as_of)
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut conn = db.acquire().await?;
-    with_values(&mut conn, &[plan_id], indicators.iter_mut().collect()).await?;
+    with_values(conn, &[plan_id], indicators.iter_mut().collect()).await?;
     Ok(indicators)
 }
 
@@ -299,9 +324,16 @@ pub(super) async fn with_values(
     plan_ids: &[i64],
     mut indicators: Vec<&mut IndicatorRow>,
 ) -> sqlx::Result<()> {
+    // As known at `known_at()`: the value recorded by then, which is the
+    // current one unless it was corrected since (then a revision holds it).
     let values: Vec<(i64, NaiveDate, Decimal)> = sqlx::query_as(
-        "SELECT v.indicator_id, v.period_end, v.value FROM indicator_values v \
-         JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = ANY($1) \
+        "SELECT v.indicator_id, v.period_end, v.value FROM ( \
+             SELECT indicator_id, period_end, value FROM indicator_values \
+             WHERE recorded_at <= known_at() \
+             UNION ALL \
+             SELECT indicator_id, period_end, value FROM indicator_value_revisions \
+             WHERE recorded_at <= known_at() AND replaced_at > known_at() \
+         ) v JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = ANY($1) \
          ORDER BY v.indicator_id, v.period_end",
     )
     .bind(plan_ids)
@@ -328,7 +360,7 @@ pub struct FundingLine {
     pub mobilised: i64,
 }
 
-pub async fn funding(db: &PgPool, plan_id: i64) -> sqlx::Result<Vec<FundingLine>> {
+pub async fn funding(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<FundingLine>> {
     sqlx::query_as(
         "SELECT source, source_kind, planned, mobilised FROM funding_lines \
          WHERE plan_id = $1 ORDER BY position, source",

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection, PgExecutor, PgPool};
 
 use super::audit;
 
@@ -161,7 +161,7 @@ pub async fn reopen(
 const SEAL_COLUMNS: &str = "SELECT z.id, z.session_id, z.sealed_at, u.display_name AS sealed_by, \
      z.figures, z.digest FROM session_seals z LEFT JOIN users u ON u.id = z.sealed_by";
 
-pub async fn find(db: &PgPool, seal_id: i64) -> sqlx::Result<Option<Seal>> {
+pub async fn find(db: impl PgExecutor<'_>, seal_id: i64) -> sqlx::Result<Option<Seal>> {
     sqlx::query_as(&format!("{SEAL_COLUMNS} WHERE z.id = $1"))
         .bind(seal_id)
         .fetch_optional(db)
@@ -196,5 +196,59 @@ pub async fn never_sealed_held(db: &PgPool) -> sqlx::Result<Vec<i64>> {
          AND NOT EXISTS (SELECT 1 FROM session_seals z WHERE z.session_id = s.id) ORDER BY s.held_on, s.id",
     )
     .fetch_all(db)
+    .await
+}
+
+/// What was recorded after a seal that the sealed figures would have
+/// counted had it been known then: corrections of the period up to the
+/// cutoff, which show in later sessions and not in this one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, FromRow)]
+pub struct CorrectionsSince {
+    /// Progress updates dated on or before the cutoff, counted since.
+    pub updates: i64,
+    /// Versions of activities' and indicators' attributes in force on the
+    /// cutoff, and indicator values of periods ending by it.
+    pub attributes: i64,
+    pub latest: Option<DateTime<Utc>>,
+}
+
+impl CorrectionsSince {
+    pub fn any(&self) -> bool {
+        self.updates + self.attributes > 0
+    }
+}
+
+pub async fn corrections_since(
+    db: &PgPool,
+    plan_id: i64,
+    cutoff: chrono::NaiveDate,
+    sealed_at: DateTime<Utc>,
+) -> sqlx::Result<CorrectionsSince> {
+    sqlx::query_as(
+        "WITH updates AS ( \
+             SELECT u.counted_since AS at FROM progress_updates u \
+             JOIN activities a ON a.id = u.activity_id \
+             WHERE a.plan_id = $1 AND u.as_of <= $2 AND u.counted_since > $3 \
+         ), attributes AS ( \
+             SELECT v.recorded_at AS at FROM activity_versions v \
+             JOIN activities a ON a.id = v.activity_id \
+             WHERE a.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
+             UNION ALL \
+             SELECT v.recorded_at FROM indicator_versions v \
+             JOIN indicators i ON i.id = v.indicator_id \
+             WHERE i.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
+             UNION ALL \
+             SELECT v.recorded_at FROM indicator_values v \
+             JOIN indicators i ON i.id = v.indicator_id \
+             WHERE i.plan_id = $1 AND v.period_end <= $2 AND v.recorded_at > $3 \
+         ) SELECT (SELECT count(*) FROM updates) AS updates, \
+             (SELECT count(*) FROM attributes) AS attributes, \
+             (SELECT max(at) FROM (SELECT at FROM updates UNION ALL SELECT at FROM attributes) t) \
+             AS latest",
+    )
+    .bind(plan_id)
+    .bind(cutoff)
+    .bind(sealed_at)
+    .fetch_one(db)
     .await
 }

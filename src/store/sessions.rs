@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use serde_json::json;
-use sqlx::{FromRow, PgPool};
+use sqlx::{FromRow, PgExecutor, PgPool};
 
 use super::agencies::Agency;
 use super::seals::{self, NewSeal};
@@ -63,7 +63,10 @@ pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Bo
 }
 
 /// The session of the same agency held just before this one, if any.
-pub async fn previous(db: &PgPool, session: &BoardSession) -> sqlx::Result<Option<BoardSession>> {
+pub async fn previous(
+    db: impl PgExecutor<'_>,
+    session: &BoardSession,
+) -> sqlx::Result<Option<BoardSession>> {
     sqlx::query_as(&format!(
         "{SESSION_COLUMNS} WHERE s.agency_id = $1 AND (s.held_on, s.id) < ($2, $3) \
          ORDER BY s.held_on DESC, s.id DESC LIMIT 1"
@@ -115,7 +118,7 @@ pub struct OpenResolution {
 /// The resolutions of the agency's earlier sessions that are not closed, so that
 /// each session follows up on the previous ones.
 pub async fn open_resolutions_before(
-    db: &PgPool,
+    db: impl PgExecutor<'_>,
     session: &BoardSession,
 ) -> sqlx::Result<Vec<OpenResolution>> {
     // Open as of this session's date: a resolution closed later still shows.

@@ -246,14 +246,19 @@ pub async fn roles(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<Ag
 }
 
 /// The agencies a user may read: those where they hold a role, and every
-/// agency below those (a ministry's board reads the agencies under it).
-pub async fn readable_agencies(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "WITH RECURSIVE readable(id) AS ( \
-             SELECT agency_id FROM user_roles WHERE user_id = $1 \
+/// agency below those (a ministry's board reads the agencies under it); with,
+/// for each, whether they validate its updates (a validator's role there or
+/// above it: the M&E unit of a ministry validates for its agencies).
+pub async fn readable_agencies(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Vec<(i64, bool)>> {
+    sqlx::query_as(
+        "WITH RECURSIVE readable(id, validates) AS ( \
+             SELECT agency_id, role = 'validator' FROM user_roles WHERE user_id = $1 \
              UNION \
-             SELECT g.id FROM agencies g JOIN readable r ON g.parent_id = r.id \
-         ) SELECT id FROM readable ORDER BY id",
+             SELECT g.id, r.validates FROM agencies g JOIN readable r ON g.parent_id = r.id \
+         ) SELECT id, bool_or(validates) FROM readable GROUP BY id ORDER BY id",
     )
     .bind(user_id)
     .fetch_all(db)

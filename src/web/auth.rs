@@ -31,6 +31,8 @@ pub struct CurrentUser {
     /// Agencies read through a role in them or in an agency above them
     /// (sorted; unused for admins, who read everything).
     pub readable: Vec<i64>,
+    /// Agencies whose updates this user validates (sorted; unused for admins).
+    pub validating: Vec<i64>,
 }
 
 impl CurrentUser {
@@ -71,6 +73,23 @@ impl CurrentUser {
         }
     }
 
+    /// The M&E unit of the agency or of one above it (and admins) validate
+    /// its staff's updates.
+    pub fn can_validate(&self, agency_id: i64) -> bool {
+        self.user.is_admin || self.validating.binary_search(&agency_id).is_ok()
+    }
+
+    /// Whether this user validates anywhere: the validation queue is theirs.
+    pub fn validates_anywhere(&self) -> bool {
+        self.user.is_admin || !self.validating.is_empty()
+    }
+
+    /// The agencies whose updates this user validates, or `None` for all of
+    /// them (admins).
+    pub fn validating_filter(&self) -> Option<&[i64]> {
+        (!self.user.is_admin).then_some(self.validating.as_slice())
+    }
+
     /// Only the agency's editors (and admins) record progress.
     pub fn can_edit(&self, agency_id: i64) -> bool {
         self.user.is_admin || self.role_in(agency_id) == Some(Role::Editor)
@@ -101,11 +120,18 @@ impl CurrentUser {
             session.insert(USER_NAME_KEY, &user.display_name).await?;
         }
         let roles = users::roles(&state.db, user.id).await?;
-        let readable = users::readable_agencies(&state.db, user.id).await?;
+        let agencies = users::readable_agencies(&state.db, user.id).await?;
+        let readable = agencies.iter().map(|(id, _)| *id).collect();
+        let validating = agencies
+            .iter()
+            .filter(|(_, validates)| *validates)
+            .map(|(id, _)| *id)
+            .collect();
         Ok(Some(CurrentUser {
             user,
             roles,
             readable,
+            validating,
         }))
     }
 }
@@ -192,6 +218,11 @@ mod tests {
                 })
                 .collect(),
             readable: roles.iter().map(|(agency_id, _)| *agency_id).collect(),
+            validating: roles
+                .iter()
+                .filter(|(_, role)| *role == Role::Validator)
+                .map(|(agency_id, _)| *agency_id)
+                .collect(),
         }
     }
 
@@ -203,7 +234,10 @@ mod tests {
         assert!(!editor.can_read(3));
         let board = user(false, &[(1, Role::Board)]);
         assert!(board.can_read(1) && !board.can_edit(1));
+        let validator = user(false, &[(1, Role::Validator)]);
+        assert!(validator.can_validate(1) && validator.can_read(1) && !validator.can_edit(1));
+        assert!(!editor.can_validate(1) && !board.can_validate(1));
         let admin = user(true, &[]);
-        assert!(admin.can_edit(42) && admin.can_read(42));
+        assert!(admin.can_edit(42) && admin.can_read(42) && admin.can_validate(42));
     }
 }

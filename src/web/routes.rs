@@ -120,6 +120,14 @@ pub fn router() -> Router<AppState> {
             "/resolutions/{id}/follow-ups",
             post(pages::resolutions::add_follow_up),
         )
+        .route(
+            "/validation",
+            get(pages::validation::queue).post(pages::validation::decide_many),
+        )
+        .route(
+            "/validation/{id}",
+            get(pages::validation::show).post(pages::validation::decide_one),
+        )
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
         .route("/attachments/{id}", get(pages::attachments::download))

@@ -408,7 +408,7 @@ async fn an_indicator_target_changed_from_today_leaves_the_report_as_of_the_cuto
     assert_eq!(board.get(report).await.body, before, "as of the cutoff");
     // The yearly report stops at the end of 2025, before the change: the
     // plan's indicators as of today show it.
-    let now = suivi::store::plans::indicators(&pool, plan, today())
+    let now = suivi::store::plans::indicators(&mut *pool.acquire().await.unwrap(), plan, today())
         .await
         .unwrap();
     let changed = now.iter().find(|i| i.id == indicator).unwrap();

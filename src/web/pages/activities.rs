@@ -93,6 +93,14 @@ struct ActivityPage {
     today: NaiveDate,
 }
 
+impl ActivityPage {
+    /// The most recent update, when it is not counted (waiting or rejected):
+    /// what its author must know about first.
+    fn latest_uncounted(&self) -> Option<&ProgressRow> {
+        self.history.first().filter(|u| !u.counted())
+    }
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -233,9 +241,11 @@ pub(super) fn recorder(user: &CurrentUser) -> Recorder<'_> {
     }
 }
 
-/// The state as of `today`: the latest update dated on or before it.
+/// The state as of `today`: the latest counted update dated on or before
+/// it (one waiting for validation, or rejected, is not the state yet).
 fn current_state(history: &[ProgressRow], today: NaiveDate) -> Option<&ProgressRow> {
-    performance::latest_as_of(history, today, |u| (u.as_of, u.id))
+    let counted: Vec<&ProgressRow> = history.iter().filter(|u| u.counted()).collect();
+    performance::latest_as_of(&counted, today, |u| (u.as_of, u.id)).copied()
 }
 
 /// The date a new update gets by default: today, or the plan's last day for
@@ -245,10 +255,19 @@ pub(super) fn entry_date(plan_end_year: i32, today: NaiveDate) -> NaiveDate {
 }
 
 /// The form as first shown: the current values, dated `as_of`, based on the
-/// most recently recorded update.
+/// most recently recorded update. After a rejection or while one waits, the
+/// form starts from that update instead, so that its author corrects it
+/// rather than types it again.
 fn blank_form(history: &[ProgressRow], as_of: NaiveDate) -> ProgressInput {
-    let current = current_state(history, as_of).map(|c| (c.status, c.achieved, c.spent));
-    blank_values(current, history.first().map(|u| u.id), as_of)
+    let latest = history.first().filter(|u| !u.counted());
+    let current = latest
+        .or_else(|| current_state(history, as_of))
+        .map(|c| (c.status, c.achieved, c.spent));
+    let mut form = blank_values(current, history.first().map(|u| u.id), as_of);
+    if let Some(comment) = latest.and_then(|u| u.comment.clone()) {
+        form.comment = comment;
+    }
+    form
 }
 
 /// A form filled with the current state (status, achieved, spent), dated

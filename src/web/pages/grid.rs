@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::activities::{blank_values, entry_date, recorder, validate, FieldErrors, ProgressInput};
 use super::render;
 use super::views::PlanTree;
-use crate::domain::Status;
+use crate::domain::{Review, Status};
 use crate::store::activities::{self, ActivityDetail, BatchRow, ProgressRow, RecordOutcome};
 use crate::store::plans::Plan;
 use crate::web::csrf::CsrfForm;
@@ -45,6 +45,8 @@ pub struct GridRow {
     pub errors: FieldErrors,
     /// Someone saved this activity after the grid was loaded: their update.
     pub conflict: Option<Option<ProgressRow>>,
+    /// The latest update waits for validation or was rejected (with why).
+    pub review: Option<(Review, Option<String>)>,
 }
 
 /// A heading row for each node, then its activities.
@@ -118,6 +120,7 @@ async fn build_lines(
         }
     }
     let bases = activities::latest_recorded_for_plan(&state.db, plan.id).await?;
+    let mut reviews = activities::uncounted_latest_for_plan(&state.db, plan.id).await?;
     let mut lines = Vec::new();
     for view in &tree.nodes {
         if node.is_some_and(|code| !tree.is_under(view.node.id, code)) {
@@ -141,6 +144,7 @@ async fn build_lines(
             row.title.clone_from(&a.title);
             row.unit.clone_from(&a.unit);
             row.current = a.latest.update().map(|u| (u.status, u.as_of));
+            row.review = reviews.remove(&a.id);
             if row.shown.is_empty() {
                 row.shown = fingerprint(&shown);
             }
@@ -161,6 +165,7 @@ fn plain_row(id: i64, input: ProgressInput) -> GridRow {
         shown: String::new(),
         errors: FieldErrors::default(),
         conflict: None,
+        review: None,
     }
 }
 

@@ -22,6 +22,7 @@ pub mod resolutions;
 pub mod session_editing;
 pub mod sessions;
 pub mod structure;
+pub mod validation;
 mod views;
 
 use askama::Template;

@@ -16,6 +16,8 @@ use crate::web::{AppError, AppState, Ctx};
 #[derive(Deserialize)]
 pub struct AsOfQuery {
     as_of: Option<String>,
+    /// `1`: count the updates waiting for validation too.
+    pending: Option<String>,
 }
 
 #[derive(Template)]
@@ -31,6 +33,16 @@ struct PlanPage {
     /// The drill-down list of this plan as of the same date, before filters.
     drill: String,
     can_edit: bool,
+    /// The figures count the updates waiting for validation.
+    with_pending: bool,
+}
+
+impl PlanPage {
+    /// This page with or without the waiting updates.
+    fn pending_link(&self, with_pending: bool) -> String {
+        let pending = if with_pending { "&pending=1" } else { "" };
+        format!("/plans/{}?as_of={}{pending}", self.plan.id, self.as_of)
+    }
 }
 
 pub async fn show(
@@ -40,14 +52,26 @@ pub async fn show(
     Query(query): Query<AsOfQuery>,
 ) -> Result<Html<String>, AppError> {
     let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
-    let tree = PlanTree::load(&state.db, &plan, as_of).await?;
+    let with_pending = match query.pending.as_deref().map(str::trim) {
+        None | Some("" | "0") => false,
+        Some("1") => true,
+        Some(_) => return Err(AppError::bad_request("error.bad_filter")),
+    };
+    let tree = if with_pending {
+        PlanTree::load_with_pending(&state.db, &plan, as_of).await?
+    } else {
+        PlanTree::load(&state.db, &plan, as_of).await?
+    };
     let by_region = tree.by_region(as_of);
-    let indicators =
-        IndicatorView::build(plans::indicators(&state.db, plan.id, as_of).await?, as_of);
+    let indicators = IndicatorView::build(
+        plans::indicators(&mut *state.db.acquire().await?, plan.id, as_of).await?,
+        as_of,
+    );
     let funding = plans::funding(&state.db, plan.id).await?;
     render(&PlanPage {
         drill: drilldown_link(plan.id, as_of),
         can_edit: user.can_edit(plan.agency_id),
+        with_pending,
         ctx,
         plan,
         as_of,

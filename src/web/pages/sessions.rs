@@ -16,7 +16,7 @@ use crate::domain::Status;
 use crate::performance::plan_tree::Tree;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::{FundingLine, Plan};
-use crate::store::seals::{self, Reopening, Seal};
+use crate::store::seals::{self, CorrectionsSince, Reopening, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
@@ -88,6 +88,9 @@ struct SessionPage {
     seal: Option<Seal>,
     /// Earlier seals ended by an admin, with the reason.
     reopenings: Vec<Reopening>,
+    /// What was corrected, for the period the sealed figures cover, since
+    /// they were sealed.
+    corrected: CorrectionsSince,
     reviewed: Option<Reviewed>,
     previous: Option<Previous>,
     adopted: Option<Adopted>,
@@ -165,6 +168,12 @@ pub async fn show(
     // stay as of the cutoff.
     let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
     let reopenings = seals::reopenings(db, session.id).await?;
+    let corrected = match (&seal, session.reviewed_plan_id) {
+        (Some(seal), Some(plan_id)) => {
+            seals::corrections_since(db, plan_id, cutoff, seal.sealed_at).await?
+        }
+        _ => CorrectionsSince::default(),
+    };
     let report = ReportLinks::agency(
         &session.agency_code,
         chrono::Datelike::year(&cutoff),
@@ -178,12 +187,41 @@ pub async fn show(
         session,
         seal,
         reopenings,
+        corrected,
         reviewed,
         previous: figures.previous,
         adopted: figures.adopted,
         resolutions,
         open_earlier: figures.open_earlier,
     })
+}
+
+impl SessionPage {
+    /// "Corrigé depuis : …", in the reader's language.
+    fn corrected_note(&self) -> String {
+        let ctx = &self.ctx;
+        let mut what = Vec::new();
+        if self.corrected.updates > 0 {
+            let n = self.corrected.updates.to_string();
+            what.push(ctx.t_with("session.corrected_updates", [("n", n.as_str())].as_slice()));
+        }
+        if self.corrected.attributes > 0 {
+            let n = self.corrected.attributes.to_string();
+            what.push(ctx.t_with(
+                "session.corrected_attributes",
+                [("n", n.as_str())].as_slice(),
+            ));
+        }
+        let date = self
+            .corrected
+            .latest
+            .map(|at| ctx.date(at.date_naive()))
+            .unwrap_or_default();
+        ctx.t_with(
+            "session.corrected_since",
+            [("what", what.join(", ").as_str()), ("date", date.as_str())].as_slice(),
+        )
+    }
 }
 
 impl Previous {

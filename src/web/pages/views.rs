@@ -91,6 +91,18 @@ impl PlanTree {
         Ok(PlanTree::build(plan, nodes, activities, as_of))
     }
 
+    /// [`PlanTree::load`] with the updates still waiting for validation
+    /// counted as if validated.
+    pub async fn load_with_pending(
+        db: &PgPool,
+        plan: &Plan,
+        as_of: NaiveDate,
+    ) -> sqlx::Result<PlanTree> {
+        let nodes = plans::nodes(db, plan.id, as_of).await?;
+        let activities = plans::activities_with_pending_as_of(db, plan.id, as_of).await?;
+        Ok(PlanTree::build(plan, nodes, activities, as_of))
+    }
+
     pub fn leaf_nodes(&self) -> impl Iterator<Item = &NodeView> {
         self.nodes.iter().filter(|n| n.is_leaf_level)
     }

@@ -46,6 +46,9 @@ pub struct AgencyInput {
     pub name: String,
     #[serde(default)]
     pub parent: String,
+    /// A ticked checkbox sends `1`; an unticked one sends nothing.
+    #[serde(default)]
+    pub requires_validation: String,
 }
 
 impl AgencyInput {
@@ -57,6 +60,11 @@ impl AgencyInput {
                 .parent_id
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
+            requires_validation: if agency.requires_validation {
+                "1".to_owned()
+            } else {
+                String::new()
+            },
         }
     }
 }
@@ -96,6 +104,7 @@ fn validate(input: &AgencyInput, agencies: &[Agency]) -> Result<AgencyFields, Fi
             code: code.to_owned(),
             name,
             parent_id,
+            requires_validation: !input.requires_validation.trim().is_empty(),
         }),
         _ => Err(errors),
     }
@@ -247,6 +256,7 @@ mod tests {
             code: "bad code".into(),
             name: " ".into(),
             parent: "99".into(),
+            requires_validation: "1".into(),
         };
         let errors = validate(&input, &[]).unwrap_err();
         assert_eq!(errors.get("code"), Some("admin.error.agency_code"));
