@@ -31,7 +31,7 @@ pub enum UserCommand {
         /// Every right in every agency.
         #[arg(long)]
         admin: bool,
-        /// A role in an agency, as AGENCY:editor, AGENCY:board or AGENCY:viewer;
+        /// A role in an agency, as AGENCY:editor, AGENCY:board, AGENCY:viewer or AGENCY:validator;
         /// repeat for several agencies.
         #[arg(long = "role", value_name = "AGENCY:ROLE")]
         roles: Vec<String>,
@@ -62,12 +62,12 @@ async fn add(
     // Check everything before asking for a password or writing anything.
     let mut agency_roles = Vec::new();
     for spec in roles {
-        let (code, role) = spec
-            .split_once(':')
-            .with_context(|| format!("role {spec:?}: expected AGENCY:editor|board|viewer"))?;
-        let role: Role = role
-            .parse()
-            .map_err(|_| anyhow::anyhow!("role {spec:?}: the role is editor, board or viewer"))?;
+        let (code, role) = spec.split_once(':').with_context(|| {
+            format!("role {spec:?}: expected AGENCY:editor|board|viewer|validator")
+        })?;
+        let role: Role = role.parse().map_err(|_| {
+            anyhow::anyhow!("role {spec:?}: the role is editor, board, viewer or validator")
+        })?;
         let agency = agencies::find_by_code(db, code)
             .await?
             .with_context(|| format!("role {spec:?}: no agency {code}"))?;

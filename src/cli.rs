@@ -11,6 +11,7 @@ use crate::generate::command::GenerateArgs;
 use crate::imports::command::ImportCommand;
 use crate::reports::command::ExportCommand;
 use crate::serve::ServeArgs;
+use crate::tokens::TokenCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,12 +39,18 @@ pub enum Command {
     /// Manage accounts (the first admin is created this way).
     #[command(subcommand)]
     User(UserCommand),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write reports to files.
     #[command(subcommand)]
     Export(ExportCommand),
     /// Read plans and progress from spreadsheets (XLSX or CSV).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// E-mail: `suivi mail test ADDRESS`.
+    #[command(subcommand)]
+    Mail(crate::mail::MailCommand),
     /// Recompute every sealed board session and compare it with its seal;
     /// exits with an error if any differs.
     Verify,
@@ -71,8 +78,10 @@ async fn run_command(command: Command, database: &Database) -> anyhow::Result<()
         Command::Generate(args) => crate::generate::command::run(db, &args).await,
         Command::Serve(args) => crate::serve::run(db, args).await,
         Command::User(command) => crate::accounts::run(db, command).await,
+        Command::Token(command) => crate::tokens::run(db, command).await,
         Command::Export(command) => crate::reports::command::run(db, command).await,
         Command::Import(command) => crate::imports::command::run(db, command).await,
         Command::Verify => crate::verify::run(db).await,
+        Command::Mail(command) => crate::mail::run_command(db, command).await,
     }
 }

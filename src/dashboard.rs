@@ -107,7 +107,7 @@ impl SessionFigures {
             reviewed = Some(Reviewed {
                 headline: summary_of(&activities, cutoff),
                 indicators: plans::indicators(&mut *db, plan.id, cutoff).await?,
-                funding: plans::funding(&mut *db, plan.id).await?,
+                funding: plans::funding(&mut *db, plan.id, cutoff).await?,
                 nodes,
                 activities,
                 plan,

@@ -161,12 +161,12 @@ impl Lang {
         value.map_or_else(|| "—".to_owned(), |v| self.quantity(v))
     }
 
-    /// The ordinal of a session's number: `30e` / `30th` (sessions are feminine
-    /// in French: `1re`).
+    /// The ordinal of a session's number: `30ᵉ` / `30th` (sessions are feminine
+    /// in French: `1ʳᵉ`).
     pub fn ordinal(self, n: i32) -> String {
         match self {
-            Lang::Fr if n == 1 => "1re".to_owned(),
-            Lang::Fr => format!("{n}e"),
+            Lang::Fr if n == 1 => "1ʳᵉ".to_owned(),
+            Lang::Fr => format!("{n}ᵉ"),
             Lang::En => {
                 let suffix = match (n % 10, n % 100) {
                     (_, 11..=13) => "th",
@@ -227,8 +227,8 @@ mod tests {
 
     #[test]
     fn ordinals() {
-        assert_eq!(Lang::Fr.ordinal(30), "30e");
-        assert_eq!(Lang::Fr.ordinal(1), "1re");
+        assert_eq!(Lang::Fr.ordinal(30), "30ᵉ");
+        assert_eq!(Lang::Fr.ordinal(1), "1ʳᵉ");
         assert_eq!(Lang::En.ordinal(30), "30th");
         assert_eq!(Lang::En.ordinal(21), "21st");
         assert_eq!(Lang::En.ordinal(12), "12th");

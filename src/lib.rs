@@ -16,11 +16,13 @@ pub mod domain; // validated small types
 pub mod generate; // synthetic national-scale data
 pub mod i18n; // languages and formats
 pub mod imports; // plans and progress in from spreadsheets
+pub mod mail; // e-mail: the outbox's sender, reminders
 pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod serve; // the `suivi serve` command
 pub mod store; // SQL
+pub mod tokens; // the `suivi token` command
 pub mod verify; // the `suivi verify` command
 pub mod web; // HTTP

@@ -31,6 +31,14 @@ pub struct ServeArgs {
     /// Uploads are held in memory while they are checked, hence the ceiling.
     #[arg(long, env = "SUIVI_MAX_ATTACHMENT_MB", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_attachment_mb: u32,
+    /// Requests per minute one address may make to the public pages.
+    #[arg(long, env = "SUIVI_PUBLIC_REQUESTS_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
+    pub public_requests_per_minute: u32,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
+    /// Requests each API token may make per minute before getting 429.
+    #[arg(long, env = "SUIVI_API_RATE_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(i32).range(1..=100_000))]
+    pub api_rate_per_minute: i32,
 }
 
 /// Serves until SIGINT or SIGTERM. The first line on stdout is the address
@@ -44,6 +52,7 @@ pub async fn run(db: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
+    let mailer = crate::mail::Mailer::new(&args.mail)?;
     let state = AppState::new(
         db.clone(),
         WebConfig {
@@ -52,9 +61,20 @@ pub async fn run(db: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
             max_attachment: AttachmentLimit {
                 megabytes: args.max_attachment_mb,
             },
+            public_rate: web::PublicRate {
+                per_minute: args.public_requests_per_minute,
+            },
+            mail_sends: mailer.sends(),
+            api_rate_limit: crate::store::api_tokens::RateLimit {
+                requests: args.api_rate_per_minute,
+                window_seconds: 60,
+            },
             ..WebConfig::default()
         },
     );
+    let sender = tokio::spawn(crate::mail::run(db.clone(), mailer, || {
+        chrono::Local::now().date_naive()
+    }));
     let housekeeping = tokio::spawn(web::housekeeping::run(
         db.clone(),
         web::housekeeping::PERIOD,
@@ -68,6 +88,7 @@ pub async fn run(db: &PgPool, args: ServeArgs) -> anyhow::Result<()> {
     )
     .await;
     housekeeping.abort();
+    sender.abort();
     tracing::info!("stopped serving");
     Ok(())
 }

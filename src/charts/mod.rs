@@ -15,8 +15,11 @@ use crate::performance::Ratio;
 pub const BAR_WIDTH: f64 = 400.0;
 const LABEL_WIDTH: f64 = 230.0;
 const VALUE_WIDTH: f64 = 110.0;
-const ROW_HEIGHT: f64 = 26.0;
-const BAR_HEIGHT: f64 = 16.0;
+/// A bar's row: its label above, then the bar with its figures at the end.
+const BAR_ROW_HEIGHT: f64 = 42.0;
+const BAR_HEIGHT: f64 = 14.0;
+/// The share of the chart's width the bars take; their figures take the rest.
+const BAR_AREA: &str = "72%";
 
 /// One bar: a label, a rate and the figures behind it ("32 / 49").
 pub struct Bar {
@@ -36,12 +39,14 @@ pub fn bar_length(rate: Ratio) -> f64 {
 pub fn bar_chart(id: &str, title: &str, bars: &[Bar], lang: Lang) -> String {
     // Ids come from the page, not from users, but an attribute is no place to trust.
     let id = escape(id);
-    let height = ROW_HEIGHT * bars.len() as f64 + 8.0;
-    let width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH;
+    let height = BAR_ROW_HEIGHT * bars.len() as f64 + 4.0;
     let mut svg = String::with_capacity(400 + bars.len() * 400);
+    // No viewBox on the outer drawing: its text is in CSS pixels, as legible on
+    // a phone as on a desktop. The bars are drawn in a nested drawing of
+    // BAR_WIDTH units stretched across the width.
     let _ = write!(
         svg,
-        r#"<svg class="chart bars" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">"#,
+        r#"<svg class="chart bars" id="{id}" xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">"#,
         escape(title)
     );
     let sentences: Vec<String> = bars
@@ -58,31 +63,37 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar], lang: Lang) -> String {
     };
     let _ = write!(svg, "{}.</desc>", escape(&text));
     for (index, bar) in bars.iter().enumerate() {
-        let y = 4.0 + ROW_HEIGHT * index as f64;
-        let text_y = y + BAR_HEIGHT - 3.0;
+        let y = BAR_ROW_HEIGHT * index as f64;
         let _ = write!(
             svg,
-            r#"<text class="label" x="{}" y="{text_y}" text-anchor="end">{}</text><rect class="track" x="{LABEL_WIDTH}" y="{y}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}"/>"#,
-            LABEL_WIDTH - 6.0,
-            escape(&truncate(&bar.label, 34))
-        );
-        if let Some(rate) = bar.rate {
-            let _ = write!(
-                svg,
-                r#"<rect class="bar" x="{LABEL_WIDTH}" y="{y}" width="{:.1}" height="{BAR_HEIGHT}" data-rate-permille="{}"/>"#,
-                bar_length(rate),
-                rate.per_mille_rounded()
-            );
-        }
-        let _ = write!(
-            svg,
-            r#"<text class="value" x="{}" y="{text_y}">{} · {}</text>"#,
-            LABEL_WIDTH + BAR_WIDTH + 6.0,
+            r#"<text class="label" x="0" y="{}">{}</text><text class="value" x="100%" y="{}" text-anchor="end">{} · {}</text>"#,
+            y + 14.0,
+            escape(&truncate(&bar.label, 60)),
+            y + 32.0,
             escape(&lang.percent(bar.rate)),
             escape(&bar.detail)
         );
     }
-    svg.push_str("</svg>");
+    let _ = write!(
+        svg,
+        r#"<svg class="plot" x="0" y="0" width="{BAR_AREA}" height="{height}" viewBox="0 0 {BAR_WIDTH} {height}" preserveAspectRatio="none">"#
+    );
+    for (index, bar) in bars.iter().enumerate() {
+        let y = BAR_ROW_HEIGHT * index as f64 + 20.0;
+        let _ = write!(
+            svg,
+            r#"<rect class="track" x="0" y="{y}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}"/>"#
+        );
+        if let Some(rate) = bar.rate {
+            let _ = write!(
+                svg,
+                r#"<rect class="bar" x="0" y="{y}" width="{:.1}" height="{BAR_HEIGHT}" data-rate-permille="{}"/>"#,
+                bar_length(rate),
+                rate.per_mille_rounded()
+            );
+        }
+    }
+    svg.push_str("</svg></svg>");
     svg
 }
 
@@ -97,12 +108,13 @@ pub fn status_distribution(
     let id = escape(id);
     let total: u64 = parts.iter().map(|(_, _, count)| count).sum();
     let width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH;
-    let legend_rows = parts.len().div_ceil(3) as f64;
-    let height = 30.0 + 20.0 * legend_rows;
+    // Two legend entries a row: they must fit side by side on a phone.
+    let legend_rows = parts.len().div_ceil(2) as f64;
+    let height = 30.0 + 22.0 * legend_rows;
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart statuses" id="{id}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">"#,
+        r#"<svg class="chart statuses" id="{id}" xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">"#,
         escape(title)
     );
     for (label, _, count) in parts {
@@ -115,7 +127,12 @@ pub fn status_distribution(
     svg.push_str("</desc>");
     // Each segment spans from the running total before it to the running total
     // after it, both rounded to 0.1: the rounding errors do not add up, and the
-    // last segment ends exactly at the full width.
+    // last segment ends exactly at the full width (of a nested drawing
+    // stretched across, so that the legend's text stays in CSS pixels).
+    let _ = write!(
+        svg,
+        r#"<svg class="plot" x="0" y="0" width="100%" height="20" viewBox="0 0 {width} 20" preserveAspectRatio="none">"#
+    );
     let edge = |running: u64| round_tenth(running as f64 / total as f64 * width);
     let mut running = 0;
     for (_, class, count) in parts {
@@ -132,15 +149,14 @@ pub fn status_distribution(
             end - start
         );
     }
+    svg.push_str("</svg>");
     for (index, (label, class, count)) in parts.iter().enumerate() {
-        let column = (index % 3) as f64 * (width / 3.0);
-        let y = 30.0 + 20.0 * (index / 3) as f64;
+        let column = if index % 2 == 0 { "0" } else { "50%" };
+        let y = 30.0 + 22.0 * (index / 2) as f64;
         let _ = write!(
             svg,
-            r#"<rect class="segment {}" x="{column:.1}" y="{y}" width="12" height="12"/><text class="legend" x="{:.1}" y="{}">{}</text>"#,
+            r#"<svg x="{column}" y="{y}" width="50%" height="16"><rect class="swatch {}" x="0" y="1" width="12" height="12"/><text class="legend" x="18" y="12">{}</text></svg>"#,
             escape(class),
-            column + 16.0,
-            y + 11.0,
             escape(&labelled(lang, label, &lang.integer(count_i64(*count))))
         );
     }
@@ -150,10 +166,10 @@ pub fn status_distribution(
 
 /// Geometry of the trend chart, in SVG user units: the plot leaves room on the
 /// left for the y-axis values and on the right for the baseline and target labels.
-const TREND_WIDTH: f64 = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH;
+const TREND_WIDTH: f64 = 480.0;
 const TREND_HEIGHT: f64 = 220.0;
 const PLOT_LEFT: f64 = 70.0;
-const PLOT_RIGHT: f64 = TREND_WIDTH - 150.0;
+const PLOT_RIGHT: f64 = TREND_WIDTH - 130.0;
 const PLOT_TOP: f64 = 22.0;
 const PLOT_BOTTOM: f64 = TREND_HEIGHT - 30.0;
 

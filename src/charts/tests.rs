@@ -101,7 +101,9 @@ fn a_bar_chart_carries_its_figures_as_text() {
     );
     assert_well_formed(&svg);
     assert!(svg.contains(r#"role="img" aria-labelledby="c-title c-desc""#));
-    assert!(svg.contains(r#"viewBox="0 0 740 60" width="100%""#));
+    // Text in CSS pixels (no viewBox outside), the bars in 400 units stretched.
+    assert!(svg.contains(r#"width="100%" height="88" role="img""#));
+    assert!(svg.contains(r#"viewBox="0 0 400 88" preserveAspectRatio="none""#));
     // on paper and for screen readers: the label, the rate and the detail
     assert!(svg.contains("<desc id=\"c-desc\">AP1: 65% (32 / 49). AP2: — (0 / 0).</desc>"));
     assert!(svg.contains(">65% · 32 / 49</text>"));

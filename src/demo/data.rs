@@ -31,6 +31,12 @@ pub(super) const DEMO_ACCOUNTS: &[DemoAccount] = &[
         Some(("ANASER", Role::Board)),
     ),
     (
+        "anaser.se",
+        "Cellule de suivi-évaluation ANASER (démo)",
+        false,
+        Some(("ANASER", Role::Validator)),
+    ),
+    (
         "crss.lecteur",
         "Lecteur CRSS (démo)",
         false,
@@ -421,18 +427,21 @@ static PAP_2025: PlanSpec = PlanSpec {
             kind: FundingSourceKind::State,
             planned: 1_450_000_000,
             mobilised: 1_310_000_000,
+            activities: &["A1.01", "A1.02", "A1.05", "A1.08", "A2.05"],
         },
         FundingSpec {
             source: "Ressources propres (redevances et contrôles)",
             kind: FundingSourceKind::Own,
             planned: 620_000_000,
             mobilised: 540_000_000,
+            activities: &["A2.03", "A2.07", "A2.08"],
         },
         FundingSpec {
             source: "Partenaires techniques et financiers",
             kind: FundingSourceKind::Partner,
             planned: 280_000_000,
             mobilised: 150_000_000,
+            activities: &["A1.10", "A2.09"],
         },
     ],
 };
@@ -594,18 +603,21 @@ static PAP_2026: PlanSpec = PlanSpec {
             kind: FundingSourceKind::State,
             planned: 1_600_000_000,
             mobilised: 1_380_000_000,
+            activities: &[],
         },
         FundingSpec {
             source: "Ressources propres (redevances et contrôles)",
             kind: FundingSourceKind::Own,
             planned: 650_000_000,
             mobilised: 590_000_000,
+            activities: &[],
         },
         FundingSpec {
             source: "Partenaires techniques et financiers",
             kind: FundingSourceKind::Partner,
             planned: 300_000_000,
             mobilised: 120_000_000,
+            activities: &[],
         },
     ],
 };
@@ -727,12 +739,14 @@ static SNRSS: PlanSpec = PlanSpec {
             kind: FundingSourceKind::State,
             planned: 180_000_000,
             mobilised: 150_000_000,
+            activities: &[],
         },
         FundingSpec {
             source: "PNUD",
             kind: FundingSourceKind::Partner,
             planned: 120_000_000,
             mobilised: 110_000_000,
+            activities: &[],
         },
     ],
 };
@@ -856,12 +870,14 @@ static PGDT: PlanSpec = PlanSpec {
             kind: FundingSourceKind::Partner,
             planned: 450_000_000,
             mobilised: 420_000_000,
+            activities: &[],
         },
         FundingSpec {
             source: "Partenaires (fonds fiduciaire)",
             kind: FundingSourceKind::Partner,
             planned: 300_000_000,
             mobilised: 210_000_000,
+            activities: &[],
         },
     ],
 };

@@ -24,6 +24,7 @@ mod evidence;
 #[cfg(test)]
 mod tests;
 mod updates;
+mod validation;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -96,6 +97,10 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
     evidence::attach(&mut writer.tx)
         .await
         .context("demo evidence")?;
+    // Also once on a database loaded before validation existed.
+    validation::submit_and_review(&mut writer.tx)
+        .await
+        .context("demo validation")?;
     writer.tx.commit().await?;
     // The demo's held sessions (the 29th and 30th of ANASER…) are sealed as
     // any session marked held is, with the figures just loaded.
@@ -179,6 +184,9 @@ struct FundingSpec {
     /// FCFA.
     planned: i64,
     mobilised: i64,
+    /// The codes of the plan's activities this line pays for (a few, to
+    /// show the execution per source; the others name none).
+    activities: &'static [&'static str],
 }
 
 struct PlanSpec {
@@ -325,9 +333,9 @@ impl Writer {
             self.indicator(plan, position, indicator).await?;
         }
         for (position, line) in (0_i32..).zip(spec.funding) {
-            sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO funding_lines (plan_id, position, source, source_kind, planned, mobilised) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(plan)
             .bind(position)
@@ -335,8 +343,29 @@ impl Writer {
             .bind(line.kind.as_str())
             .bind(line.planned)
             .bind(line.mobilised)
-            .execute(&mut *self.tx)
+            .fetch_one(&mut *self.tx)
             .await?;
+            // The source is part of the activities' first version (from the
+            // start), as if the plan had named it from the outset; the
+            // activities were inserted before their lines existed.
+            for sql in [
+                "UPDATE activities a SET funding_line_id = $1 \
+                 WHERE a.plan_id = $2 AND a.code = ANY($3)",
+                "UPDATE activity_versions v SET funding_line_id = $1 FROM activities a \
+                 WHERE a.id = v.activity_id AND a.plan_id = $2 AND a.code = ANY($3)",
+            ] {
+                let updated = sqlx::query(sql)
+                    .bind(id)
+                    .bind(plan)
+                    .bind(line.activities)
+                    .execute(&mut *self.tx)
+                    .await?;
+                anyhow::ensure!(
+                    updated.rows_affected() == line.activities.len() as u64,
+                    "funding line {}: an activity code it names is not in the plan",
+                    line.source
+                );
+            }
         }
         Ok(plan)
     }

@@ -196,15 +196,31 @@ async fn pap_2026_has_50_activities_in_5_priority_actions(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((activities, holders, leaves), (50, 5, 5));
-    // A year under way: partly done, nothing recorded after October.
+    // A year under way: partly done, nothing counted after October (two
+    // November updates wait for, or were refused, validation).
     let (planned, done, ..) = figures(&pool, "PAP-2026", day(2026, 11, 25)).await;
     assert!(done > 0 && done < planned);
     let last: Option<NaiveDate> = sqlx::query_scalar(
         "SELECT max(u.as_of) FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
-         JOIN plans p ON p.id = a.plan_id WHERE p.code = 'PAP-2026'",
+         JOIN plans p ON p.id = a.plan_id WHERE p.code = 'PAP-2026' AND u.counted_since IS NOT NULL",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
     assert_eq!(last.map(|d| d <= day(2026, 10, 31)), Some(true));
+    let uncounted: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.code, u.review FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+         JOIN plans p ON p.id = a.plan_id WHERE p.code = 'PAP-2026' AND u.counted_since IS NULL \
+         ORDER BY a.code",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        uncounted,
+        [
+            ("B1.01".to_owned(), "submitted".to_owned()),
+            ("B1.05".to_owned(), "rejected".to_owned())
+        ]
+    );
 }

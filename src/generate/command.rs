@@ -13,6 +13,9 @@ pub struct GenerateArgs {
     /// Activities per agency and per year.
     #[arg(long, env = "SUIVI_GENERATE_ACTIVITIES", default_value_t = 200)]
     pub activities: u32,
+    /// Progress updates per activity that has started (one for the others).
+    #[arg(long, env = "SUIVI_GENERATE_UPDATES_PER_ACTIVITY", default_value_t = super::DEFAULT_UPDATES_PER_ACTIVITY)]
+    pub updates_per_activity: u32,
     /// Number of years (one annual plan per agency and year).
     #[arg(long, env = "SUIVI_GENERATE_YEARS", default_value_t = 10)]
     pub years: u32,
@@ -22,7 +25,10 @@ pub struct GenerateArgs {
 }
 
 pub async fn run(db: &PgPool, args: &GenerateArgs) -> anyhow::Result<()> {
-    let options = GenerateOptions::new(args.agencies, args.activities, args.years, args.seed);
+    let options = GenerateOptions {
+        updates_per_activity: args.updates_per_activity,
+        ..GenerateOptions::new(args.agencies, args.activities, args.years, args.seed)
+    };
     // Progress goes to stderr, one line per step, so that a redirect of stdout
     // keeps only the final report.
     let mut last_percent = None;

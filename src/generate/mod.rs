@@ -60,6 +60,9 @@ pub const CODE_PREFIX: &str = "GEN-";
 const OBJECTIVES: u32 = 2;
 const ACTIONS_PER_OBJECTIVE: u32 = 5;
 const INDICATORS_PER_PLAN: usize = 5;
+/// Updates per started activity unless asked otherwise: a year of monthly
+/// reporting, give or take, as the benchmarks should see it.
+pub const DEFAULT_UPDATES_PER_ACTIVITY: u32 = 10;
 /// Agencies per parent ministry.
 const AGENCIES_PER_MINISTRY: u32 = 30;
 /// Buffered bytes that trigger a flush: large enough that COPY round trips do not
@@ -72,6 +75,9 @@ pub struct GenerateOptions {
     pub agencies: u32,
     /// Activities per agency per year.
     pub activities: u32,
+    /// Progress updates of each activity that has started (fewer when its
+    /// year is too short for that many distinct dates); one for the others.
+    pub updates_per_activity: u32,
     pub years: u32,
     pub first_year: i32,
     pub seed: u64,
@@ -88,6 +94,7 @@ impl GenerateOptions {
         GenerateOptions {
             agencies,
             activities,
+            updates_per_activity: DEFAULT_UPDATES_PER_ACTIVITY,
             years,
             first_year: today.year().saturating_sub(span),
             seed,
@@ -113,6 +120,9 @@ impl GenerateOptions {
         }
         if self.activities > 10_000 {
             bail!("activities must be at most 10 000 per agency per year");
+        }
+        if !(1..=366).contains(&self.updates_per_activity) {
+            bail!("updates per activity must be between 1 and 366 (one a day at most)");
         }
         if !(1..=50).contains(&self.years) {
             bail!("years must be between 1 and 50");
@@ -346,7 +356,8 @@ pub async fn generate(
     });
     // Benchmarks usually run right after generation; without fresh statistics the
     // planner would still think the tables are empty.
-    sqlx::query(&format!("ANALYZE {all_tables}"))
+    // activity_state too: the trigger on progress_updates filled it.
+    sqlx::query(&format!("ANALYZE {all_tables}, activity_state"))
         .execute(pool)
         .await?;
 

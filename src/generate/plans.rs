@@ -297,7 +297,7 @@ fn write_activity(
     let wanted = if fate == Fate::NotStarted {
         1
     } else {
-        1 + rng.below(4) as usize
+        context.options.updates_per_activity as usize
     };
     let mut dates = Vec::with_capacity(wanted);
     if wanted > 1 && last_update > first {

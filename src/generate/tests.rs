@@ -9,6 +9,7 @@ fn small() -> GenerateOptions {
     GenerateOptions {
         agencies: 3,
         activities: 20,
+        updates_per_activity: 4,
         years: 2,
         first_year: 2024,
         seed: 7,

@@ -1,6 +1,6 @@
-//! The plan file written out: a plan's levels, activities and indicators
-//! with their current progress (CSV or XLSX), and the empty template with
-//! its example rows and instructions.
+//! The plan file written out: a plan's levels, activities, indicators and
+//! funding lines with their current progress (CSV or XLSX), and the empty
+//! template with its example rows and instructions.
 
 use std::collections::HashMap;
 
@@ -15,6 +15,7 @@ use crate::performance::plan_tree::Tree;
 use crate::reports::csv::CsvWriter;
 use crate::reports::Separator;
 use crate::store::activities;
+use crate::store::funding;
 use crate::store::plans::{self, Plan};
 use crate::store::structure;
 
@@ -27,6 +28,8 @@ struct PlanSheets {
     levels: usize,
     activities: Vec<Vec<String>>,
     indicators: Vec<Vec<String>>,
+    /// Under [`plan_file::FUNDING_COLUMNS`].
+    funding: Vec<Vec<String>>,
 }
 
 /// A quantity as the file writes it: no trailing zeros, a decimal comma.
@@ -94,6 +97,7 @@ async fn plan_sheets(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result
             text(latest.and_then(|l| l.as_of)),
             text(current.get(&activity.id).and_then(|a| a.comment.as_ref())),
             text(bases.get(&activity.id)),
+            text(activity.funding_source.as_ref()),
         ]);
         rows.push(row);
     }
@@ -115,11 +119,25 @@ async fn plan_sheets(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result
             ]
         })
         .collect();
+    // The lines as they stand in their latest version, as the activities.
+    let funding = funding::latest(db, plan.id)
+        .await?
+        .into_iter()
+        .map(|line| {
+            vec![
+                line.source,
+                Lang::Fr.t(line.source_kind.label_key()).into_owned(),
+                line.planned.to_string(),
+                line.mobilised.to_string(),
+            ]
+        })
+        .collect();
     Ok(PlanSheets {
         header,
         levels,
         activities: rows,
         indicators,
+        funding,
     })
 }
 
@@ -189,7 +207,22 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
         |column| if column == 2 { 40.0 } else { 14.0 },
     )?;
     sheet.set_freeze_panes(1, 0)?;
+    let sheet = text_sheet(
+        &mut workbook,
+        plan_file::FUNDING_SHEET,
+        &funding_header(),
+        &sheets.funding,
+        |column| if column == 0 { 40.0 } else { 18.0 },
+    )?;
+    sheet.set_freeze_panes(1, 0)?;
     Ok(workbook.save_to_buffer()?)
+}
+
+fn funding_header() -> Vec<&'static str> {
+    plan_file::FUNDING_COLUMNS
+        .iter()
+        .map(|(_, title)| *title)
+        .collect()
 }
 
 fn indicator_header() -> Vec<&'static str> {
@@ -200,7 +233,7 @@ fn indicator_header() -> Vec<&'static str> {
 }
 
 /// The instructions sheet of the template, one paragraph a line.
-const INSTRUCTIONS: [&str; 9] = [
+const INSTRUCTIONS: [&str; 10] = [
     "Modèle de fichier de plan pour Suivi : remplissez la feuille « Plan » (une ligne par activité) et, si vous le souhaitez, la feuille « Indicateurs ».",
     "Colonnes de niveaux : toutes les colonnes avant « Code » sont les niveaux du plan, du plus haut au plus bas ; leur en-tête est le nom du niveau (par exemple Objectif stratégique, Action prioritaire). Écrivez « CODE · Intitulé » la première fois qu’un niveau apparaît, puis le code seul suffit.",
     "Code : le code de l’activité, unique dans le plan, sans espace (B1.01). C’est par ce code que Suivi retrouve l’activité lors d’un nouvel import.",
@@ -209,6 +242,7 @@ const INSTRUCTIONS: [&str; 9] = [
     "Dates : AAAA-MM-JJ ou JJ/MM/AAAA.",
     "Avancement (Statut, Réalisation, Dépensé, À la date du, Commentaire) : laissez vide pour un nouveau plan. Pour mettre à jour l’avancement, exportez le plan depuis Suivi, modifiez ces colonnes et importez « l’avancement » : seules les lignes modifiées sont enregistrées, et une ligne modifiée dans Suivi depuis l’export n’est pas écrasée. Ne modifiez pas la colonne « Version ».",
     "Indicateurs : Niveau (code) vide pour un indicateur de tout le plan ; Sens « à la hausse » ou « à la baisse ».",
+    "Financement : une ligne par source (Budget d’État, Partenaires ou Ressources propres) avec les montants prévu et mobilisé ; la colonne « Source de financement » de la feuille « Plan » nomme la source d’une activité, telle qu’écrite dans la feuille « Financement » (ou vide).",
     "Suivi vérifie tout le fichier avant d’écrire : chaque problème est signalé avec sa ligne et sa colonne, et rien n’est enregistré tant qu’il en reste.",
 ];
 
@@ -222,7 +256,7 @@ pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
         .copied()
         .chain(COLUMNS.iter().map(|(_, f)| *f))
         .collect();
-    let example: [[&str; 17]; 2] = [
+    let example: [[&str; 18]; 2] = [
         [
             "OS1 · Améliorer la sécurité routière",
             "AP1 · Former les usagers",
@@ -241,6 +275,7 @@ pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
             "",
             "",
             "",
+            "Budget national",
         ],
         [
             "OS1",
@@ -252,6 +287,7 @@ pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
             "800 000",
             "Direction technique",
             "BKO",
+            "",
             "",
             "",
             "",
@@ -287,6 +323,17 @@ pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
         &indicator_header(),
         &indicator,
         |column| if column == 2 { 40.0 } else { 16.0 },
+    )?;
+    let funding = [
+        ["Budget national", "Budget d’État", "1 500 000", "0"],
+        ["PNUD", "Partenaires", "800 000", "0"],
+    ];
+    text_sheet(
+        &mut workbook,
+        plan_file::FUNDING_SHEET,
+        &funding_header(),
+        &funding,
+        |column| if column == 0 { 40.0 } else { 18.0 },
     )?;
     let sheet = workbook.add_worksheet();
     sheet.set_name("Instructions")?;

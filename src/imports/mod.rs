@@ -53,10 +53,13 @@ fn unreadable(error: TableError) -> Vec<Problem> {
 /// At most [`READERS`] files are read at once per instance: each may take
 /// about 130 MB at the limits, so a burst of uploads queues instead of
 /// exhausting memory.
-async fn read_file(bytes: &[u8], sheet_name: Option<&'static str>) -> Result<Sheets, TableError> {
+async fn read_file(
+    bytes: &[u8],
+    sheet_names: &'static [&'static str],
+) -> Result<Sheets, TableError> {
     let _slot = SLOTS.acquire().await.map_err(|_| TableError::Unreadable)?;
     let bytes = bytes.to_vec();
-    tokio::task::spawn_blocking(move || table::read(&bytes, sheet_name))
+    tokio::task::spawn_blocking(move || table::read(&bytes, sheet_names))
         .await
         .unwrap_or_else(|error| {
             tracing::warn!(%error, "the spreadsheet reader failed");

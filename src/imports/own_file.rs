@@ -193,6 +193,9 @@ pub fn to_plan_file(
                 region_code,
                 planned_start: a.start,
                 planned_end: a.end,
+                // Funding sources are listed in the preview, not yet grouped
+                // into the plan's lines.
+                funding_source: None,
             },
             progress: None,
         });
@@ -274,5 +277,7 @@ pub fn to_plan_file(
         nodes,
         activities,
         indicators,
+        funding: Vec::new(),
+        has_funding_column: false,
     })
 }

@@ -12,8 +12,9 @@ use super::layout::Choices;
 use super::own_file::{self, Understood};
 use super::plan_file::{self, Context, PlanFile, Problem};
 use super::{read_file, read_workbook, regions, unreadable};
+use crate::store::funding::{self, FundingFields};
 use crate::store::imports::{self, NewPlan, PlanChange};
-use crate::store::plans::Plan;
+use crate::store::plans::{FundingLine, Plan};
 use crate::store::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 
 /// Where a plan import goes: an existing plan, or a new one of the agency.
@@ -99,7 +100,11 @@ pub async fn prepare_plan_import_with(
         Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
         Target::New(_) => None,
     };
-    let mut import = diff(&file, existing.as_ref());
+    let lines = match target {
+        Target::Existing(plan) => funding::latest(db, plan.id).await?,
+        Target::New(_) => Vec::new(),
+    };
+    let mut import = diff(&file, existing.as_ref(), &lines);
     import.understood = Some(understood);
     Ok(Ok(import))
 }
@@ -111,7 +116,12 @@ async fn prepare_suivi_file(
     target: &Target,
     today: NaiveDate,
 ) -> sqlx::Result<Result<PlanImport, Vec<Problem>>> {
-    let sheets = match read_file(bytes, Some(plan_file::INDICATOR_SHEET)).await {
+    let sheets = match read_file(
+        bytes,
+        &[plan_file::INDICATOR_SHEET, plan_file::FUNDING_SHEET],
+    )
+    .await
+    {
         Ok(sheets) => sheets,
         Err(error) => return Ok(Err(unreadable(error))),
     };
@@ -138,7 +148,7 @@ async fn prepare_suivi_file(
         Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
         Target::New(_) => None,
     };
-    if let Some(sheet) = &sheets.named {
+    if let Some(Some(sheet)) = sheets.named.first() {
         let mut node_codes: Vec<String> = file.nodes.iter().map(|n| n.code.clone()).collect();
         if let Some(existing) = &existing {
             node_codes.extend(existing.nodes.iter().map(|n| n.code.clone()));
@@ -148,11 +158,62 @@ async fn prepare_suivi_file(
             Err(problems) => return Ok(Err(problems)),
         }
     }
-    Ok(Ok(diff(&file, existing.as_ref())))
+    if let Some(Some(sheet)) = sheets.named.get(1) {
+        match plan_file::parse_funding(sheet) {
+            Ok(lines) => file.funding = lines,
+            Err(problems) => return Ok(Err(problems)),
+        }
+    }
+    let lines = match target {
+        Target::Existing(plan) => funding::latest(db, plan.id).await?,
+        Target::New(_) => Vec::new(),
+    };
+    // A file that carries no funding line (a CSV holds one table) into a
+    // plan that has none cannot name a source: the column is left aside
+    // rather than refuse a copy of last year's plan.
+    if file.funding.is_empty() && lines.is_empty() {
+        file.has_funding_column = false;
+        for activity in &mut file.activities {
+            activity.fields.funding_source = None;
+        }
+    }
+    let problems = unknown_sources(&file, &lines);
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    Ok(Ok(diff(&file, existing.as_ref(), &lines)))
 }
 
-/// The changes that bring the plan to what the file says, parents first.
-fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport {
+/// The activities whose "Source de financement" names no line of the plan
+/// nor of the file's funding sheet.
+fn unknown_sources(file: &PlanFile, lines: &[FundingLine]) -> Vec<Problem> {
+    let column = plan_file::COLUMNS
+        .iter()
+        .find(|(key, _)| *key == "funding")
+        .map_or("", |(_, french)| french);
+    file.activities
+        .iter()
+        .filter_map(|activity| {
+            let source = activity.fields.funding_source.as_deref()?;
+            let known = file.funding.iter().any(|f| f.fields.source == source)
+                || lines.iter().any(|l| l.source == source);
+            (!known).then(|| Problem {
+                line: activity.line,
+                column: column.to_owned(),
+                key: "funding.error.unknown_source",
+                value: source.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// The changes that bring the plan to what the file says, parents first
+/// (and funding lines before the activities that name them).
+fn diff(
+    file: &PlanFile,
+    existing: Option<&structure::Structure>,
+    lines: &[FundingLine],
+) -> PlanImport {
     let mut changes = Vec::new();
     let mut unchanged = 0;
     let empty = structure::Structure {
@@ -191,12 +252,28 @@ fn diff(file: &PlanFile, existing: Option<&structure::Structure>) -> PlanImport 
             }),
         }
     }
+    // Lines are matched by their source's name, unique in a plan.
+    for line in &file.funding {
+        let fields = line.fields.clone();
+        match lines.iter().find(|l| l.source == fields.source) {
+            None => changes.push(PlanChange::CreateFunding { fields }),
+            Some(known) if FundingFields::from(known) == fields => unchanged += 1,
+            Some(known) => changes.push(PlanChange::UpdateFunding {
+                id: known.id,
+                fields,
+            }),
+        }
+    }
     // Quantities compare by value: 12.500 in the database is 12,5 in a file.
     let normalized = |quantity: Option<Decimal>| quantity.map(|q| q.normalize());
     for activity in &file.activities {
-        let fields = activity.fields.clone();
+        let mut fields = activity.fields.clone();
         let node_code = activity.node.clone();
-        match existing.activities.iter().find(|a| a.code == fields.code) {
+        let known = existing.activities.iter().find(|a| a.code == fields.code);
+        if !file.has_funding_column {
+            fields.funding_source = known.and_then(|k| k.funding_source.clone());
+        }
+        match known {
             None => changes.push(PlanChange::CreateActivity { fields, node_code }),
             Some(known)
                 if node_code_of(known.node_id) == Some(activity.node.as_str())

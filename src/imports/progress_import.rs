@@ -237,7 +237,7 @@ async fn prepare_suivi_progress(
     bytes: &[u8],
     today: NaiveDate,
 ) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
-    let sheets = match read_file(bytes, None).await {
+    let sheets = match read_file(bytes, &[]).await {
         Ok(sheets) => sheets,
         Err(error) => return Ok(Err(unreadable(error))),
     };

@@ -15,23 +15,24 @@ pub use super::limits::TableError;
 /// filled cell: a missing cell reads as empty.
 pub type Table = Vec<Vec<String>>;
 
-/// What a file holds: its first sheet (a CSV file's one table) and, when the
-/// workbook has it, the sheet asked for by name.
+/// What a file holds: its first sheet (a CSV file's one table) and, for
+/// each sheet asked for by name, that sheet when the workbook has it.
 #[derive(Debug, Default, PartialEq)]
 pub struct Sheets {
     pub first: Table,
-    pub named: Option<Table>,
+    /// In the order of the names asked for.
+    pub named: Vec<Option<Table>>,
 }
 
-/// Reads the file once: its first sheet and, in a workbook, the sheet named
-/// `sheet_name` if it has one.
-pub fn read(bytes: &[u8], sheet_name: Option<&str>) -> Result<Sheets, TableError> {
+/// Reads the file once: its first sheet and, in a workbook, each sheet of
+/// `sheet_names` it has.
+pub fn read(bytes: &[u8], sheet_names: &[&str]) -> Result<Sheets, TableError> {
     let sheets = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes, sheet_name)?
+        read_xlsx(bytes, sheet_names)?
     } else {
         Sheets {
             first: read_csv(&decode(bytes)),
-            named: None,
+            named: sheet_names.iter().map(|_| None).collect(),
         }
     };
     if sheets.first.is_empty() {
@@ -40,23 +41,27 @@ pub fn read(bytes: &[u8], sheet_name: Option<&str>) -> Result<Sheets, TableError
     Ok(sheets)
 }
 
-fn read_xlsx(bytes: &[u8], sheet_name: Option<&str>) -> Result<Sheets, TableError> {
+fn read_xlsx(bytes: &[u8], sheet_names: &[&str]) -> Result<Sheets, TableError> {
     limits::check_archive(bytes)?;
     let mut workbook: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Unreadable)?;
     let names = workbook.sheet_names();
     let first_name = names.first().ok_or(TableError::Empty)?;
     let first = read_sheet(&mut workbook, first_name)?;
-    let named = match sheet_name.filter(|wanted| names.iter().any(|n| n == wanted)) {
-        None => None,
-        Some(sheet_name) => match read_sheet(&mut workbook, sheet_name) {
-            Ok(table) => Some(table),
-            // Only the limits refuse the file: the named sheet is optional,
-            // and one that cannot be read is left out, as before.
-            Err(TableError::Unreadable) => None,
-            Err(error) => return Err(error),
-        },
-    };
+    let mut named = Vec::with_capacity(sheet_names.len());
+    for wanted in sheet_names {
+        named.push(if names.iter().any(|n| n == wanted) {
+            match read_sheet(&mut workbook, wanted) {
+                Ok(table) => Some(table),
+                // Only the limits refuse the file: a named sheet is optional,
+                // and one that cannot be read is left out, as before.
+                Err(TableError::Unreadable) => None,
+                Err(error) => return Err(error),
+            }
+        } else {
+            None
+        });
+    }
     Ok(Sheets { first, named })
 }
 
@@ -310,7 +315,7 @@ mod tests {
     #[test]
     fn reads_semicolons_quotes_and_line_breaks() {
         let text = "\u{feff}Code;Intitulé;Cible\nB1.01;\"Atelier; régional\";12,5\r\nB1.02;\"Dit \"\"oui\"\"\nsur deux lignes\";3\n";
-        let table = read(text.as_bytes(), None).unwrap().first;
+        let table = read(text.as_bytes(), &[]).unwrap().first;
         assert_eq!(table[0], ["Code", "Intitulé", "Cible"]);
         assert_eq!(table[1], ["B1.01", "Atelier; régional", "12,5"]);
         assert_eq!(table[2], ["B1.02", "Dit \"oui\"\nsur deux lignes", "3"]);
@@ -320,7 +325,7 @@ mod tests {
     fn sniffs_commas_and_decodes_windows_1252() {
         // "Intitulé,Région" with é in Windows-1252 (0xE9).
         let bytes = b"Code,Intitul\xe9,R\xe9gion\nB1,S\xe9curit\xe9 routi\xe8re,KAY\n";
-        let table = read(bytes, None).unwrap().first;
+        let table = read(bytes, &[]).unwrap().first;
         assert_eq!(table[0], ["Code", "Intitulé", "Région"]);
         assert_eq!(table[1], ["B1", "Sécurité routière", "KAY"]);
     }
@@ -374,14 +379,13 @@ mod tests {
             ("Plan", &[(1, 1, "Code"), (1, 3, "Cible"), (4, 2, "B1.01")]),
             ("Indicateurs", &[(0, 0, "Code"), (1, 0, "IND-1")]),
         ]);
-        let sheets = read(&bytes, Some("Indicateurs")).unwrap();
+        let sheets = read(&bytes, &["Absente", "Indicateurs"]).unwrap();
         assert_eq!(sheets.first, [vec!["Code", "", "Cible"], vec!["", "B1.01"]]);
         assert_eq!(
             sheets.named,
-            Some(vec![vec!["Code".into()], vec!["IND-1".into()]])
+            [None, Some(vec![vec!["Code".into()], vec!["IND-1".into()]])]
         );
-        assert_eq!(read(&bytes, None).unwrap().named, None);
-        assert_eq!(read(&bytes, Some("Absente")).unwrap().named, None);
+        assert!(read(&bytes, &[]).unwrap().named.is_empty());
     }
 
     /// The file of the issue: two cells, A1 and XFD1048576, for which
@@ -398,7 +402,7 @@ mod tests {
         let refused = TableError::SheetTooLarge {
             cell: "Plan!XFD1048576".into(),
         };
-        assert_eq!(read(&bytes, None), Err(refused.clone()));
+        assert_eq!(read(&bytes, &[]), Err(refused.clone()));
         // The same cells without the declared dimension: refused at the cell.
         let undeclared = with_first_sheet(
             &bytes,
@@ -406,7 +410,7 @@ mod tests {
             r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Code</t></is></c></row>
                <row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
         );
-        assert_eq!(read(&undeclared, None), Err(refused));
+        assert_eq!(read(&undeclared, &[]), Err(refused));
         // Or placed by counting, without references: row 1048576, column 251.
         let counted = with_first_sheet(
             &bytes,
@@ -417,7 +421,7 @@ mod tests {
             ),
         );
         assert_eq!(
-            read(&counted, None),
+            read(&counted, &[]),
             Err(TableError::SheetTooLarge {
                 cell: "Plan!IR1".into()
             })
@@ -428,7 +432,7 @@ mod tests {
             r#"<row r="1048576"><c><v>1</v></c></row>"#,
         );
         assert_eq!(
-            read(&counted, None),
+            read(&counted, &[]),
             Err(TableError::SheetTooLarge {
                 cell: "Plan!A1048576".into()
             })
@@ -448,7 +452,7 @@ mod tests {
             .collect();
         let crowded = with_first_sheet(&bytes, None, &rows);
         assert_eq!(
-            read(&crowded, None),
+            read(&crowded, &[]),
             Err(TableError::TooManyCells {
                 sheet: "Plan".into()
             })
@@ -464,15 +468,12 @@ mod tests {
         let rows = row.repeat(60 * 1024 * 1024 / row.len());
         let bomb = with_first_sheet(&bytes, None, &rows);
         assert!(bomb.len() < 2 * 1024 * 1024, "{} bytes", bomb.len());
-        assert_eq!(read(&bomb, None), Err(TableError::Inflated));
+        assert_eq!(read(&bomb, &[]), Err(TableError::Inflated));
     }
 
     #[test]
     fn nothing_readable_is_an_error() {
-        assert_eq!(read(b"\n\n", None), Err(TableError::Empty));
-        assert_eq!(
-            read(b"PK\x03\x04garbage", None),
-            Err(TableError::Unreadable)
-        );
+        assert_eq!(read(b"\n\n", &[]), Err(TableError::Empty));
+        assert_eq!(read(b"PK\x03\x04garbage", &[]), Err(TableError::Unreadable));
     }
 }

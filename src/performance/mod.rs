@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use plan_tree::rollup_tree;
+pub use plan_tree::{rollup, rollup_tree};
 pub use ratio::Ratio;
 
 use crate::domain::{Direction, Status};

@@ -21,6 +21,8 @@ pub struct Tally {
     /// By (region name, region code), in the order of the names.
     by_region: BTreeMap<(String, String), Summary>,
     by_agency: HashMap<i64, Summary>,
+    /// Activities by the funding line they name.
+    by_funding: HashMap<i64, Summary>,
 }
 
 impl Tally {
@@ -53,6 +55,9 @@ impl Tally {
             .entry(row.agency_id)
             .or_default()
             .add(figures, as_of);
+        if let Some(line) = row.activity.funding_line_id {
+            self.by_funding.entry(line).or_default().add(figures, as_of);
+        }
     }
 
     /// How many activities were counted.
@@ -93,6 +98,9 @@ pub struct Synthesis {
     pub agencies: Vec<GroupLine>,
     pub funding_planned: i128,
     pub funding_mobilised: i128,
+    /// The activities of each funding line (by its id), for the execution
+    /// per source.
+    pub by_funding: HashMap<i64, Summary>,
 }
 
 impl Synthesis {
@@ -156,6 +164,7 @@ impl Synthesis {
             agencies,
             funding_planned: data.funding.iter().map(|l| i128::from(l.planned)).sum(),
             funding_mobilised: data.funding.iter().map(|l| i128::from(l.mobilised)).sum(),
+            by_funding: tally.by_funding,
         }
     }
 

@@ -155,7 +155,7 @@ pub enum Subject {
 pub struct SessionHeading {
     pub agency_code: String,
     pub agency_name: String,
-    /// "30e session ordinaire", in the reader's language.
+    /// "30ᵉ session ordinaire", in the reader's language.
     pub title: String,
     pub number: i32,
     pub held_on: NaiveDate,

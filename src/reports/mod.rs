@@ -196,7 +196,7 @@ pub async fn open(db: &PgPool, scope: Scope, heading: Heading) -> Result<OpenRep
         .collect();
     periods.sort_unstable();
     periods.dedup();
-    let funding = rows::funding(&mut snapshot, &plan_ids).await?;
+    let funding = rows::funding(&mut snapshot, &plan_ids, as_of).await?;
     Ok(OpenReport {
         snapshot,
         plan_ids,
@@ -456,6 +456,7 @@ pub async fn session_pdf(
             .funding
             .into_iter()
             .map(|line| ReportFunding {
+                id: line.id,
                 plan_id: plan.id,
                 agency_code: plan.agency_code.clone(),
                 plan_code: plan.code.clone(),
@@ -478,6 +479,8 @@ pub async fn session_pdf(
     let extras = pdf::SessionExtras {
         previous,
         resolutions: sessions::resolutions(db, session.id, today).await?,
+        adopted: figures.adopted,
+        open_earlier: figures.open_earlier,
     };
     tokio::task::spawn_blocking(move || {
         let synthesis = Synthesis::new(&data, tally);

@@ -174,6 +174,15 @@ impl Workbook {
             &self.formats,
             data,
         )?;
+        let title = format!("{} — {}", data.heading.title(), data.heading.subject_line());
+        for (index, table) in [
+            (SUMMARY_SHEET, false),
+            (ACTIVITY_SHEET, true),
+            (INDICATOR_SHEET, true),
+            (FUNDING_SHEET, true),
+        ] {
+            print_setup(self.book.worksheet_from_index(index)?, &title, table)?;
+        }
         let properties = rust_xlsxwriter::DocProperties::new()
             .set_title(data.heading.title())
             .set_subject(data.heading.subject_line())
@@ -363,6 +372,32 @@ fn set_widths(sheet: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// The width of the summary's wrapped title column, in characters.
+const TITLE_WIDTH: f64 = 40.0;
+
+/// The height in points of a row whose `text` wraps in a column `width`
+/// characters wide (15 points a line, Excel's default for 11 pt text).
+fn wrapped_height(text: &str, width: f64) -> f64 {
+    let chars = text.chars().count() as f64;
+    15.0 * (chars / (width - 2.0)).ceil().max(1.0)
+}
+
+/// Printing: A4 landscape, one page wide, the header row repeated (for a
+/// table), the report's title and the page number in the footer.
+fn print_setup(sheet: &mut Worksheet, title: &str, header_row: bool) -> Result<(), XlsxError> {
+    sheet
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_gridlines(header_row)
+        // `&` starts a code in Excel's header language: a title keeps its own.
+        .set_footer(format!("&L{}&R&P / &N", title.replace('&', "&&")));
+    if header_row {
+        sheet.set_repeat_rows(0, 0)?;
+    }
+    Ok(())
+}
+
 /// A table with a frozen header row and filters.
 fn table_sheet(sheet: &mut Worksheet, rows: usize, columns: u16) -> Result<(), XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
@@ -382,8 +417,23 @@ fn write_summary(
     set_widths(
         sheet,
         &[
-            34.0, 14.0, 20.0, 10.0, 40.0, 10.0, 10.0, 10.0, 12.0, 10.0, 11.0, 11.0, 10.0, 12.0,
-            15.0, 15.0, 12.0,
+            34.0,
+            14.0,
+            20.0,
+            TITLE_WIDTH,
+            40.0,
+            10.0,
+            10.0,
+            10.0,
+            12.0,
+            10.0,
+            11.0,
+            11.0,
+            10.0,
+            12.0,
+            15.0,
+            15.0,
+            12.0,
         ],
     )?;
     sheet.write_string_with_format(0, 0, data.heading.title(), &formats.title)?;
@@ -483,6 +533,9 @@ fn write_summary(
             cells.text(&node.code)?;
             cells.styled_text(&node.title, &formats.wrap)?;
             cells::summary(&mut cells, &node.summary)?;
+            // Excel does not grow a row for its wrapped text by itself: a
+            // row of default height lets a long title spill over the next.
+            sheet.set_row_height(row, wrapped_height(&node.title, TITLE_WIDTH))?;
             row += 1;
         }
     }

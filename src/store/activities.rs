@@ -13,19 +13,37 @@ use crate::domain::{Review, Status};
 use crate::performance::{ActivityFigures, Update};
 
 /// The "state as of a date" of every activity `a` is its latest progress
-/// update `u` dated on or before that date: one index probe per activity on
-/// `progress_updates_latest`. Every query that reads figures joins it, and
-/// selects [`latest_update_columns!`] (and `u.comment` where shown).
+/// update `u` dated on or before that date. Only counted updates are read:
+/// those that needed no validation or were validated, as known at
+/// `known_at()` (now, unless a sealed session is being recomputed as it was
+/// known when sealed). `with_pending` also reads the updates still waiting
+/// for validation, for the plan page that asks.
 ///
-/// Only counted updates are read: those that needed no validation or were
-/// validated, as known at `known_at()` (now, unless a sealed session is being
-/// recomputed as it was known when sealed). `with_pending` also reads the
-/// updates still waiting for validation, for the plan page that asks.
+/// Today's state, the latest counted update of each activity, is kept in
+/// `activity_state` (the migration's triggers, in the transaction of each
+/// write and of each validation): when it is dated on or before the date and
+/// the figures are read as known now, it is the state as of that date too,
+/// one primary-key read; otherwise (a past date, an earlier knowledge) one
+/// index probe on `progress_updates_latest` finds it in the history. The two
+/// branches exclude each other, so `u` is one row or none. Every query that
+/// reads figures joins it, and selects [`latest_update_columns!`] (and
+/// `u.comment` where shown).
 macro_rules! latest_update_join {
     ($date_param:literal) => {
-        $crate::store::activities::latest_update_join!(
+        concat!(
+            " LEFT JOIN activity_state ts ON ts.activity_id = a.id",
+            " LEFT JOIN LATERAL (SELECT ts.update_id AS id, ts.status, ts.achieved, ts.spent,",
+            " ts.as_of, ts.comment WHERE ts.as_of <= ",
             $date_param,
-            " AND p.counted_since <= known_at()"
+            " AND known_at() = 'infinity'",
+            " UNION ALL (SELECT p.id, p.status, p.achieved, p.spent, p.as_of, p.comment",
+            " FROM progress_updates p WHERE (ts.as_of <= ",
+            $date_param,
+            " AND known_at() = 'infinity') IS NOT TRUE",
+            " AND p.activity_id = a.id AND p.as_of <= ",
+            $date_param,
+            " AND p.counted_since <= known_at()",
+            " ORDER BY p.as_of DESC, p.id DESC LIMIT 1)) u ON true "
         )
     };
     ($date_param:literal, with_pending) => {

@@ -1,13 +1,14 @@
 //! Agencies ("structures") and the figures of their current plans.
 
 use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use sqlx::{FromRow, PgPool};
 
-use super::activities::{latest_update_columns, latest_update_join, LatestUpdate};
+use super::activities::latest_update_join;
 use super::in_force;
 use super::plans::activity_version_join;
-use crate::performance::ActivityFigures;
+use crate::performance::Summary;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Agency {
@@ -32,6 +33,13 @@ pub async fn list(db: &PgPool) -> sqlx::Result<Vec<Agency>> {
         .await
 }
 
+pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<Agency>> {
+    sqlx::query_as(&format!("{AGENCY_COLUMNS} WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 pub async fn find_by_code(db: &PgPool, code: &str) -> sqlx::Result<Option<Agency>> {
     sqlx::query_as(&format!("{AGENCY_COLUMNS} WHERE g.code = $1"))
         .bind(code)
@@ -48,48 +56,127 @@ pub async fn children(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Agency>> 
     .await
 }
 
-/// One activity of a plan covering a year, with its state as of a date, tagged
-/// with its agency: enough to compute every agency's figures for that year,
-/// and no more (the home page reads every activity of the year).
+/// The counts and sums of a group of activities (an agency's, a plan's), as
+/// [`Summary`] holds them, from [`summary_columns!`].
 #[derive(Debug, FromRow)]
-pub struct AgencyActivity {
-    pub agency_id: i64,
-    pub target: Option<Decimal>,
-    pub budget: i64,
-    pub planned_end: Option<NaiveDate>,
-    #[sqlx(flatten)]
-    pub latest: LatestUpdate,
+struct SummaryCounts {
+    group_id: i64,
+    planned: i64,
+    done: i64,
+    in_progress: i64,
+    not_started: i64,
+    postponed: i64,
+    abandoned: i64,
+    above_target: i64,
+    late: i64,
+    budget: Decimal,
+    spent: Decimal,
 }
 
-impl AgencyActivity {
-    pub fn figures(&self) -> ActivityFigures {
-        self.latest
-            .figures(self.target, self.budget, self.planned_end)
+impl SummaryCounts {
+    fn summary(&self) -> Summary {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        // Sums of bigints fit in 128 bits by far; Summary keeps them there.
+        let amount = |d: Decimal| d.to_i128().unwrap_or(0);
+        Summary {
+            planned: count(self.planned),
+            done: count(self.done),
+            in_progress: count(self.in_progress),
+            not_started: count(self.not_started),
+            postponed: count(self.postponed),
+            abandoned: count(self.abandoned),
+            above_target: count(self.above_target),
+            late: count(self.late),
+            budget: amount(self.budget),
+            spent: amount(self.spent),
+        }
+    }
+
+    fn into_pairs(rows: Vec<SummaryCounts>) -> Vec<(i64, Summary)> {
+        rows.iter()
+            .map(|row| (row.group_id, row.summary()))
+            .collect()
     }
 }
 
-/// Every activity of every plan that covers `year`, as of `as_of`, in the
-/// `readable` agencies (all of them for `None`).
-pub async fn activities_for_year(
+/// [`SummaryCounts`]' columns over activities `a` with their version `v`
+/// and state `u` as of `$date` (an SQL date expression), counted in SQL by
+/// the rules of [`Summary::add`]: no update by the date is "not started";
+/// above target is done with achieved over a non-zero target (a ratio over
+/// one, exactly: compared, never divided); late is neither done nor
+/// abandoned with a planned end before the date.
+macro_rules! summary_columns {
+    ($date:literal) => {
+        concat!(
+            " count(*) AS planned, \
+             count(*) FILTER (WHERE u.status = 'done') AS done, \
+             count(*) FILTER (WHERE u.status = 'in_progress') AS in_progress, \
+             count(*) FILTER (WHERE u.status IS NULL OR u.status = 'not_started') AS not_started, \
+             count(*) FILTER (WHERE u.status = 'postponed') AS postponed, \
+             count(*) FILTER (WHERE u.status = 'abandoned') AS abandoned, \
+             count(*) FILTER (WHERE u.status = 'done' AND u.achieved IS NOT NULL \
+                 AND ((v.target > 0 AND u.achieved > v.target) \
+                   OR (v.target < 0 AND u.achieved < v.target))) AS above_target, \
+             count(*) FILTER (WHERE COALESCE(u.status, 'not_started') NOT IN ('done', 'abandoned') \
+                 AND v.planned_end < ",
+            $date,
+            ") AS late, \
+             COALESCE(sum(v.budget), 0)::numeric AS budget, \
+             COALESCE(sum(COALESCE(u.spent, 0)), 0)::numeric AS spent "
+        )
+    };
+}
+
+/// Each agency's own figures (its activities only, not those of the
+/// agencies under it) for every plan that covers `year`, as of `as_of`, in
+/// the `readable` agencies (all of them for `None`): one row per agency.
+pub async fn summaries_for_year(
     db: &PgPool,
     year: i32,
     as_of: NaiveDate,
     readable: Option<&[i64]>,
-) -> sqlx::Result<Vec<AgencyActivity>> {
-    sqlx::query_as(concat!(
-        "SELECT pl.agency_id, v.target, v.budget, v.planned_end,",
-        latest_update_columns!(),
+) -> sqlx::Result<Vec<(i64, Summary)>> {
+    let rows: Vec<SummaryCounts> = sqlx::query_as(concat!(
+        "SELECT pl.agency_id AS group_id,",
+        summary_columns!("$2"),
         "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
         activity_version_join!("$2"),
         latest_update_join!("$2"),
         "WHERE $1 BETWEEN pl.start_year AND pl.end_year \
          AND",
         in_force!("a", "$2"),
-        "AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3))"
+        "AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3)) \
+         GROUP BY pl.agency_id"
     ))
     .bind(year)
     .bind(as_of)
     .bind(readable)
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(SummaryCounts::into_pairs(rows))
+}
+
+/// The figures of each of the agency's plans that has activities, a
+/// finished plan as of its last day and a running one as of `today` (as the
+/// agency page shows them): one row per plan.
+pub async fn plan_summaries(
+    db: &PgPool,
+    agency_id: i64,
+    today: NaiveDate,
+) -> sqlx::Result<Vec<(i64, Summary)>> {
+    let rows: Vec<SummaryCounts> = sqlx::query_as(concat!(
+        "SELECT pl.id AS group_id,",
+        summary_columns!("LEAST(make_date(pl.end_year, 12, 31), $2)"),
+        "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
+        activity_version_join!("LEAST(make_date(pl.end_year, 12, 31), $2)"),
+        latest_update_join!("LEAST(make_date(pl.end_year, 12, 31), $2)"),
+        "WHERE pl.agency_id = $1 AND",
+        in_force!("a", "LEAST(make_date(pl.end_year, 12, 31), $2)"),
+        "GROUP BY pl.id"
+    ))
+    .bind(agency_id)
+    .bind(today)
+    .fetch_all(db)
+    .await?;
+    Ok(SummaryCounts::into_pairs(rows))
 }

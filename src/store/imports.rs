@@ -10,6 +10,7 @@ use crate::domain::PlanKind;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
+use super::funding::{self, FundingFields};
 use super::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 use super::{audit, to_json};
 
@@ -56,6 +57,13 @@ pub enum PlanChange {
         id: i64,
         fields: IndicatorFields,
         node_code: Option<String>,
+    },
+    CreateFunding {
+        fields: FundingFields,
+    },
+    UpdateFunding {
+        id: i64,
+        fields: FundingFields,
     },
 }
 
@@ -139,6 +147,10 @@ async fn node_id(
         .await
 }
 
+/// The date of the versions in force before any plan (as the migrations
+/// give existing rows).
+const FROM_THE_START: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date");
+
 /// One change, through the same writes as the edit pages; the node a change
 /// names by code is looked up first (it may have been created just before).
 async fn apply_one(
@@ -193,6 +205,16 @@ async fn apply_one(
             // From the day of the import, as for activities.
             let effective_on = added_on.unwrap_or_default();
             structure::write_indicator(tx, *id, node_id, fields, effective_on, user_id).await?;
+        }
+        PlanChange::CreateFunding { fields } => {
+            // From the day of the import into a plan under way, else from
+            // the start, as for activities.
+            let added_on = added_on.unwrap_or(FROM_THE_START);
+            funding::insert(tx, plan_id, fields, added_on, Some(user_id)).await?;
+        }
+        PlanChange::UpdateFunding { id, fields } => {
+            let effective_on = added_on.unwrap_or(FROM_THE_START);
+            funding::write(tx, *id, fields, effective_on, Some(user_id)).await?;
         }
     }
     Ok(())

@@ -4,12 +4,16 @@
 pub mod activities;
 pub mod admin;
 pub mod agencies;
+pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
+pub mod funding;
 pub mod import_mappings;
 pub mod imports;
 pub mod login_attempts;
+pub mod mail;
 pub mod plans;
+pub mod publications;
 pub mod reports;
 pub mod reviews;
 pub mod seals;

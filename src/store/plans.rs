@@ -42,6 +42,19 @@ impl Plan {
             .map_or("", String::as_str)
     }
 
+    /// The date its figures are shown as of when none is asked for: a finished
+    /// plan as of its last day, a running one as of today.
+    pub fn default_as_of(&self, today: chrono::NaiveDate) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(self.end_year, 12, 31).map_or(today, |end| end.min(today))
+    }
+
+    /// The years after the title, unless the title already says them
+    /// ("Projet Annuel de Performance 2025" needs no second 2025).
+    pub fn years_after_title(&self) -> Option<String> {
+        let years = self.years();
+        (!self.title.contains(&years)).then_some(years)
+    }
+
     /// The years as shown: `2025` or `2022-2024`.
     pub fn years(&self) -> String {
         if self.start_year == self.end_year {
@@ -62,6 +75,21 @@ pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Plan>
         .bind(id)
         .fetch_optional(db)
         .await
+}
+
+/// A plan by its agency's code and its own (codes are unique per agency).
+pub async fn find_by_codes(
+    db: &PgPool,
+    agency_code: &str,
+    plan_code: &str,
+) -> sqlx::Result<Option<Plan>> {
+    sqlx::query_as(&format!(
+        "{PLAN_COLUMNS} WHERE g.code = $1 AND pl.code = $2"
+    ))
+    .bind(agency_code)
+    .bind(plan_code)
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Plan>> {
@@ -154,6 +182,13 @@ pub struct ActivityRow {
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
     pub retired_on: Option<NaiveDate>,
+    /// The funding line of the plan that pays for it, if it names one, and
+    /// that line's name as of the same date. Seals made before activities
+    /// named a source read as naming none.
+    #[serde(default)]
+    pub funding_line_id: Option<i64>,
+    #[serde(default)]
+    pub funding_source: Option<String>,
     #[sqlx(flatten)]
     pub latest: LatestUpdate,
     /// The comment of that latest update.
@@ -173,7 +208,8 @@ macro_rules! activity_columns {
         concat!(
             " a.id, a.plan_id, a.node_id, a.code, a.title, v.target, v.unit, v.budget, \
              v.responsible_unit, v.region_code, r.name AS region_name, v.planned_start, \
-             v.planned_end, a.retired_on, u.comment,",
+             v.planned_end, a.retired_on, v.funding_line_id, fs.source AS funding_source, \
+             u.comment,",
             $crate::store::activities::latest_update_columns!()
         )
     };
@@ -184,15 +220,22 @@ pub(super) use activity_columns;
 /// its target, unit, budget, responsible unit, region and planned dates as
 /// they stood then. Of two versions from the same date, the one recorded
 /// last (a correction) wins. Every activity has a version from 1900, so the
-/// join keeps every activity.
+/// join keeps every activity. The name `fs` of its funding line is the one
+/// in force on the same date.
 macro_rules! activity_version_join {
     ($date_param:literal) => {
         concat!(
             " JOIN LATERAL (SELECT v.target, v.unit, v.budget, v.responsible_unit, \
-             v.region_code, v.planned_start, v.planned_end FROM activity_versions v \
-             WHERE v.activity_id = a.id AND v.recorded_at <= known_at() AND v.effective_on <= ",
+             v.region_code, v.planned_start, v.planned_end, v.funding_line_id \
+             FROM activity_versions v WHERE v.activity_id = a.id AND v.recorded_at <= known_at() \
+             AND v.effective_on <= ",
             $date_param,
-            " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) v ON true "
+            " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) v ON true \
+             LEFT JOIN LATERAL (SELECT fv.source FROM funding_line_versions fv \
+             WHERE fv.funding_line_id = v.funding_line_id AND fv.recorded_at <= known_at() \
+             AND fv.effective_on <= ",
+            $date_param,
+            " ORDER BY fv.effective_on DESC, fv.recorded_at DESC, fv.id DESC LIMIT 1) fs ON true "
         )
     };
 }
@@ -352,20 +395,53 @@ pub(super) async fn with_values(
     Ok(())
 }
 
+/// A line of a plan's funding plan (plan de mobilisation des fonds) as it
+/// stood on the date it was read as of.
 #[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct FundingLine {
+    /// Seals made before lines were edited read as 0 (no activity named one).
+    #[serde(default)]
+    pub id: i64,
     pub source: String,
     pub source_kind: FundingSourceKind,
     pub planned: i64,
     pub mobilised: i64,
 }
 
-pub async fn funding(db: impl PgExecutor<'_>, plan_id: i64) -> sqlx::Result<Vec<FundingLine>> {
-    sqlx::query_as(
-        "SELECT source, source_kind, planned, mobilised FROM funding_lines \
-         WHERE plan_id = $1 ORDER BY position, source",
-    )
+/// The columns of [`FundingLine`] from the lines `f` and their version `fv`
+/// ([`funding_version_join!`]).
+pub(super) const FUNDING_COLUMNS: &str =
+    "f.id, fv.source, fv.source_kind, fv.planned, fv.mobilised";
+
+/// The version `fv` of the funding line `f` in force on `$date_param` (an
+/// SQL date; `'infinity'` for the latest). A line added later has none yet,
+/// and the inner join leaves it out.
+macro_rules! funding_version_join {
+    ($date_param:literal) => {
+        concat!(
+            " JOIN LATERAL (SELECT v.source, v.source_kind, v.planned, v.mobilised \
+             FROM funding_line_versions v WHERE v.funding_line_id = f.id \
+             AND v.recorded_at <= known_at() AND v.effective_on <= ",
+            $date_param,
+            " ORDER BY v.effective_on DESC, v.recorded_at DESC, v.id DESC LIMIT 1) fv ON true "
+        )
+    };
+}
+pub(super) use funding_version_join;
+
+/// The plan's funding lines as they stood on `as_of`.
+pub async fn funding(
+    db: impl PgExecutor<'_>,
+    plan_id: i64,
+    as_of: NaiveDate,
+) -> sqlx::Result<Vec<FundingLine>> {
+    sqlx::query_as(&format!(
+        "SELECT {FUNDING_COLUMNS} FROM funding_lines f {} WHERE f.plan_id = $1 \
+         ORDER BY f.position, f.id",
+        funding_version_join!("$2")
+    ))
     .bind(plan_id)
+    .bind(as_of)
     .fetch_all(db)
     .await
 }

@@ -15,8 +15,9 @@ use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use super::in_force;
 use super::plans::{
-    activities_from, activity_columns, indicator_version_join, with_values, ActivityRow,
-    IndicatorRow, NodeRow, Plan, INDICATOR_COLUMNS, NODE_COLUMNS, NODE_ORDER, PLAN_COLUMNS,
+    activities_from, activity_columns, funding_version_join, indicator_version_join, with_values,
+    ActivityRow, IndicatorRow, NodeRow, Plan, INDICATOR_COLUMNS, NODE_COLUMNS, NODE_ORDER,
+    PLAN_COLUMNS,
 };
 use crate::domain::FundingSourceKind;
 use crate::performance::plan_tree::Tree;
@@ -175,6 +176,8 @@ pub async fn indicators(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ReportFunding {
+    /// The funding line, which activities name.
+    pub id: i64,
     pub plan_id: i64,
     pub agency_code: String,
     pub plan_code: String,
@@ -184,17 +187,22 @@ pub struct ReportFunding {
     pub mobilised: i64,
 }
 
+/// The plans' funding lines as they stood on `as_of`.
 pub async fn funding(
     conn: &mut PgConnection,
     plan_ids: &[i64],
+    as_of: NaiveDate,
 ) -> sqlx::Result<Vec<ReportFunding>> {
-    sqlx::query_as(
-        "SELECT f.plan_id, g.code AS agency_code, pl.code AS plan_code, f.source, f.source_kind, \
-         f.planned, f.mobilised \
-         FROM funding_lines f JOIN plans pl ON pl.id = f.plan_id JOIN agencies g ON g.id = pl.agency_id \
-         WHERE f.plan_id = ANY($1) ORDER BY g.code, pl.code, f.position, f.source",
-    )
+    sqlx::query_as(&format!(
+        "SELECT f.id, f.plan_id, g.code AS agency_code, pl.code AS plan_code, fv.source, \
+         fv.source_kind, fv.planned, fv.mobilised \
+         FROM funding_lines f {} JOIN plans pl ON pl.id = f.plan_id \
+         JOIN agencies g ON g.id = pl.agency_id \
+         WHERE f.plan_id = ANY($1) ORDER BY g.code, pl.code, f.position, f.id",
+        funding_version_join!("$2")
+    ))
     .bind(plan_ids)
+    .bind(as_of)
     .fetch_all(conn)
     .await
 }

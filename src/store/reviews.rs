@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::audit;
 use crate::domain::Status;
@@ -56,6 +56,14 @@ pub struct Submitted {
 /// have waited longest); the page says how many more wait.
 pub const QUEUE_PAGE: i64 = 200;
 
+/// The columns of [`Submitted`], for [`filtered`].
+const SUBMITTED_COLUMNS: &str = "SELECT u.id AS update_id, a.id AS activity_id, \
+     a.code AS activity_code, a.title AS activity_title, pl.id AS plan_id, pl.code AS plan_code, \
+     g.id AS agency_id, g.code AS agency_code, u.as_of, u.status, u.achieved, u.spent, \
+     u.comment, u.author, u.recorded_at, \
+     (SELECT count(*) FROM attachments t WHERE t.update_id = u.id AND NOT EXISTS \
+      (SELECT 1 FROM attachment_withdrawals w WHERE w.attachment_id = t.id)) AS attachments";
+
 fn filtered<'a>(select: &str, filter: &'a QueueFilter) -> QueryBuilder<'a, Postgres> {
     let mut query = QueryBuilder::new(select);
     query.push(
@@ -99,20 +107,12 @@ fn filtered<'a>(select: &str, filter: &'a QueueFilter) -> QueryBuilder<'a, Postg
 /// The submitted updates that match, the oldest first, and how many match
 /// in all.
 pub async fn queue(db: &PgPool, filter: &QueueFilter) -> sqlx::Result<(Vec<Submitted>, i64)> {
-    let rows = filtered(
-        "SELECT u.id AS update_id, a.id AS activity_id, a.code AS activity_code, \
-         a.title AS activity_title, pl.id AS plan_id, pl.code AS plan_code, \
-         g.id AS agency_id, g.code AS agency_code, u.as_of, u.status, u.achieved, u.spent, \
-         u.comment, u.author, u.recorded_at, \
-         (SELECT count(*) FROM attachments t WHERE t.update_id = u.id AND NOT EXISTS \
-          (SELECT 1 FROM attachment_withdrawals w WHERE w.attachment_id = t.id)) AS attachments",
-        filter,
-    )
-    .push(" ORDER BY u.id LIMIT ")
-    .push_bind(QUEUE_PAGE)
-    .build_query_as()
-    .fetch_all(db)
-    .await?;
+    let rows = filtered(SUBMITTED_COLUMNS, filter)
+        .push(" ORDER BY u.id LIMIT ")
+        .push_bind(QUEUE_PAGE)
+        .build_query_as()
+        .fetch_all(db)
+        .await?;
     let total = filtered("SELECT count(*)", filter)
         .build_query_scalar()
         .fetch_one(db)
@@ -123,20 +123,12 @@ pub async fn queue(db: &PgPool, filter: &QueueFilter) -> sqlx::Result<(Vec<Submi
 /// One submitted update, for its page in the queue.
 pub async fn find_submitted(db: &PgPool, update_id: i64) -> sqlx::Result<Option<Submitted>> {
     let filter = QueueFilter::default();
-    filtered(
-        "SELECT u.id AS update_id, a.id AS activity_id, a.code AS activity_code, \
-         a.title AS activity_title, pl.id AS plan_id, pl.code AS plan_code, \
-         g.id AS agency_id, g.code AS agency_code, u.as_of, u.status, u.achieved, u.spent, \
-         u.comment, u.author, u.recorded_at, \
-         (SELECT count(*) FROM attachments t WHERE t.update_id = u.id AND NOT EXISTS \
-          (SELECT 1 FROM attachment_withdrawals w WHERE w.attachment_id = t.id)) AS attachments",
-        &filter,
-    )
-    .push(" AND u.id = ")
-    .push_bind(update_id)
-    .build_query_as()
-    .fetch_optional(db)
-    .await
+    filtered(SUBMITTED_COLUMNS, &filter)
+        .push(" AND u.id = ")
+        .push_bind(update_id)
+        .build_query_as()
+        .fetch_optional(db)
+        .await
 }
 
 /// The people whose updates wait, for the queue's author filter.
@@ -208,6 +200,21 @@ pub async fn decide(
     agencies: Option<&[i64]>,
 ) -> sqlx::Result<DecideOutcome> {
     let mut tx = db.begin().await?;
+    let outcome = decide_in(&mut tx, update_ids, decision, reviewer_id, agencies).await?;
+    if matches!(outcome, DecideOutcome::Decided(_)) {
+        tx.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// [`decide`] inside the caller's transaction (the demo's).
+pub async fn decide_in(
+    tx: &mut PgConnection,
+    update_ids: &[i64],
+    decision: &Decision,
+    reviewer_id: i64,
+    agencies: Option<&[i64]>,
+) -> sqlx::Result<DecideOutcome> {
     // Locked in id order, so that two validators deciding overlapping sets
     // cannot deadlock; the second finds the first's decisions made.
     let waiting: Vec<(i64, i64)> = sqlx::query_as(
@@ -267,7 +274,10 @@ pub async fn decide(
             },
         )
         .await?;
+        if let Decision::Reject { reason } = decision {
+            // The author hears of it with the decision, or not at all.
+            super::mail::queue_rejection_notice(&mut *tx, *update_id, reason).await?;
+        }
     }
-    tx.commit().await?;
     Ok(DecideOutcome::Decided(waiting.len()))
 }

@@ -70,6 +70,8 @@ pub async fn insert(
         },
     )
     .await?;
+    // The board hears of it with the seal, or not at all.
+    super::mail::queue_sealed_notice(tx, session_id, agency_id, id).await?;
     Ok(id)
 }
 
@@ -168,6 +170,18 @@ pub async fn find(db: impl PgExecutor<'_>, seal_id: i64) -> sqlx::Result<Option<
         .await
 }
 
+/// When the seal was taken, without its figures (the dashboard's ETag
+/// needs only that).
+pub async fn sealed_at(
+    db: impl PgExecutor<'_>,
+    seal_id: i64,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("SELECT sealed_at FROM session_seals WHERE id = $1")
+        .bind(seal_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// The ids of the seals in force, for `suivi verify`, which reads them one
 /// at a time (thousands of seals would not fit in memory at once).
 pub async fn in_force(db: &PgPool) -> sqlx::Result<Vec<i64>> {
@@ -206,8 +220,8 @@ pub async fn never_sealed_held(db: &PgPool) -> sqlx::Result<Vec<i64>> {
 pub struct CorrectionsSince {
     /// Progress updates dated on or before the cutoff, counted since.
     pub updates: i64,
-    /// Versions of activities' and indicators' attributes in force on the
-    /// cutoff, and indicator values of periods ending by it.
+    /// Versions of activities', indicators' and funding lines' attributes
+    /// in force on the cutoff, and indicator values of periods ending by it.
     pub attributes: i64,
     pub latest: Option<DateTime<Utc>>,
 }
@@ -241,6 +255,10 @@ pub async fn corrections_since(
              SELECT v.recorded_at FROM indicator_values v \
              JOIN indicators i ON i.id = v.indicator_id \
              WHERE i.plan_id = $1 AND v.period_end <= $2 AND v.recorded_at > $3 \
+             UNION ALL \
+             SELECT v.recorded_at FROM funding_line_versions v \
+             JOIN funding_lines f ON f.id = v.funding_line_id \
+             WHERE f.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
          ) SELECT (SELECT count(*) FROM updates) AS updates, \
              (SELECT count(*) FROM attributes) AS attributes, \
              (SELECT max(at) FROM (SELECT at FROM updates UNION ALL SELECT at FROM attributes) t) \

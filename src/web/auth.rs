@@ -1,6 +1,6 @@
 //! Who is signed in, and what they may do: the `CurrentUser` extractor (the
-//! user and their roles, read from the database on each request so that a
-//! changed role applies at once) and the rights derived from the roles.
+//! user, their roles and the agencies they read, in one statement on each
+//! request so that a changed role applies at once) and the rights derived from the roles.
 //! The login session itself lives in PostgreSQL (tower-sessions); it stays
 //! signed in while the account is enabled and its password unchanged since
 //! the sign-in (the session generation, `store::users`).
@@ -104,7 +104,13 @@ impl CurrentUser {
             return Ok(None);
         };
         let generation = session.get::<i64>(USER_GENERATION_KEY).await?.unwrap_or(0);
-        let Some(user) = users::find_for_session(&state.db, id, generation).await? else {
+        let Some(users::SessionUser {
+            user,
+            roles,
+            readable,
+            validating,
+        }) = users::for_session(&state.db, id, generation).await?
+        else {
             // The account is gone or disabled, or its password changed
             // since this session signed in: forget the session rather than
             // loop.
@@ -119,17 +125,9 @@ impl CurrentUser {
         if session.get::<String>(USER_NAME_KEY).await?.as_ref() != Some(&user.display_name) {
             session.insert(USER_NAME_KEY, &user.display_name).await?;
         }
-        let roles = users::roles(&state.db, user.id).await?;
-        let agencies = users::readable_agencies(&state.db, user.id).await?;
-        let readable = agencies.iter().map(|(id, _)| *id).collect();
-        let validating = agencies
-            .iter()
-            .filter(|(_, validates)| *validates)
-            .map(|(id, _)| *id)
-            .collect();
         Ok(Some(CurrentUser {
             user,
-            roles,
+            roles: roles.0,
             readable,
             validating,
         }))

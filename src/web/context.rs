@@ -50,6 +50,8 @@ pub struct Ctx {
     /// The session's CSRF token, for the hidden field of every form (the
     /// logout button in the header among them).
     pub csrf: Option<String>,
+    /// The message key of a confirmation to show once (`web::flash`).
+    pub flash: Option<String>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -63,7 +65,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         // Only reads: an anonymous reader gets no session (no row, no cookie).
         // A session that cannot be read shows the page as to an anonymous
         // reader; the pages that need the user fail on their own extractor.
-        if let Some(session) = parts.extensions.get::<tower_sessions::Session>() {
+        if let Some(session) = parts.extensions.get::<tower_sessions::Session>().cloned() {
             ctx.user_name = session.get(super::auth::USER_NAME_KEY).await.ok().flatten();
             ctx.is_admin = ctx.user_name.is_some()
                 && session
@@ -73,6 +75,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
                     .flatten()
                     .unwrap_or(false);
             ctx.csrf = session.get(super::csrf::CSRF_KEY).await.ok().flatten();
+            // Only pages show it: a POST's own context must leave it for the
+            // page the browser is sent to.
+            if parts.method == axum::http::Method::GET && ctx.user_name.is_some() {
+                ctx.flash = super::flash::take(parts, &session).await;
+            }
         }
         Ok(ctx)
     }
@@ -88,7 +95,14 @@ impl Ctx {
             user_name: None,
             is_admin: false,
             csrf: None,
+            flash: None,
         }
+    }
+
+    /// The stylesheet's address, versioned by its content so that browsers
+    /// may keep it for a year and still get a new one the day it changes.
+    pub fn stylesheet_href(&self) -> String {
+        super::pages::assets::stylesheet_href()
     }
 
     pub fn t<'a>(&self, key: &'a str) -> Cow<'a, str> {

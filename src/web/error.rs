@@ -41,6 +41,10 @@ pub enum AppError {
     TooLarge { key: &'static str },
     /// A page that needs a signed-in user, reached without one: reading pages
     /// send the reader to the login form, then back to `next`.
+    /// Too many requests from one address to the public pages: try again
+    /// in `retry_after` seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
     #[error("login required")]
     LoginRequired { next: String },
     #[error(transparent)]
@@ -82,6 +86,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Database(error) => database_status(error),
             // The session store is the database: when it fails, so does it.
             AppError::Session(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -103,6 +108,7 @@ impl IntoResponse for AppError {
             | AppError::Conflict { key }
             | AppError::TooLarge { key }
             | AppError::BadField { key, .. } => key,
+            AppError::TooManyRequests { .. } => "public.too_many",
             _ if status == StatusCode::SERVICE_UNAVAILABLE => "error.unavailable_detail",
             _ => default_message_key(status),
         };
@@ -114,11 +120,20 @@ impl IntoResponse for AppError {
         } else if matches!(self, AppError::Database(_)) {
             tracing::warn!(error = %self, "input refused by the database");
         }
+        let retry_after = match &self {
+            AppError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let field = match self {
             AppError::BadField { field, .. } => Some(field),
             _ => None,
         };
         let mut response = status.into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -165,6 +180,15 @@ fn default_message_key(status: StatusCode) -> &'static str {
         StatusCode::SERVICE_UNAVAILABLE => "error.unavailable",
         status if status.is_client_error() => "error.bad_request",
         _ => "error.internal",
+    }
+}
+
+/// The sentence under the title when the handler gave none: the title again
+/// but where a second sentence says more.
+fn default_detail_key(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "error.not_found_detail",
+        status => default_message_key(status),
     }
 }
 
@@ -241,7 +265,7 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
                 field: Some(field),
             }) => ctx.t_with(message_key, &[("field", &field)]),
             Some(ErrorPage { message_key, .. }) => ctx.t(message_key).into_owned(),
-            None => ctx.t(default_message_key(status)).into_owned(),
+            None => ctx.t(default_detail_key(status)).into_owned(),
         };
         let page = ErrorTemplate {
             ctx,

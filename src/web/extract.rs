@@ -22,7 +22,8 @@ use super::{AppError, AppState};
 use crate::store::activities::{self, ActivityDetail};
 use crate::store::admin::{self, Account};
 use crate::store::agencies::{self, Agency};
-use crate::store::plans::{self, ActivityRow, IndicatorRow, NodeRow, Plan};
+use crate::store::funding;
+use crate::store::plans::{self, ActivityRow, FundingLine, IndicatorRow, NodeRow, Plan};
 use crate::store::sessions::{self, BoardSession, ResolutionDetail};
 use crate::store::structure;
 
@@ -272,6 +273,15 @@ impl FromPath for (Plan, IndicatorRow) {
             structure::find_indicator(&state.db, parse_id(param)?).await?,
         )
         .await
+    }
+}
+
+/// A funding line of the funding editor, with its plan.
+impl FromPath for (Plan, FundingLine) {
+    const PARAM: &'static str = "id";
+
+    async fn load(state: &AppState, param: &str) -> Result<Option<Self>, AppError> {
+        with_plan(state, funding::find(&state.db, parse_id(param)?).await?).await
     }
 }
 

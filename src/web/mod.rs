@@ -3,23 +3,27 @@
 //! pages, headers). Handlers stay thin: read with `store`, compute with
 //! `performance`, render a template.
 
+pub mod api;
 pub mod auth;
 pub mod client_address;
 mod context;
 pub mod csrf;
 mod download;
 mod error;
+mod etag;
 mod extract;
+mod flash;
 pub mod housekeeping;
 mod input;
 mod pages;
+pub mod public_access;
 mod routes;
 pub mod server;
 mod state;
 
 pub use context::{Ctx, LANG_COOKIE};
 pub use error::AppError;
-pub use state::{AppState, AttachmentLimit, WebConfig};
+pub use state::{AppState, AttachmentLimit, PublicRate, WebConfig};
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::Response;
@@ -59,7 +63,9 @@ pub fn app(state: AppState) -> Router {
         .secure_cookies
         .then(|| HeaderValue::from_static("max-age=31536000"));
     let upload_limit = state.config.max_attachment.body_bytes();
-    routes::router()
+    let public = routes::public().with_state(state.clone());
+    let api = api::router(state.clone());
+    let pages = routes::router()
         // Inside the error pages, so that its plain-text 413 (a declared
         // length past the limit) becomes the page in the reader's language.
         // Around every route but the uploads of evidence, which have their
@@ -68,12 +74,19 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::uploads(upload_limit))
         .with_state(state)
         .layer(middleware::from_fn(error::keep_reader_context))
+        .layer(middleware::from_fn(flash::after_save))
         .layer(sessions)
+        // Outside the login sessions: no session is read or cookie set, so
+        // these answers can be kept by shared caches.
+        .merge(public)
         .layer(middleware::from_fn(input::refuse_nul_in_url))
         // Behind the token of every form, a second line: browsers say where
         // a POST comes from, and a cross-site one is refused outright.
         .layer(CsrfLayer::new())
-        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(middleware::from_fn(error::render_error_pages));
+    // The API beside the pages, outside their sessions, CSRF check and HTML
+    // error pages (`api`); the headers below are for both.
+    api.merge(pages)
         .layer(
             CompressionLayer::new().compress_when(
                 // XLSX files are zips and PDFs compress their streams already:
@@ -100,7 +113,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                // connect-src 'self': no script of ours runs (script-src falls
+                // back to 'none'), but auditing tools fetch /robots.txt from
+                // the page, and that fetch must not be refused.
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
                  frame-ancestors 'none'; base-uri 'none'",
             ),
         ))

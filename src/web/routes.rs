@@ -70,6 +70,15 @@ pub fn router() -> Router<AppState> {
             "/indicators/{id}/values",
             get(pages::structure::values).post(pages::structure::set_value),
         )
+        .route("/plans/{id}/funding", get(pages::funding::show))
+        .route(
+            "/plans/{id}/funding/new",
+            get(pages::funding::new_line).post(pages::funding::create_line),
+        )
+        .route(
+            "/funding/{id}/edit",
+            get(pages::funding::edit_line).post(pages::funding::update_line),
+        )
         .route(
             "/plans/{id}/grid",
             get(pages::grid::show).post(pages::grid::save),
@@ -167,16 +176,63 @@ pub fn router() -> Router<AppState> {
             post(pages::admin::accounts::revoke_role),
         )
         .route("/admin/audit", get(pages::admin::audit::list))
+        .route(
+            "/admin/publications",
+            get(pages::public::publishing::admin_page).post(pages::public::publishing::admin_set),
+        )
+        .route(
+            "/plans/{id}/publication",
+            post(pages::public::publishing::plan),
+        )
+        .route(
+            "/sessions/{id}/publication",
+            post(pages::public::publishing::session),
+        )
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
         .route(
             "/account/password",
             get(pages::account::form).post(pages::account::submit),
         )
+        .route(
+            "/account/mail",
+            get(pages::mail::settings_form).post(pages::mail::settings_submit),
+        )
+        .route(
+            "/password/forgot",
+            get(pages::mail::forgot_form).post(pages::mail::forgot_submit),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(pages::mail::reset_form).post(pages::mail::reset_submit),
+        )
+        .route("/admin/mail", get(pages::mail::outbox))
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
+        .route("/favicon.svg", get(pages::assets::icon))
+        .route("/robots.txt", get(pages::assets::robots))
         .route("/healthz", get(pages::health::check))
+        .route("/api", get(super::api::docs::page))
+        .route(
+            "/account/tokens",
+            get(pages::tokens::list).post(pages::tokens::create),
+        )
+        .route("/account/tokens/{id}/revoke", post(pages::tokens::revoke))
         .fallback(pages::not_found)
+}
+
+/// The public pages, for anyone without signing in. `web::app` keeps them
+/// outside the login sessions: what they answer is the same for everyone.
+pub fn public() -> Router<AppState> {
+    Router::new()
+        .route("/public", get(pages::public::index))
+        .route("/public/plans/{id}", get(pages::public::plan))
+        .route("/public/plans/{id}/{file}", get(pages::public::plan_file))
+        .route("/public/sessions/{id}", get(pages::public::session))
+        .route(
+            "/public/sessions/{id}/{file}",
+            get(pages::public::session_file),
+        )
 }
 
 /// The routes that take a file larger than the router's 2 MB: attaching

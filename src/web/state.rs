@@ -11,6 +11,10 @@ use sqlx::PgPool;
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<WebConfig>,
+    /// Requests to the public pages per client address (this instance's).
+    pub public_limiter: Arc<super::public_access::Limiter>,
+    /// "Mot de passe oublié" requests per client address.
+    pub reset_limiter: Arc<super::public_access::Limiter>,
 }
 
 /// Settings of the web layer, validated once at start.
@@ -30,6 +34,25 @@ pub struct WebConfig {
     pub login_limits: crate::store::login_attempts::Limits,
     /// The largest file one may attach to a progress update.
     pub max_attachment: AttachmentLimit,
+    /// Requests per minute one address may make to the public pages.
+    pub public_rate: PublicRate,
+    /// Whether an SMTP server is configured (else mail waits in the outbox).
+    pub mail_sends: bool,
+    /// Requests per API token per window (`store::api_tokens`).
+    pub api_rate_limit: crate::store::api_tokens::RateLimit,
+}
+
+/// How many requests per minute one address may make to the public pages
+/// (120 unless set with `suivi serve --public-requests-per-minute`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicRate {
+    pub per_minute: u32,
+}
+
+impl Default for PublicRate {
+    fn default() -> PublicRate {
+        PublicRate { per_minute: 120 }
+    }
 }
 
 /// The largest attachment accepted, in whole megabytes (10 unless set with
@@ -61,10 +84,17 @@ impl AttachmentLimit {
     }
 }
 
+/// Password-reset requests one address may make per minute.
+const RESET_REQUESTS_PER_MINUTE: u32 = 5;
+
 impl AppState {
     pub fn new(db: PgPool, config: WebConfig) -> AppState {
         AppState {
             db,
+            public_limiter: Arc::new(super::public_access::Limiter::new(config.public_rate)),
+            reset_limiter: Arc::new(super::public_access::Limiter::new(PublicRate {
+                per_minute: RESET_REQUESTS_PER_MINUTE,
+            })),
             config: Arc::new(config),
         }
     }

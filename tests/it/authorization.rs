@@ -1,6 +1,7 @@
-//! Who may do what: every route of the router, for six kinds of people
-//! (anonymous, a viewer, a board member and an editor of agency A, an editor of
-//! agency B, an admin), with the expected answer. A forbidden request writes
+//! Who may do what: every route of the router, for eight kinds of people
+//! (anonymous, a viewer, a board member, an editor and a validator of agency
+//! A, an editor and a validator of agency B, an admin), with the expected
+//! answer. A forbidden request writes
 //! nothing and its page shows nothing of the other agency. The list of routes
 //! is read from the source, so a new route without a line here fails the test.
 //! Also: two Suivi instances on one database share logins and refuse a lost
@@ -13,6 +14,7 @@ use axum::http::StatusCode;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use suivi::domain::Role;
+use suivi::store::api_tokens::Scope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Who {
@@ -21,15 +23,19 @@ enum Who {
     BoardA,
     EditorA,
     EditorB,
+    ValidatorA,
+    ValidatorB,
     Admin,
 }
 
-const EVERYONE: [Who; 6] = [
+const EVERYONE: [Who; 8] = [
     Who::Anonymous,
     Who::ViewerA,
     Who::BoardA,
     Who::EditorA,
     Who::EditorB,
+    Who::ValidatorA,
+    Who::ValidatorB,
     Who::Admin,
 ];
 
@@ -41,6 +47,8 @@ impl Who {
             Who::BoardA => Some("anaser.ca"),
             Who::EditorA => Some("anaser.editeur"),
             Who::EditorB => Some("crss.editeur"),
+            Who::ValidatorA => Some("anaser.se"),
+            Who::ValidatorB => Some("crss.se"),
             Who::Admin => Some("admin"),
         }
     }
@@ -57,6 +65,11 @@ enum Rule {
     ReadA,
     /// Changing agency A's data: its editors and admins.
     EditA,
+    /// The validation queue: validators of any agency (each sees their own)
+    /// and admins.
+    ValidateAny,
+    /// Deciding on agency A's updates: its validators and admins.
+    ValidateA,
     /// The admin pages: admins only.
     AdminOnly,
 }
@@ -66,7 +79,12 @@ impl Rule {
         match self {
             Rule::Public => true,
             Rule::SignedIn => who != Who::Anonymous,
-            Rule::ReadA => matches!(who, Who::ViewerA | Who::BoardA | Who::EditorA | Who::Admin),
+            Rule::ReadA => matches!(
+                who,
+                Who::ViewerA | Who::BoardA | Who::EditorA | Who::ValidatorA | Who::Admin
+            ),
+            Rule::ValidateAny => matches!(who, Who::ValidatorA | Who::ValidatorB | Who::Admin),
+            Rule::ValidateA => matches!(who, Who::ValidatorA | Who::Admin),
             Rule::EditA => matches!(who, Who::EditorA | Who::Admin),
             Rule::AdminOnly => who == Who::Admin,
         }
@@ -85,6 +103,10 @@ struct Case {
     /// redirected) for a POST; a line says when its form is refused on
     /// purpose (a 422 proves the handler ran past the rights check).
     expect: Vec<StatusCode>,
+    /// A route of the JSON API: called with a read+write token of the user
+    /// (none for the anonymous), `form` as a JSON object; a refused call is
+    /// 401 without a token, 403 otherwise.
+    api: bool,
 }
 
 impl Case {
@@ -109,6 +131,22 @@ fn get(route: &'static str, uri: String, rule: Rule) -> Case {
         form: Vec::new(),
         rule,
         expect: vec![StatusCode::OK],
+        api: false,
+    }
+}
+
+fn api_get(route: &'static str, uri: String, rule: Rule) -> Case {
+    Case {
+        api: true,
+        ..get(route, uri, rule)
+    }
+}
+
+fn api_post(route: &'static str, uri: String, body: &[(&'static str, &str)], rule: Rule) -> Case {
+    Case {
+        api: true,
+        expect: vec![StatusCode::OK],
+        ..post(route, uri, body, rule)
     }
 }
 
@@ -120,6 +158,7 @@ fn post(route: &'static str, uri: String, form: &[(&'static str, &str)], rule: R
         form: form.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
         rule,
         expect: vec![StatusCode::SEE_OTHER],
+        api: false,
     }
 }
 
@@ -134,9 +173,15 @@ struct Ids {
     resolution: i64,
     node: i64,
     indicator: i64,
+    /// A funding line of the next plan (no held session on it).
+    funding: i64,
     /// A progress update of agency A, and a file attached to it (the demo's).
     update: i64,
+    /// An update of agency A waiting for validation (the demo's).
+    submitted: i64,
     attachment: i64,
+    /// An API token of agency A's editor.
+    token: i64,
     /// Agency A, its parent, and agency B's editor with their role there.
     agency: i64,
     parent: i64,
@@ -154,8 +199,11 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         resolution,
         node,
         indicator,
+        funding,
         update,
+        submitted,
         attachment,
+        token,
         agency,
         parent,
         editor_b,
@@ -201,13 +249,142 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         ("text", "Accélérer les marchés"),
         ("responsible_unit", "DAF"),
     ];
+    let funding_form = [
+        ("source", "Fonds routier"),
+        ("source_kind", "own"),
+        ("planned", "5 000 000"),
+        ("mobilised", "1 000 000"),
+    ];
     let activity_form = [
         ("node", ""),
         ("code", "B9.99"),
         ("title", "Nouvelle"),
         ("region", "NAT"),
     ];
+    let progress_form = [
+        ("base", ""),
+        ("status", "in_progress"),
+        ("achieved", "1"),
+        ("as_of", "2025-12-20"),
+    ];
     vec![
+        // The JSON API, with tokens.
+        api_get(
+            "/api/v1/openapi.json",
+            "/api/v1/openapi.json".into(),
+            Rule::Public,
+        ),
+        api_get(
+            "/api/v1/agencies",
+            "/api/v1/agencies".into(),
+            Rule::SignedIn,
+        ),
+        api_get(
+            "/api/v1/agencies/{agency}",
+            "/api/v1/agencies/ANASER".into(),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/agencies/{agency}/sessions",
+            format!("/api/v1/agencies/{agency}/sessions"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/plans/{plan}",
+            format!("/api/v1/plans/{plan}?as_of=2025-11-30"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/plans/{plan}/activities",
+            "/api/v1/plans/ANASER:PAP-2025/activities".into(),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/plans/{plan}/indicators",
+            format!("/api/v1/plans/{plan}/indicators"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/activities/{activity}",
+            // As of a date before the matrix's own retirement of it.
+            format!("/api/v1/activities/{activity}?as_of=2025-11-30"),
+            Rule::ReadA,
+        ),
+        // Based on no update while there are: refused past the rights check.
+        api_post(
+            "/api/v1/activities/{activity}/progress",
+            format!("/api/v1/activities/{activity}/progress"),
+            &progress_form,
+            Rule::EditA,
+        )
+        .expecting(StatusCode::CONFLICT),
+        api_post(
+            "/api/v1/indicators/{indicator}/values",
+            format!("/api/v1/indicators/{indicator}/values"),
+            &value_form,
+            Rule::EditA,
+        ),
+        api_get(
+            "/api/v1/sessions/{session}",
+            format!("/api/v1/sessions/{session}"),
+            Rule::ReadA,
+        ),
+        api_get(
+            "/api/v1/figures/{year}",
+            "/api/v1/figures/2025".into(),
+            Rule::SignedIn,
+        ),
+        get("/api", "/api".into(), Rule::Public),
+        get("/account/tokens", "/account/tokens".into(), Rule::SignedIn),
+        post(
+            "/account/tokens",
+            "/account/tokens".into(),
+            &[("label", "Matrice"), ("scope", "read"), ("days", "7")],
+            Rule::SignedIn,
+        )
+        .expecting(StatusCode::OK),
+        // Agency A's editor's token: theirs to revoke, and any admin's.
+        post(
+            "/account/tokens/{id}/revoke",
+            format!("/account/tokens/{token}/revoke"),
+            &[],
+            Rule::EditA,
+        ),
+        get(
+            "/plans/{id}/funding",
+            format!("/plans/{next_plan}/funding"),
+            Rule::EditA,
+        ),
+        get(
+            "/plans/{id}/funding/new",
+            format!("/plans/{next_plan}/funding/new"),
+            Rule::EditA,
+        ),
+        // The first allowed post adds the line, the next ones meet its name.
+        post(
+            "/plans/{id}/funding/new",
+            format!("/plans/{next_plan}/funding/new"),
+            &funding_form,
+            Rule::EditA,
+        )
+        .expecting_any(&[StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]),
+        get(
+            "/funding/{id}/edit",
+            format!("/funding/{funding}/edit"),
+            Rule::EditA,
+        ),
+        // Each allowed post records a new version of the line.
+        post(
+            "/funding/{id}/edit",
+            format!("/funding/{funding}/edit"),
+            &[
+                ("source", "Budget national"),
+                ("source_kind", "state"),
+                ("planned", "1 600 000 000"),
+                ("mobilised", "1 400 000 000"),
+            ],
+            Rule::EditA,
+        ),
         get(
             "/plans/{id}/structure",
             format!("/plans/{plan}/structure"),
@@ -363,6 +540,24 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             &session_40,
             Rule::EditA,
         ),
+        // Before the reopen line: the admin's reopening unseals the session,
+        // and an unsealed session has no public page.
+        get(
+            "/public/sessions/{id}",
+            format!("/public/sessions/{session}"),
+            Rule::Public,
+        ),
+        get(
+            "/public/sessions/{id}/{file}",
+            format!("/public/sessions/{session}/data.json"),
+            Rule::Public,
+        ),
+        post(
+            "/sessions/{id}/publication",
+            format!("/sessions/{session}/publication"),
+            &[("publish", "true")],
+            Rule::AdminOnly,
+        ),
         post(
             "/sessions/{id}/reopen",
             format!("/sessions/{session}/reopen"),
@@ -484,6 +679,29 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        get("/validation", "/validation".into(), Rule::ValidateAny),
+        // Nothing ticked: refused once the rights are checked.
+        post(
+            "/validation",
+            "/validation".into(),
+            &[("decision", "validate")],
+            Rule::ValidateAny,
+        )
+        .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        get(
+            "/validation/{id}",
+            format!("/validation/{submitted}"),
+            Rule::ValidateA,
+        ),
+        // A rejection without its reason: refused once the rights are
+        // checked, so the update still waits for the next lines.
+        post(
+            "/validation/{id}",
+            format!("/validation/{submitted}"),
+            &[("decision", "reject"), ("reason", "")],
+            Rule::ValidateA,
+        )
+        .expecting(StatusCode::UNPROCESSABLE_ENTITY),
         get("/login", "/login".into(), Rule::Public),
         post(
             "/login",
@@ -513,7 +731,72 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             "/static/suivi.css".into(),
             Rule::Public,
         ),
+        get("/favicon.svg", "/favicon.svg".into(), Rule::Public),
+        get("/robots.txt", "/robots.txt".into(), Rule::Public),
         get("/healthz", "/healthz".into(), Rule::Public),
+        get("/account/mail", "/account/mail".into(), Rule::SignedIn),
+        post(
+            "/account/mail",
+            "/account/mail".into(),
+            &[("email", ""), ("lang", "fr")],
+            Rule::SignedIn,
+        )
+        .expecting(StatusCode::OK),
+        get("/password/forgot", "/password/forgot".into(), Rule::Public),
+        // The same answer for an unknown address; past five a minute, 429.
+        post(
+            "/password/forgot",
+            "/password/forgot".into(),
+            &[("email", "personne@anaser.test")],
+            Rule::Public,
+        )
+        .expecting_any(&[StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]),
+        get(
+            "/password/reset/{token}",
+            "/password/reset/unknown".into(),
+            Rule::Public,
+        )
+        .expecting(StatusCode::GONE),
+        post(
+            "/password/reset/{token}",
+            "/password/reset/unknown".into(),
+            &[("new", "x"), ("confirm", "x")],
+            Rule::Public,
+        )
+        .expecting(StatusCode::GONE),
+        get("/admin/mail", "/admin/mail".into(), Rule::AdminOnly),
+        // The public pages, on the plan and the session the test published
+        // (`public.rs` checks that nothing unpublished answers).
+        get("/public", "/public".into(), Rule::Public),
+        get(
+            "/public/plans/{id}",
+            format!("/public/plans/{plan}"),
+            Rule::Public,
+        ),
+        get(
+            "/public/plans/{id}/{file}",
+            format!("/public/plans/{plan}/data.csv"),
+            Rule::Public,
+        ),
+        // Publishing again what is published: allowed, changes nothing.
+        // ANASER's editors may not publish until an admin allows them.
+        post(
+            "/plans/{id}/publication",
+            format!("/plans/{plan}/publication"),
+            &[("publish", "true")],
+            Rule::AdminOnly,
+        ),
+        get(
+            "/admin/publications",
+            "/admin/publications".into(),
+            Rule::AdminOnly,
+        ),
+        post(
+            "/admin/publications",
+            "/admin/publications".into(),
+            &[("agency", "CRSS"), ("editors_may_publish", "false")],
+            Rule::AdminOnly,
+        ),
         get(
             "/import-template",
             "/import-template".into(),
@@ -689,6 +972,7 @@ async fn add_people(pool: &PgPool) {
     for (login, agency, role) in [
         ("anaser.lecteur", "ANASER", Role::Viewer),
         ("crss.editeur", "CRSS", Role::Editor),
+        ("crss.se", "CRSS", Role::Validator),
     ] {
         let user = suivi::store::users::create(pool, login, login, &hash, false)
             .await
@@ -750,13 +1034,46 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
+    let next_plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let funding: i64 = sqlx::query_scalar(
+        "SELECT id FROM funding_lines WHERE plan_id = $1 AND source = 'Budget national'",
+    )
+    .bind(next_plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let editor_a: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'anaser.editeur'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (token, _) = suivi::store::api_tokens::create(
+        &pool,
+        editor_a,
+        "matrice",
+        Scope::Read,
+        chrono::Utc::now() + chrono::Duration::days(1),
+        suivi::store::audit::Actor::User(editor_a),
+    )
+    .await
+    .unwrap();
+    let submitted: i64 = sqlx::query_scalar(
+        "SELECT u.id FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+         JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id \
+         WHERE g.code = 'ANASER' AND u.review = 'submitted' ORDER BY u.id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let ids = Ids {
+        token: token.id,
+        submitted,
         node,
         indicator,
+        funding,
         update,
         attachment,
         plan,
-        next_plan: plan_id(&pool, "ANASER", "PAP-2026").await,
+        next_plan,
         session,
         planned_session,
         activity,
@@ -769,6 +1086,18 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             .unwrap(),
         agency_b: agency_id(&pool, "CRSS").await,
     };
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    for target in [
+        suivi::store::publications::Target::Plan(plan),
+        suivi::store::publications::Target::Session(session),
+    ] {
+        suivi::store::publications::publish(&pool, target, ids.agency, admin_id)
+            .await
+            .unwrap();
+    }
     let cases = matrix(&ids);
 
     let covered: BTreeSet<(String, String)> = cases
@@ -781,9 +1110,65 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         "routes with no line in the matrix: {missing:?}"
     );
 
+    let mut tokens = std::collections::BTreeMap::new();
+    for who in EVERYONE {
+        if let Some(login) = who.login() {
+            tokens.insert(who, api_token(&pool, login, Scope::Write).await);
+        }
+    }
     let mut failures = Vec::new();
     for who in EVERYONE {
         for case in &cases {
+            if case.api {
+                let before = writes(&pool).await;
+                let body: serde_json::Map<String, serde_json::Value> = case
+                    .form
+                    .iter()
+                    .map(|(k, v)| {
+                        // An empty field is a null (no base).
+                        let value = match v.as_str() {
+                            "" => serde_json::Value::Null,
+                            text => serde_json::Value::from(text),
+                        };
+                        ((*k).to_owned(), value)
+                    })
+                    .collect();
+                let body = serde_json::Value::Object(body);
+                let answer = api_call(
+                    &app,
+                    case.method,
+                    &case.uri,
+                    tokens.get(&who).map(String::as_str),
+                    (case.method == "POST").then_some(&body),
+                    None,
+                )
+                .await;
+                let allowed = case.rule.allows(who);
+                let refusal = if who == Who::Anonymous {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                let ok = if allowed {
+                    case.expect.contains(&answer.status)
+                } else {
+                    answer.status == refusal
+                        && answer.content_type.starts_with("application/problem+json")
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{who:?} API {} {} -> {} (allowed: {allowed}, expected {:?})",
+                        case.method, case.uri, answer.status, case.expect
+                    ));
+                }
+                if !allowed && writes(&pool).await != before {
+                    failures.push(format!("{who:?} API {} {} wrote", case.method, case.uri));
+                }
+                if !allowed && answer.text.contains("sécurité routière") {
+                    failures.push(format!("{who:?} API {} {} leaks", case.method, case.uri));
+                }
+                continue;
+            }
             // A fresh client per request: a logout or password change must not
             // leak into the next line.
             let mut client = signed_in_as(&app, who).await;

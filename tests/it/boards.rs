@@ -85,7 +85,7 @@ async fn a_session_form_checks_every_field_and_keeps_what_was_typed(pool: PgPool
     let error = |field: &str| page.text(&format!(".field-error[data-field={field}]"));
     assert!(error("number").contains("nombre entier"));
     assert!(error("cutoff").contains("après la date de la session"));
-    assert!(error("reviewed_plan").contains("plan de cette agence"));
+    assert!(error("reviewed_plan").contains("plan de cette structure"));
     assert!(error("status").contains("liste"));
     assert_eq!(page.attrs("#s-number", "value"), ["trente"]);
     assert_eq!(page.attrs("#s-place", "value"), ["Bamako"]);
@@ -109,7 +109,7 @@ async fn a_session_form_checks_every_field_and_keeps_what_was_typed(pool: PgPool
     let dashboard = editor.get(&dashboard_uri).await;
     assert_eq!(
         dashboard.text("h1"),
-        "31e session ordinaire du conseil d’administration"
+        "31ᵉ session ordinaire du conseil d’administration"
     );
     assert_eq!(
         dashboard.text("#agenda .pre"),
@@ -215,6 +215,7 @@ async fn record(client: &mut Client, activity: i64, as_of: &str, status: &str) -
 #[sqlx::test]
 async fn holding_a_session_freezes_its_figures(pool: PgPool) {
     let app = demo_app(&pool).await;
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     // An activity not done by the end of May 2026.
     let activities = suivi::store::plans::activities_as_of(&pool, plan, date(2026, 5, 31))

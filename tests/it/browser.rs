@@ -8,6 +8,7 @@
 //! runs chromedriver; without Chromium the tests say they are skipped, unless
 //! `SUIVI_REQUIRE_BROWSER=1` (set by `.ci/run`).
 
+mod design;
 mod harness;
 
 use std::path::Path;
@@ -178,6 +179,7 @@ async fn an_editor_records_progress_and_the_plan_execution_rate_follows(pool: Pg
     let Some(browser) = Browser::start(&pool).await else {
         return;
     };
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     browser.sign_in("anaser.editeur").await;
 
@@ -266,6 +268,7 @@ async fn a_staff_member_updates_three_activities_in_the_grid(pool: PgPool) {
     let Some(browser) = Browser::start(&pool).await else {
         return;
     };
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     browser.sign_in("anaser.editeur").await;
     browser.open(&format!("/plans/{plan}")).await;
@@ -433,4 +436,104 @@ async fn a_board_member_downloads_the_yearly_report_in_each_format(pool: PgPool)
     // Downloading left the agency's page where it was.
     assert_eq!(browser.path().await, "/agencies/ANASER");
     browser.close().await;
+}
+
+/// The done count on a session's dashboard, as a board member reads it.
+async fn board_done(browser: &Browser, session: i64) -> String {
+    browser.open(&format!("/sessions/{session}")).await;
+    browser.text("#headline [data-figure=done]").await
+}
+
+/// A 1×1 PNG, as a phone's photo stands in for here.
+const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\nIDAT\x78\x9c\x63\x00\x01\x00\x00\x05\x00\x01\x0d\x0a\x2d\xb4\x00\x00\x00\x00IEND\xaeB`\x82";
+
+#[sqlx::test]
+async fn a_staff_update_with_a_photo_counts_once_the_m_and_e_unit_validates_it(pool: PgPool) {
+    let Some(browser) = Browser::start(&pool).await else {
+        return;
+    };
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    // A session not yet held, reviewing the PAP 2026: its dashboard is live.
+    let session: i64 = sqlx::query_scalar(
+        "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, place, \
+         reviewed_plan_id) VALUES ($1, 31, 'ordinary', '2026-12-20', '2026-11-30', 'Bamako', $2) \
+         RETURNING id",
+    )
+    .bind(agency_id(&pool, "ANASER").await)
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let activity = activity_id(&pool, plan, "B1.06").await;
+    browser.sign_in("anaser.ca").await;
+    let before = board_done(&browser, session).await;
+    browser.submit("form.logout").await;
+
+    // The staff member marks the activity done, then attaches the photo.
+    browser.sign_in("anaser.editeur").await;
+    browser.open(&format!("/activities/{activity}")).await;
+    browser
+        .fill_and_submit(
+            "form#progress",
+            &[
+                ("status", "done"),
+                ("achieved", "5"),
+                ("as_of", "2026-11-25"),
+                ("comment", "Axes géolocalisés"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        browser.attrs("#review-note", "data-review").await,
+        ["submitted"]
+    );
+    let update: i64 =
+        sqlx::query_scalar("SELECT max(id) FROM progress_updates WHERE activity_id = $1")
+            .bind(activity)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let photo = std::env::temp_dir().join(format!("suivi-photo-{update}.png"));
+    std::fs::write(&photo, PHOTO).unwrap();
+    // Opening the "add evidence" disclosure, as the staff member taps it.
+    browser
+        .script(
+            "document.querySelector(arguments[0]).open = true; return true;",
+            vec![serde_json::json!(format!("#attach-{update}"))],
+        )
+        .await;
+    let photo_path = photo.display().to_string();
+    browser
+        .fill_and_submit(
+            &format!("#attach-{update} form"),
+            &[("file", photo_path.as_str())],
+        )
+        .await;
+    assert_eq!(browser.status().await, 200);
+    browser.submit("form.logout").await;
+
+    // Not counted yet: the board's figure has not moved.
+    browser.sign_in("anaser.ca").await;
+    assert_eq!(board_done(&browser, session).await, before);
+    browser.submit("form.logout").await;
+
+    // The M&E unit opens it from the queue, sees the photo, validates.
+    browser.sign_in("anaser.se").await;
+    browser.open("/validation").await;
+    browser
+        .click(&format!("#queue tr[data-update=\"{update}\"] a"))
+        .await;
+    assert_eq!(browser.path().await, format!("/validation/{update}"));
+    assert_eq!(browser.count("#evidence [data-attachment]").await, 1);
+    browser.screenshot("validation-update").await;
+    browser.submit("form#decision").await;
+    assert_eq!(browser.path().await, "/validation");
+    browser.submit("form.logout").await;
+
+    // The board member sees the figure move.
+    browser.sign_in("anaser.ca").await;
+    let after: i64 = board_done(&browser, session).await.parse().unwrap();
+    assert_eq!(after, before.parse::<i64>().unwrap() + 1);
+    browser.close().await;
+    std::fs::remove_file(photo).ok();
 }

@@ -109,7 +109,7 @@ async fn a_change_from_today_leaves_the_figures_as_of_the_30th_session(pool: PgP
     let app = demo_app(&pool).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let as_of = format!("/plans/{plan}?as_of=2025-11-30");
-    let now = format!("/plans/{plan}");
+    let now = format!("/plans/{plan}?as_of={}", today());
     let activity = done_activity_above_six(&pool).await;
     assert_eq!(versions(&pool, activity).await, 1, "the first version");
 
@@ -408,7 +408,7 @@ async fn an_indicator_target_changed_from_today_leaves_the_report_as_of_the_cuto
     assert_eq!(board.get(report).await.body, before, "as of the cutoff");
     // The yearly report stops at the end of 2025, before the change: the
     // plan's indicators as of today show it.
-    let now = suivi::store::plans::indicators(&mut *pool.acquire().await.unwrap(), plan, today())
+    let now = suivi::store::plans::indicators(&mut pool.acquire().await.unwrap(), plan, today())
         .await
         .unwrap();
     let changed = now.iter().find(|i| i.id == indicator).unwrap();

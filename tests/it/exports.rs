@@ -185,6 +185,32 @@ async fn the_anaser_workbook_holds_the_figures_of_the_30th_session(pool: PgPool)
     assert!(styles.contains(r#"numFmtId="3""#), "money without decimals");
     assert!(styles.contains(r#"numFmtId="9""#), "percentages");
     assert!(styles.contains(r#"numFmtId="14""#), "dates");
+
+    // Printed: A4 landscape, one page wide, header row on every page, numbered.
+    for part in 1..=4 {
+        let xml = xlsx_part(&page.bytes, &format!("xl/worksheets/sheet{part}.xml"));
+        assert!(
+            xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#),
+            "sheet {part} fits the page"
+        );
+        assert!(
+            xml.contains(r#"paperSize="9""#) && xml.contains(r#"orientation="landscape""#),
+            "sheet {part} on A4 landscape"
+        );
+        assert!(
+            xml.contains(r#"fitToHeight="0""#),
+            "sheet {part} one page wide"
+        );
+        assert!(xml.contains("&amp;P / &amp;N"), "sheet {part} numbered");
+    }
+    let workbook_xml = xlsx_part(&page.bytes, "xl/workbook.xml");
+    assert!(
+        workbook_xml.contains("_xlnm.Print_Titles"),
+        "the header row repeats"
+    );
+    // The summary's wrapped titles get rows tall enough for them.
+    let summary_xml = xlsx_part(&page.bytes, "xl/worksheets/sheet1.xml");
+    assert!(summary_xml.contains(r#"customHeight="1""#), "{summary_xml}");
 }
 
 #[sqlx::test(migrator = "suivi::db::MIGRATOR")]
@@ -417,19 +443,35 @@ async fn the_session_dashboard_comes_as_a_pdf(pool: PgPool) {
         .is_some_and(|d| d.contains("session-ANASER-30-au-2025-11-30.pdf")));
     let text = pdf_text(&page);
     for expected in [
-        "30e session ordinaire du conseil d’administration",
+        "30ᵉ session ordinaire du conseil d’administration",
         "Situation au 30 novembre 2025",
         "32 / 49",
         "65 %",
-        "Depuis la 29e session ordinaire",
+        "Depuis la 29ᵉ session ordinaire",
         "Taux d’exécution par Action prioritaire",
         "Indicateurs",
         "Résolutions",
+        // What the page shows, the PDF shows: the programme adopted and the
+        // earlier sessions' resolutions still open.
+        "Programme adopté",
+        "Résolutions des sessions précédentes encore ouvertes",
+        // A status on one line, a unit said once.
+        "Abandonnée",
     ] {
         assert!(
             text.contains(expected),
             "{expected:?} not in the PDF: {text}"
         );
+    }
+    assert!(!text.contains("(%) (%)"), "the unit twice: {text}");
+    assert!(!text.contains("Abandonné e"), "a status broken mid-word");
+    for open in dashboard.texts("#open-resolutions tbody td:nth-child(2)") {
+        let words = open
+            .split_whitespace()
+            .take(6)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains(&words), "{words:?} not in the PDF");
     }
 }
 
@@ -875,11 +917,14 @@ async fn every_download_comes_whole_to_a_browser_asking_for_gzip(pool: PgPool) {
 
     let dashboard = found[format!("/sessions/{session}/dashboard.pdf").as_str()].text();
     assert!(
-        dashboard.contains("30e session ordinaire du conseil d’administration"),
+        dashboard.contains("30ᵉ session ordinaire du conseil d’administration"),
         "{dashboard}"
     );
     let plan_file = &found[format!("/plans/{plan}/export").as_str()];
-    assert_eq!(plan_file.sheet_names(), ["Plan", "Indicateurs"]);
+    assert_eq!(
+        plan_file.sheet_names(),
+        ["Plan", "Indicateurs", "Financement"]
+    );
     assert_eq!(
         plan_file,
         &found[format!("/plans/{plan}/export?format=xlsx").as_str()]
@@ -890,6 +935,6 @@ async fn every_download_comes_whole_to_a_browser_asking_for_gzip(pool: PgPool) {
     );
     assert_eq!(
         found["/import-template"].sheet_names(),
-        ["Plan", "Indicateurs", "Instructions"]
+        ["Plan", "Indicateurs", "Financement", "Instructions"]
     );
 }

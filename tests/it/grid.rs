@@ -70,6 +70,7 @@ async fn open_activities(pool: &PgPool) -> Vec<i64> {
 #[sqlx::test]
 async fn three_changed_rows_are_saved_together_and_move_the_rate(pool: PgPool) {
     let app = demo_app(&pool).await;
+    counted_at_once(&pool, "ANASER").await;
     let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     let mut editor = signed_in(&app, "anaser.editeur").await;
     let before = editor.get(&format!("/plans/{plan}")).await;

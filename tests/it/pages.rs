@@ -24,7 +24,7 @@ async fn the_session_page_shows_the_board_figures_in_french(pool: PgPool) {
     assert_eq!(page.text("#headline [data-figure=above-target]"), "10");
     assert_eq!(
         page.text("h1"),
-        "30e session ordinaire du conseil d’administration"
+        "30ᵉ session ordinaire du conseil d’administration"
     );
     assert!(page.text(".lede").contains("26 décembre 2025"));
     assert!(page
@@ -142,13 +142,23 @@ async fn the_plan_page_rolls_up_every_node_as_the_module_does(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_plan_page_defaults_to_today(pool: PgPool) {
+async fn the_plan_page_defaults_to_today_or_to_the_last_day_of_a_finished_plan(pool: PgPool) {
     let app = demo_app(&pool).await;
     let mut reader = admin(&app, &pool).await;
+    // PAP 2025 is over: shown as of 31 December 2025, as its agency page does.
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let page = reader.get(&format!("/plans/{plan}")).await;
     let done: u64 = page.text("#headline [data-figure=done]").parse().unwrap();
-    assert!(done > 32, "December updates count today, got {done}");
+    assert!(done > 32, "December updates count, got {done}");
+    assert_eq!(page.attrs("input[name=as_of]", "value"), ["2025-12-31"]);
+    let agency = reader.get("/agencies/ANASER").await;
+    assert_eq!(
+        agency.text("#plans tr[data-plan=PAP-2025] [data-figure=done]"),
+        done.to_string()
+    );
+    // PAP 2026 runs: as of today.
+    let running = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let page = reader.get(&format!("/plans/{running}")).await;
     assert_eq!(page.attrs("input[name=as_of]", "value"), ["2026-11-25"]);
 }
 
@@ -261,7 +271,7 @@ async fn home_and_agency_pages_list_what_the_board_needs(pool: PgPool) {
     let sessions = agency.texts("ul.sessions li a");
     assert!(sessions
         .iter()
-        .any(|s| s == "30e session ordinaire du conseil d’administration"));
+        .any(|s| s == "30ᵉ session ordinaire du conseil d’administration"));
     assert!(agency.body.len() < PAGE_BUDGET_BYTES);
 }
 

@@ -354,7 +354,8 @@ async fn a_held_session_freezes_updates_dated_before_its_cutoff(pool: PgPool) {
     );
     assert_eq!(updates(&pool, activity).await, before + 2);
     let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_log WHERE object_type = 'progress_update' ORDER BY id",
+        "SELECT action FROM audit_log WHERE object_type = 'progress_update' \
+         AND action LIKE 'progress.record%' ORDER BY id",
     )
     .fetch_all(&pool)
     .await

@@ -162,7 +162,7 @@ async fn the_30th_session_reads_the_same_whatever_is_changed_after_it_is_held(po
         .text("#headline [data-figure=above-target]");
     assert_eq!(as_of_cutoff, sealed[3]);
     let live = board
-        .get(&format!("/plans/{plan}"))
+        .get(&format!("/plans/{plan}?as_of={}", today()))
         .await
         .text("#headline [data-figure=above-target]");
     assert_ne!(live, sealed[3]);

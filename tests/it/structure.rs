@@ -139,7 +139,9 @@ async fn nodes_and_activities_are_added_moved_and_retired_without_rewriting_the_
             .await
             .unwrap();
     assert_eq!((target.as_str(), budget), ("12.500", 1_500_000));
-    let today_page = editor.get(&format!("/plans/{plan}")).await;
+    let today_page = editor
+        .get(&format!("/plans/{plan}?as_of={}", today()))
+        .await;
     assert_eq!(headline(&today_page).1, "50");
 
     // The same code again, bad numbers, a bad region, dates the wrong way.
@@ -205,7 +207,12 @@ async fn nodes_and_activities_are_added_moved_and_retired_without_rewriting_the_
         .await;
     assert_eq!(retired.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        headline(&editor.get(&format!("/plans/{plan}")).await).1,
+        headline(
+            &editor
+                .get(&format!("/plans/{plan}?as_of={}", today()))
+                .await
+        )
+        .1,
         "49"
     );
     let gone = editor
@@ -239,7 +246,12 @@ async fn nodes_and_activities_are_added_moved_and_retired_without_rewriting_the_
     let dashboard = editor.get(&format!("/sessions/{session}")).await;
     assert_eq!(headline(&dashboard), ("32".to_owned(), "49".to_owned()));
     assert_eq!(
-        headline(&editor.get(&format!("/plans/{plan}")).await).1,
+        headline(
+            &editor
+                .get(&format!("/plans/{plan}?as_of={}", today()))
+                .await
+        )
+        .1,
         "48"
     );
     let audits = count(
@@ -734,6 +746,7 @@ async fn a_node_that_holds_items_is_never_retired(pool: PgPool) {
         region_code: "NAT".to_owned(),
         planned_start: None,
         planned_end: None,
+        funding_source: None,
     };
     for round in 0..4 {
         let node = add_node(&pool, plan, None, 0, &format!("R{round}")).await;

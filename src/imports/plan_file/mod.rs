@@ -3,13 +3,15 @@
 //! then the activity's fields and its progress. Suivi writes it (export, the
 //! template) and reads it back (plan import, progress import): what an admin
 //! edits in Excel comes back cell for cell. Its indicators are on a sheet
-//! of their own ([`indicators`]).
+//! of their own ([`indicators`]), its funding lines too ([`funding`]).
 
+mod funding;
 mod indicators;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+pub use funding::{kind_of, parse_funding, FileFunding, FUNDING_COLUMNS, FUNDING_SHEET};
 pub use indicators::{parse_indicators, FileIndicator, INDICATOR_COLUMNS, INDICATOR_SHEET};
 
 use super::table::Table;
@@ -21,7 +23,7 @@ use crate::store::structure::ActivityFields;
 pub const LEVEL_SEPARATOR: &str = " · ";
 
 /// The activity columns, after the level columns: (key, French header).
-pub const COLUMNS: [(&str, &str); 15] = [
+pub const COLUMNS: [(&str, &str); 16] = [
     ("code", "Code"),
     ("title", "Activité"),
     ("target", "Cible"),
@@ -37,6 +39,8 @@ pub const COLUMNS: [(&str, &str); 15] = [
     ("as_of", "À la date du"),
     ("comment", "Commentaire"),
     ("base", "Version (ne pas modifier)"),
+    // Last, so that files written before it keep their columns' places.
+    ("funding", "Source de financement"),
 ];
 
 /// A level of the tree as the file gives it.
@@ -87,6 +91,11 @@ pub struct PlanFile {
     pub nodes: Vec<FileNode>,
     pub activities: Vec<FileActivity>,
     pub indicators: Vec<FileIndicator>,
+    pub funding: Vec<FileFunding>,
+    /// Whether the plan sheet has the "Source de financement" column: a file
+    /// without it (made before it existed, or by hand) leaves the
+    /// activities' sources as they are.
+    pub has_funding_column: bool,
 }
 
 /// What the file is checked against.
@@ -194,6 +203,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
 
     let mut file = PlanFile {
         level_names: level_names.clone(),
+        has_funding_column: find("funding", "Source de financement").is_some(),
         ..PlanFile::default()
     };
     for (index, row) in table.iter().enumerate().skip(1) {
@@ -414,6 +424,8 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
                 region_code: region_code.unwrap_or_default(),
                 planned_start,
                 planned_end,
+                // Checked against the plan's lines by the import.
+                funding_source: Some(field("funding").to_owned()).filter(|f| !f.is_empty()),
             },
             progress,
         });

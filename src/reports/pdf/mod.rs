@@ -29,6 +29,10 @@ pub struct SessionExtras {
     /// and its figures at its own cutoff.
     pub previous: Option<(String, Summary)>,
     pub resolutions: Vec<Resolution>,
+    /// The programme the session adopted, as the dashboard shows it.
+    pub adopted: Option<crate::dashboard::Adopted>,
+    /// Resolutions of earlier sessions still open when this one was held.
+    pub open_earlier: Vec<crate::store::sessions::OpenResolution>,
 }
 
 pub fn report(
@@ -71,11 +75,15 @@ pub fn report(
             );
         } else {
             indicators(&mut canvas, data);
-            funding(&mut canvas, data);
+            funding(&mut canvas, data, synthesis);
             activity_list(&mut canvas, data, activities);
         }
     }
     if let Some(session) = session {
+        if let Some(adopted) = &session.adopted {
+            adopted_programme(&mut canvas, lang, adopted);
+        }
+        open_earlier(&mut canvas, lang, &session.open_earlier);
         resolutions(&mut canvas, lang, &session.resolutions);
     }
 
@@ -410,8 +418,11 @@ fn indicators(canvas: &mut Canvas, data: &ReportData) {
         .map(|line| {
             let indicator = &line.indicator;
             let mut title = indicator.title.clone();
+            // "Taux de port du casque (%)" says its unit already.
             if let Some(unit) = &indicator.unit {
-                title = format!("{title} ({unit})");
+                if !title.contains(&format!("({unit})")) {
+                    title = format!("{title} ({unit})");
+                }
             }
             title = format!("{title} — {}", lang.t(indicator.direction.label_key()));
             Row::new(vec![
@@ -429,7 +440,7 @@ fn indicators(canvas: &mut Canvas, data: &ReportData) {
     canvas.table(&columns, &rows);
 }
 
-fn funding(canvas: &mut Canvas, data: &ReportData) {
+fn funding(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
     let lang = data.heading.lang;
     if data.funding.is_empty() {
         return;
@@ -459,6 +470,42 @@ fn funding(canvas: &mut Canvas, data: &ReportData) {
         })
         .collect();
     canvas.table(&columns, &rows);
+    funding_execution(canvas, data, synthesis);
+}
+
+/// The execution of the activities of each funding line, when any names one.
+fn funding_execution(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
+    let lang = data.heading.lang;
+    if synthesis.by_funding.is_empty() {
+        return;
+    }
+    canvas.heading(&lang.t("funding.by_source"), 11.0, 50.0);
+    let columns = vec![
+        Column::text(lang.t("report.col.source"), 4.0),
+        Column::number(lang.t("figures.planned"), 1.4),
+        Column::number(lang.t("funding.activities_budget"), 2.2),
+        Column::number(lang.t("funding.activities_spent"), 2.2),
+        Column::number(lang.t("funding.activities_rate"), 1.6),
+    ];
+    let rows: Vec<Row> = data
+        .funding
+        .iter()
+        .map(|line| {
+            let summary = synthesis
+                .by_funding
+                .get(&line.id)
+                .copied()
+                .unwrap_or_default();
+            Row::new(vec![
+                line.source.clone(),
+                lang.integer(i128::from(summary.planned)),
+                lang.integer(summary.budget),
+                lang.integer(summary.spent),
+                lang.percent(summary.budget_execution_rate()),
+            ])
+        })
+        .collect();
+    canvas.table(&columns, &rows);
 }
 
 fn activity_list(
@@ -474,8 +521,9 @@ fn activity_list(
     let spans = data.spans_agencies();
     let columns = vec![
         Column::text(lang.t("report.col.code"), 1.3),
-        Column::text(lang.t("report.col.activity"), 5.0),
-        Column::text(lang.t("report.col.status"), 1.5),
+        Column::text(lang.t("report.col.activity"), 4.6),
+        // Wide enough for "Abandonnée", "Non entamée" on one line.
+        Column::text(lang.t("report.col.status"), 1.9),
         Column::number(lang.t("report.col.achieved_of_target"), 1.7),
         Column::number(lang.t("report.col.achievement_rate"), 1.3),
         Column::number(lang.t("report.col.budget"), 1.8),
@@ -506,6 +554,59 @@ fn activity_list(
                 lang.percent(figures.achievement_rate()),
                 lang.integer(figures.budget),
                 lang.integer(figures.spent),
+            ])
+        })
+        .collect();
+    canvas.table(&columns, &rows);
+}
+
+/// The programme adopted at the session: its plan, activities, leaf nodes and budget.
+fn adopted_programme(canvas: &mut Canvas, lang: Lang, adopted: &crate::dashboard::Adopted) {
+    canvas.heading(&lang.t("session.adopted"), 12.0, 40.0);
+    canvas.paragraph(&adopted.plan.title, 10.0, Weight::Bold, Color::INK);
+    let columns = vec![
+        Column::text(lang.t("session.adopted_activities"), 2.0),
+        Column::text(adopted.leaf_level_name.clone(), 2.0),
+        Column::number(lang.t("activity.budget"), 2.0),
+    ];
+    let rows = vec![Row::new(vec![
+        count(lang, adopted.activities as u64),
+        count(lang, adopted.leaf_nodes as u64),
+        lang.fcfa(adopted.budget),
+    ])];
+    canvas.table(&columns, &rows);
+}
+
+/// The earlier sessions' resolutions still open, as the dashboard lists them.
+fn open_earlier(canvas: &mut Canvas, lang: Lang, open: &[crate::store::sessions::OpenResolution]) {
+    if open.is_empty() {
+        return;
+    }
+    canvas.heading(&lang.t("session.open_resolutions"), 12.0, 40.0);
+    let columns = vec![
+        Column::text(lang.t("session.of_session"), 1.4),
+        Column::text(lang.t("resolution.text"), 5.2),
+        Column::text(lang.t("resolution.responsible"), 1.8),
+        Column::text(lang.t("resolution.due"), 1.6),
+        Column::text(lang.t("resolution.status"), 1.6),
+    ];
+    let rows: Vec<Row> = open
+        .iter()
+        .map(|resolution| {
+            Row::new(vec![
+                lang.t_with(
+                    "session.of_session_n",
+                    &[("n", &lang.ordinal(resolution.session_number))],
+                ),
+                resolution.text.clone(),
+                resolution
+                    .responsible_unit
+                    .clone()
+                    .unwrap_or_else(|| "—".to_owned()),
+                resolution
+                    .due_on
+                    .map_or_else(|| "—".to_owned(), |date| lang.date(date)),
+                lang.t(resolution.status.label_key()).into_owned(),
             ])
         })
         .collect();

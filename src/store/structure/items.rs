@@ -27,6 +27,9 @@ pub struct ActivityFields {
     pub region_code: String,
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
+    /// The funding line of the plan that pays for it, by its name (unique
+    /// in the plan, and what a plan file writes); checked by the caller.
+    pub funding_source: Option<String>,
 }
 
 impl From<&ActivityRow> for ActivityFields {
@@ -41,6 +44,7 @@ impl From<&ActivityRow> for ActivityFields {
             region_code: row.region_code.clone(),
             planned_start: row.planned_start,
             planned_end: row.planned_end,
+            funding_source: row.funding_source.clone(),
         }
     }
 }

@@ -64,6 +64,19 @@ pub struct FieldErrors {
 }
 
 impl FieldErrors {
+    /// Each refused field with its message key, in the form's order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        [
+            ("status", self.status),
+            ("achieved", self.achieved),
+            ("spent", self.spent),
+            ("as_of", self.as_of),
+            ("comment", self.comment),
+        ]
+        .into_iter()
+        .filter_map(|(field, key)| Some((field, key?)))
+    }
+
     fn any(&self) -> bool {
         self.status.is_some()
             || self.achieved.is_some()
@@ -290,8 +303,9 @@ pub(super) fn blank_values(
     }
 }
 
-/// Checks every field, so that all the problems show at once.
-pub(super) fn validate(
+/// Checks every field, so that all the problems show at once (the form,
+/// the grid, and the API with the same messages).
+pub(crate) fn validate(
     input: &ProgressInput,
     activity: &ActivityDetail,
     today: NaiveDate,

@@ -1,6 +1,8 @@
 //! An agency's page: its plans (with today's figures), its board sessions and
 //! the agencies under it.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
@@ -8,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::render;
 use super::reports::ReportLinks;
-use super::views::PlanTree;
+use crate::performance::Summary;
 use crate::store::agencies::{self, Agency};
 use crate::store::plans::{self, Plan};
 use crate::store::sessions::{self, BoardSession};
@@ -17,7 +19,8 @@ use crate::web::{AppError, AppState, Ctx};
 
 pub struct PlanRow {
     pub plan: Plan,
-    pub tree: PlanTree,
+    /// Its figures as of `as_of`.
+    pub total: Summary,
     pub as_of: NaiveDate,
 }
 
@@ -41,14 +44,21 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let children = agencies::children(&state.db, agency.id).await?;
     let today = state.today();
-    let mut plan_rows = Vec::new();
-    for plan in plans::list_for_agency(&state.db, agency.id).await? {
-        // A finished plan is shown as of its last day, a running one as of today.
-        let as_of =
-            NaiveDate::from_ymd_opt(plan.end_year, 12, 31).map_or(today, |end| end.min(today));
-        let tree = PlanTree::load(&state.db, &plan, as_of).await?;
-        plan_rows.push(PlanRow { plan, tree, as_of });
-    }
+    // Counted in SQL, one row per plan: the page shows each plan's totals only.
+    let summaries: HashMap<i64, Summary> = agencies::plan_summaries(&state.db, agency.id, today)
+        .await?
+        .into_iter()
+        .collect();
+    let plan_rows = plans::list_for_agency(&state.db, agency.id)
+        .await?
+        .into_iter()
+        .map(|plan| {
+            // A finished plan is shown as of its last day, a running one as of today.
+            let as_of = plan.default_as_of(today);
+            let total = summaries.get(&plan.id).copied().unwrap_or_default();
+            PlanRow { plan, total, as_of }
+        })
+        .collect();
     let sessions = sessions::list_for_agency(&state.db, agency.id).await?;
     let reports = crate::store::reports::report_years(&state.db, agency.id)
         .await?

@@ -128,21 +128,20 @@ pub async fn show(
 
     let mut agencies = agencies::list(&state.db).await?;
     agencies.retain(|agency| user.can_read(agency.id));
-    let activities =
-        agencies::activities_for_year(&state.db, year, as_of, user.readable_filter()).await?;
-    let figures: Vec<_> = activities
-        .iter()
-        .map(|a| (a.agency_id, a.figures()))
-        .collect();
+    // Counted in SQL: each agency's own figures, one row per agency.
+    let own = agencies::summaries_for_year(&state.db, year, as_of, user.readable_filter()).await?;
     // An agency whose parent the user cannot read heads its own branch.
     let parents: HashMap<i64, Option<i64>> = agencies
         .iter()
         .map(|a| (a.id, a.parent_id.filter(|&p| user.can_read(p))))
         .collect();
-    let totals = performance::rollup_tree(&parents, figures.iter().map(|(id, f)| (*id, f)), as_of);
+    let mut total = Summary::default();
+    for (_, summary) in &own {
+        total.merge(summary);
+    }
+    let totals = performance::rollup(&parents, own);
 
     let sort = SortBy::parse(query.sort.as_deref())?;
-    let total = Summary::of(figures.iter().map(|(_, f)| f), as_of);
     let mut rows: Vec<AgencyRow> = agencies
         .iter()
         .map(|agency| AgencyRow {

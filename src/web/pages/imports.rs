@@ -417,6 +417,20 @@ fn describe(change: &PlanChange) -> (&'static str, String, String) {
         PlanChange::UpdateIndicator { fields, .. } => {
             ("imports.update_indicator", &fields.code, &fields.title)
         }
+        PlanChange::CreateFunding { fields } => {
+            return (
+                "imports.create_funding",
+                fields.source.clone(),
+                String::new(),
+            );
+        }
+        PlanChange::UpdateFunding { fields, .. } => {
+            return (
+                "imports.update_funding",
+                fields.source.clone(),
+                String::new(),
+            );
+        }
     };
     (key, code.clone(), title.clone())
 }

@@ -88,7 +88,7 @@ pub(super) fn with_retry_after(mut response: Response, seconds: i64) -> Result<R
 }
 
 /// Adds a `Set-Cookie` to a response, next to the session layer's own.
-fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

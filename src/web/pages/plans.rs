@@ -7,9 +7,9 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::views::{GroupRow, IndicatorView, PlanTree};
+use super::views::{FundingPlan, GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, parse_date_param, render};
-use crate::store::plans::{self, FundingLine, Plan};
+use crate::store::plans::{self, Plan};
 use crate::web::extract::Readable;
 use crate::web::{AppError, AppState, Ctx};
 
@@ -29,10 +29,11 @@ struct PlanPage {
     tree: PlanTree,
     by_region: Vec<GroupRow>,
     indicators: Vec<IndicatorView>,
-    funding: Vec<FundingLine>,
+    funding: FundingPlan,
     /// The drill-down list of this plan as of the same date, before filters.
     drill: String,
     can_edit: bool,
+    publication: super::public::publishing::PublicationState,
     /// The figures count the updates waiting for validation.
     with_pending: bool,
 }
@@ -51,7 +52,8 @@ pub async fn show(
     Readable(plan, user): Readable<Plan>,
     Query(query): Query<AsOfQuery>,
 ) -> Result<Html<String>, AppError> {
-    let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
+    let as_of = parse_date_param(query.as_of.as_deref())?
+        .unwrap_or_else(|| plan.default_as_of(state.today()));
     let with_pending = match query.pending.as_deref().map(str::trim) {
         None | Some("" | "0") => false,
         Some("1") => true,
@@ -67,8 +69,20 @@ pub async fn show(
         plans::indicators(&mut *state.db.acquire().await?, plan.id, as_of).await?,
         as_of,
     );
-    let funding = plans::funding(&state.db, plan.id).await?;
+    let funding = FundingPlan::build(
+        plans::funding(&state.db, plan.id, as_of).await?,
+        &tree,
+        as_of,
+    );
+    let publication = super::public::publishing::PublicationState::of(
+        &state,
+        &user,
+        plan.agency_id,
+        crate::store::publications::Target::Plan(plan.id),
+    )
+    .await?;
     render(&PlanPage {
+        publication,
         drill: drilldown_link(plan.id, as_of),
         can_edit: user.can_edit(plan.agency_id),
         with_pending,

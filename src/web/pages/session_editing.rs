@@ -5,6 +5,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -14,8 +15,8 @@ use crate::dashboard;
 use crate::domain::{SessionKind, SessionStatus};
 use crate::store::agencies::Agency;
 use crate::store::plans::{self, Plan};
-use crate::store::seals;
 use crate::store::sessions::{self, BoardSession, SessionFields};
+use crate::store::{reviews, seals};
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::{Editable, Managed};
 use crate::web::{AppError, AppState, Ctx};
@@ -52,6 +53,10 @@ pub struct SessionInput {
     pub attendees: String,
     #[serde(default)]
     pub status: String,
+    /// Ticked to seal although updates before the cutoff still wait for
+    /// validation.
+    #[serde(default)]
+    pub seal_anyway: String,
 }
 
 impl SessionInput {
@@ -69,6 +74,7 @@ impl SessionInput {
             agenda: session.agenda.clone().unwrap_or_default(),
             attendees: session.attendees.clone().unwrap_or_default(),
             status: session.status.as_str().to_owned(),
+            seal_anyway: String::new(),
         }
     }
 
@@ -165,6 +171,9 @@ struct SessionFormPage {
     plans: Vec<Plan>,
     kinds: &'static [SessionKind],
     statuses: &'static [SessionStatus],
+    /// Updates before the cutoff still waiting for validation, when the
+    /// form would seal the session without them: the warning to confirm.
+    waiting: i64,
 }
 
 impl SessionFormPage {
@@ -203,8 +212,56 @@ fn session_form(
         plans,
         kinds: SessionKind::ALL,
         statuses: SessionStatus::ALL,
+        waiting: 0,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The form again with the warning that sealing now leaves out `waiting`
+/// updates, and the box to tick to seal anyway (nothing written).
+fn waiting_warning(
+    ctx: Ctx,
+    agency: (&str, &str),
+    session_id: Option<i64>,
+    form: SessionInput,
+    plans: Vec<Plan>,
+    waiting: i64,
+) -> Result<Response, AppError> {
+    let mut errors = FieldErrors::default();
+    errors.set("seal_anyway", "session.seal_anyway");
+    let page = SessionFormPage {
+        ctx,
+        agency_code: agency.0.to_owned(),
+        agency_name: agency.1.to_owned(),
+        session_id,
+        form,
+        errors,
+        plans,
+        kinds: SessionKind::ALL,
+        statuses: SessionStatus::ALL,
+        waiting,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// How many updates the seal would leave out: those of the reviewed plan
+/// dated by the cutoff and still waiting, unless the editor confirmed.
+async fn waiting_at_sealing(
+    state: &AppState,
+    input: &SessionInput,
+    plans: &[Plan],
+) -> Result<i64, AppError> {
+    let Ok(fields) = validate_session(input, plans) else {
+        return Ok(0);
+    };
+    match fields.reviewed_plan_id {
+        Some(plan_id)
+            if fields.status == SessionStatus::Held && input.seal_anyway.trim().is_empty() =>
+        {
+            Ok(reviews::waiting_before(&state.db, plan_id, fields.cutoff).await?)
+        }
+        _ => Ok(0),
+    }
 }
 
 pub async fn new_session(
@@ -231,6 +288,11 @@ pub async fn create_session(
     CsrfForm(input): CsrfForm<SessionInput>,
 ) -> Result<Response, AppError> {
     let plans = plans::list_for_agency(&state.db, agency.id).await?;
+    let waiting = waiting_at_sealing(&state, &input, &plans).await?;
+    if waiting > 0 {
+        let agency_ref = (agency.code.as_str(), agency.name.as_str());
+        return waiting_warning(ctx, agency_ref, None, input, plans, waiting);
+    }
     let saved = forms::save(
         validate_session(&input, &plans),
         async |fields| {
@@ -275,6 +337,11 @@ pub async fn update_session(
 ) -> Result<Response, AppError> {
     refuse_if_sealed(&session)?;
     let plans = plans::list_for_agency(&state.db, session.agency_id).await?;
+    let waiting = waiting_at_sealing(&state, &input, &plans).await?;
+    if waiting > 0 {
+        let agency_ref = (session.agency_code.as_str(), session.agency_name.as_str());
+        return waiting_warning(ctx, agency_ref, Some(session.id), input, plans, waiting);
+    }
     let saved = forms::save(
         validate_session(&input, &plans),
         async |fields| {
@@ -375,6 +442,7 @@ mod tests {
             agenda: "1. Bilan\n2. Divers".into(),
             attendees: String::new(),
             status: "planned".into(),
+            seal_anyway: String::new(),
         }
     }
 

@@ -5,21 +5,22 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 
 use super::reports::ReportLinks;
-use super::views::{GroupRow, IndicatorView, PlanTree};
+use super::views::{FundingPlan, GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, render};
 use crate::charts::{self, Bar};
 use crate::dashboard::{Adopted, Dashboard, Previous};
 use crate::domain::Status;
 use crate::performance::plan_tree::Tree;
 use crate::performance::{Ratio, Summary};
-use crate::store::plans::{FundingLine, Plan};
+use crate::store::plans::Plan;
 use crate::store::seals::{self, CorrectionsSince, Reopening, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
-use crate::web::{AppError, AppState, Ctx};
+use crate::web::{etag, AppError, AppState, Ctx};
 
 pub struct Reviewed {
     pub plan: Plan,
@@ -27,18 +28,26 @@ pub struct Reviewed {
     pub by_region: Vec<GroupRow>,
     pub by_unit: Vec<GroupRow>,
     pub indicators: Vec<IndicatorView>,
-    pub funding: Vec<FundingLine>,
+    pub funding: FundingPlan,
     pub drill: String,
     /// SVG: execution rate per priority action, and the statuses at the cutoff.
     pub chart_by_node: String,
     pub chart_statuses: String,
     /// SVG: each indicator with two values or more up to the cutoff, over time.
-    pub trends: Vec<String>,
+    pub trends: Vec<Trend>,
+}
+
+/// An indicator's trend chart with the title shown above it (the SVG's own
+/// title is for screen readers, and a printed page needs one on paper).
+pub struct Trend {
+    pub title: String,
+    pub detail: String,
+    pub svg: String,
 }
 
 /// An indicator's values up to the cutoff as a line, when there are at least
 /// two points to join.
-fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) -> Option<String> {
+fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) -> Option<Trend> {
     let points: Vec<(String, rust_decimal::Decimal)> = indicator
         .indicator
         .values
@@ -47,14 +56,24 @@ fn trend_chart(indicator: &IndicatorView, cutoff: chrono::NaiveDate, ctx: &Ctx) 
         .map(|(period_end, value)| (period_label(*period_end), *value))
         .collect();
     (points.len() >= 2).then(|| {
-        charts::trend_line(
-            &format!("trend-{}", indicator.indicator.id),
-            &indicator.indicator.title,
-            &points,
-            indicator.indicator.baseline,
-            indicator.indicator.target,
-            ctx.lang,
-        )
+        let i = &indicator.indicator;
+        let mut detail = format!("{} · {}", i.code, ctx.t(i.direction.label_key()));
+        if let Some(unit) = &i.unit {
+            detail.push_str(" · ");
+            detail.push_str(unit);
+        }
+        Trend {
+            title: i.title.clone(),
+            detail,
+            svg: charts::trend_line(
+                &format!("trend-{}", i.id),
+                &i.title,
+                &points,
+                i.baseline,
+                i.target,
+                ctx.lang,
+            ),
+        }
     })
 }
 
@@ -100,15 +119,53 @@ struct SessionPage {
     report: ReportLinks,
     can_edit: bool,
     can_reopen: bool,
+    publication: super::public::publishing::PublicationState,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Readable(session, user): Readable<BoardSession>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let db = &state.db;
     let cutoff = session.cutoff;
+    // The session's own resolutions are followed up to today; the figures
+    // stay as of the cutoff.
+    let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
+    let reopenings = seals::reopenings(db, session.id).await?;
+    let can_edit = user.can_edit(session.agency_id);
+    let can_reopen = user.user.is_admin && session.is_sealed();
+    // What was counted after the seal for the period it covers (its
+    // "corrigé depuis" note) moves with later writes: part of the tag.
+    let sealed_at = match session.seal_id {
+        Some(seal_id) => seals::sealed_at(db, seal_id).await?,
+        None => None,
+    };
+    let corrected = match (sealed_at, session.reviewed_plan_id) {
+        (Some(sealed_at), Some(plan_id)) => {
+            seals::corrections_since(db, plan_id, cutoff, sealed_at).await?
+        }
+        _ => CorrectionsSince::default(),
+    };
+    // A seal never changes (a reopened session gets a new one): with it,
+    // the page is fixed by what is read live and by who reads it, so a
+    // repeat visit is answered before the seal is even read.
+    let tag = session.seal_id.map(|seal_id| {
+        etag::of(&(
+            seal_id,
+            &session,
+            &resolutions,
+            &reopenings,
+            &corrected,
+            can_edit,
+            can_reopen,
+            &ctx,
+        ))
+    });
+    if let Some(tag) = tag.as_ref().filter(|tag| etag::matches(&headers, tag)) {
+        return Ok(etag::not_modified(tag.clone()));
+    }
     let Dashboard { figures, seal } = Dashboard::of(db, &session).await?;
 
     let reviewed = figures.reviewed.map(|reviewed| {
@@ -158,31 +215,29 @@ pub async fn show(
             by_unit: tree.by_unit(cutoff),
             drill: drilldown_link(plan.id, cutoff),
             indicators,
-            funding: reviewed.funding,
+            funding: FundingPlan::build(reviewed.funding, &tree, cutoff),
             tree,
             plan,
         }
     });
 
-    // The session's own resolutions are followed up to today; the figures
-    // stay as of the cutoff.
-    let resolutions = sessions::resolutions(db, session.id, state.today()).await?;
-    let reopenings = seals::reopenings(db, session.id).await?;
-    let corrected = match (&seal, session.reviewed_plan_id) {
-        (Some(seal), Some(plan_id)) => {
-            seals::corrections_since(db, plan_id, cutoff, seal.sealed_at).await?
-        }
-        _ => CorrectionsSince::default(),
-    };
     let report = ReportLinks::agency(
         &session.agency_code,
         chrono::Datelike::year(&cutoff),
         Some(cutoff),
     );
-    render(&SessionPage {
+    let publication = super::public::publishing::PublicationState::of(
+        &state,
+        &user,
+        session.agency_id,
+        crate::store::publications::Target::Session(session.id),
+    )
+    .await?;
+    let page = render(&SessionPage {
+        publication,
         report,
-        can_edit: user.can_edit(session.agency_id),
-        can_reopen: user.user.is_admin && session.is_sealed(),
+        can_edit,
+        can_reopen,
         ctx,
         session,
         seal,
@@ -193,6 +248,10 @@ pub async fn show(
         adopted: figures.adopted,
         resolutions,
         open_earlier: figures.open_earlier,
+    })?;
+    Ok(match tag {
+        Some(tag) => etag::with(page, tag),
+        None => page.into_response(),
     })
 }
 

@@ -228,3 +228,50 @@ impl FundingLine {
         Ratio::new(i128::from(self.mobilised), i128::from(self.planned))
     }
 }
+
+/// A funding line with the execution of the activities it pays for, as of
+/// the same date (their budget, what they spent, the rate).
+pub struct FundingView {
+    pub line: FundingLine,
+    pub activities: Summary,
+}
+
+/// The funding plan as pages show it: each line with its activities'
+/// execution, and the activities that name no line (or a line not in
+/// force at the date).
+pub struct FundingPlan {
+    pub lines: Vec<FundingView>,
+    pub unassigned: Summary,
+}
+
+impl FundingPlan {
+    pub fn build(lines: Vec<FundingLine>, tree: &PlanTree, as_of: NaiveDate) -> FundingPlan {
+        let mut by_line = performance::summarize_by(
+            tree.activities()
+                .map(|v| (v.activity.funding_line_id, &v.figures)),
+            as_of,
+        );
+        let lines: Vec<FundingView> = lines
+            .into_iter()
+            .map(|line| FundingView {
+                activities: by_line.remove(&Some(line.id)).unwrap_or_default(),
+                line,
+            })
+            .collect();
+        let mut unassigned = Summary::default();
+        for summary in by_line.values() {
+            unassigned.merge(summary);
+        }
+        FundingPlan { lines, unassigned }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Whether any activity names a line: only then is the execution per
+    /// source worth its columns.
+    pub fn has_sources(&self) -> bool {
+        self.lines.iter().any(|l| l.activities.planned > 0)
+    }
+}

@@ -147,6 +147,8 @@ impl Browser {
                     field.clear().await.unwrap();
                     field.send_keys(value).await.unwrap();
                 }
+                // A file is chosen by its path, as the file picker would.
+                ("input", "file") => field.send_keys(value).await.unwrap(),
                 _ => self.set_value(&field, value).await,
             }
         }
@@ -361,6 +363,46 @@ impl Browser {
             .collect();
         files.sort();
         files
+    }
+
+    /// Sets the window so that the page's viewport is `width` × `height` CSS
+    /// pixels (a phone held upright is 390 × 844), whatever the browser's frame.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+        let inner = self
+            .script("return [window.innerWidth, window.innerHeight]", vec![])
+            .await;
+        let inner: Vec<i64> = serde_json::from_value(inner).unwrap();
+        let (dw, dh) = (i64::from(width) - inner[0], i64::from(height) - inner[1]);
+        if (dw, dh) != (0, 0) {
+            self.client
+                .set_window_size(
+                    u32::try_from(i64::from(width) + dw).unwrap(),
+                    u32::try_from(i64::from(height) + dh).unwrap(),
+                )
+                .await
+                .expect("the window resizes");
+        }
+    }
+
+    /// Runs `script` in the page (WebDriver's own scripts are not bound by the
+    /// page's Content-Security-Policy) and returns what it returns.
+    pub async fn script(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|error| panic!("script failed: {error}"))
+    }
+
+    /// Runs an asynchronous `script`, which ends by calling its last argument.
+    pub async fn script_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute_async(script, args)
+            .await
+            .unwrap_or_else(|error| panic!("script failed: {error}"))
     }
 
     /// Saves a PNG of the window into `test-output/NAME.png`; returns its path.

@@ -46,6 +46,9 @@ pub struct Page {
     pub location: Option<String>,
     /// The `Content-Disposition` header of a download.
     pub disposition: Option<String>,
+    /// The `ETag` and `Cache-Control` headers.
+    pub etag: Option<String>,
+    pub cache_control: Option<String>,
 }
 
 impl Page {
@@ -149,6 +152,8 @@ pub async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page
         bytes: bytes.to_vec(),
         location: None,
         disposition,
+        etag: None,
+        cache_control: None,
     }
 }
 
@@ -277,6 +282,8 @@ impl Client {
         let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
         let location = header_text(header::LOCATION);
         let disposition = header_text(header::CONTENT_DISPOSITION);
+        let etag = header_text(header::ETAG);
+        let cache_control = header_text(header::CACHE_CONTROL);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         Page {
             status,
@@ -285,6 +292,8 @@ impl Client {
             bytes: bytes.to_vec(),
             location,
             disposition,
+            etag,
+            cache_control,
         }
     }
 
@@ -354,6 +363,17 @@ pub async fn admin(app: &Router, pool: &PgPool) -> Client {
         .await
         .unwrap();
     signed_in(app, "test.admin").await
+}
+
+/// Makes the agency count its staff's updates at once, without the M&E
+/// unit's validation (the demo's ANASER needs it): for the journeys that are
+/// about entering progress, not validating it.
+pub async fn counted_at_once(pool: &PgPool, agency: &str) {
+    sqlx::query("UPDATE agencies SET requires_validation = false WHERE code = $1")
+        .bind(agency)
+        .execute(pool)
+        .await
+        .unwrap();
 }
 
 pub async fn agency_id(pool: &PgPool, code: &str) -> i64 {
@@ -529,5 +549,86 @@ pub fn url_of(pool: &PgPool) -> String {
     match query {
         "" => format!("{server}/{database}"),
         query => format!("{server}/{database}?{query}"),
+    }
+}
+
+/// A live API token for the account `login`, valid 30 days.
+pub async fn api_token(
+    pool: &PgPool,
+    login: &str,
+    scope: suivi::store::api_tokens::Scope,
+) -> String {
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (_, secret) = suivi::store::api_tokens::create(
+        pool,
+        user,
+        "test",
+        scope,
+        chrono::Utc::now() + chrono::Duration::days(30),
+        suivi::store::audit::Actor::User(user),
+    )
+    .await
+    .unwrap();
+    secret
+}
+
+/// An answer of the JSON API.
+#[derive(Debug)]
+pub struct ApiAnswer {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub headers: axum::http::HeaderMap,
+    /// The body as JSON (`Null` when it is not JSON).
+    pub json: serde_json::Value,
+    pub text: String,
+}
+
+/// One request to the API, with a bearer token if given, a JSON body if
+/// given, and the `Accept-Language` header if given.
+pub async fn api_call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<&serde_json::Value>,
+    lang: Option<&str>,
+) -> ApiAnswer {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    if let Some(lang) = lang {
+        request = request.header(header::ACCEPT_LANGUAGE, lang);
+    }
+    let body = match body {
+        Some(json) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(json.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = app
+        .clone()
+        .oneshot(request.body(body).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    ApiAnswer {
+        status,
+        content_type,
+        headers,
+        json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        text,
     }
 }

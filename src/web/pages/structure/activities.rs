@@ -14,7 +14,8 @@ use super::{
     structure_link, NoFields, RESPONSIBLE_MAX, UNIT_MAX,
 };
 use crate::domain::Fcfa;
-use crate::store::plans::{ActivityRow, NodeRow, Plan};
+use crate::store::funding;
+use crate::store::plans::{ActivityRow, FundingLine, NodeRow, Plan};
 use crate::store::structure::{self, ActivityFields, Region, Retirable, Structure};
 use crate::web::auth::CurrentUser;
 use crate::web::csrf::CsrfForm;
@@ -47,6 +48,9 @@ pub struct ActivityInput {
     /// today.
     #[serde(default)]
     pub effective_on: String,
+    /// The name of the plan's funding line that pays for it; empty for none.
+    #[serde(default)]
+    pub funding_source: String,
 }
 
 impl ActivityInput {
@@ -66,13 +70,14 @@ impl ActivityInput {
             planned_start: row.planned_start.map(|d| d.to_string()).unwrap_or_default(),
             planned_end: row.planned_end.map(|d| d.to_string()).unwrap_or_default(),
             effective_on: String::new(),
+            funding_source: row.funding_source.clone().unwrap_or_default(),
         }
     }
 }
 
 /// The validated fields with the date they take effect, or every message of
 /// both.
-pub(super) fn with_effective<F>(
+pub(in crate::web::pages) fn with_effective<F>(
     validated: Result<F, FieldErrors>,
     effective: Result<NaiveDate, &'static str>,
 ) -> Result<(F, NaiveDate), FieldErrors> {
@@ -95,7 +100,7 @@ pub(super) fn with_effective<F>(
 /// saying why not: never before the plan starts, and not on or before the
 /// cutoff of a held board session on the plan unless by an admin, as for
 /// progress updates, since that would move the figures the board saw.
-pub(super) async fn effective_date(
+pub(in crate::web::pages) async fn effective_date(
     state: &AppState,
     user: &CurrentUser,
     plan: &Plan,
@@ -126,6 +131,7 @@ fn validate_activity(
     input: &ActivityInput,
     structure: &Structure,
     regions: &[Region],
+    lines: &[FundingLine],
 ) -> Result<(i64, ActivityFields), FieldErrors> {
     let mut errors = FieldErrors::default();
     let node_id = node_of_plan(&mut errors, "node", &input.node, structure);
@@ -151,6 +157,12 @@ fn validate_activity(
     if !regions.iter().any(|r| r.code == region_code) {
         errors.set("region", "structure.error.region");
     }
+    let funding_source = Some(input.funding_source.trim().to_owned()).filter(|s| !s.is_empty());
+    if let Some(source) = &funding_source {
+        if !lines.iter().any(|line| line.source == *source) {
+            errors.set("funding_source", "funding.error.unknown_source");
+        }
+    }
     let planned_start = optional_date(&mut errors, "planned_start", &input.planned_start);
     let planned_end = optional_date(&mut errors, "planned_end", &input.planned_end);
     if let (Some(start), Some(end)) = (planned_start, planned_end) {
@@ -171,6 +183,7 @@ fn validate_activity(
                 region_code,
                 planned_start,
                 planned_end,
+                funding_source,
             },
         )),
         _ => Err(errors),
@@ -187,6 +200,8 @@ struct ActivityPage {
     errors: FieldErrors,
     nodes: Vec<NodeRow>,
     regions: Vec<Region>,
+    /// The plan's funding lines an activity may name.
+    lines: Vec<FundingLine>,
 }
 
 async fn activity_page(
@@ -200,6 +215,7 @@ async fn activity_page(
     let structure = structure::load(&state.db, plan.id).await?;
     let status = errors.status();
     let page = ActivityPage {
+        lines: funding::latest(&state.db, plan.id).await?,
         ctx,
         plan,
         activity_id,
@@ -233,6 +249,7 @@ async fn save_activity(
 ) -> Result<Response, AppError> {
     let structure = structure::load(&state.db, plan.id).await?;
     let regions = structure::regions(&state.db).await?;
+    let lines = funding::latest(&state.db, plan.id).await?;
     let id = existing.as_ref().map(|a| a.id);
     let action = if existing.is_some() {
         "activity.update"
@@ -243,7 +260,10 @@ async fn save_activity(
         None => Ok(state.today()),
         Some(_) => effective_date(state, user, &plan, &input.effective_on).await?,
     };
-    let validated = with_effective(validate_activity(&input, &structure, &regions), effective);
+    let validated = with_effective(
+        validate_activity(&input, &structure, &regions, &lines),
+        effective,
+    );
     let saved = forms::save(
         validated,
         async |((node_id, fields), on)| {

@@ -17,11 +17,13 @@ mod values;
 pub use activities::{
     create_activity, edit_activity, new_activity, retire_activity, update_activity,
 };
+pub(in crate::web::pages) use activities::{effective_date, with_effective};
 pub use indicators::{
     create_indicator, edit_indicator, new_indicator, retire_indicator, update_indicator,
 };
 pub use nodes::{create_node, edit_node, new_node, retire_node, update_node};
 pub use values::{set_value, values};
+pub(crate) use values::{validate_value_fields, ValueInput};
 
 use askama::Template;
 use axum::extract::State;

@@ -24,6 +24,19 @@ pub struct ValueInput {
     pub value: String,
 }
 
+/// [`validate_value`] for the API: the refused fields with their message
+/// keys, the same as the form shows.
+pub(crate) fn validate_value_fields(
+    input: &ValueInput,
+) -> Result<IndicatorValueRow, Vec<(&'static str, &'static str)>> {
+    validate_value(input).map_err(|errors| {
+        ["period_label", "period_end", "value"]
+            .into_iter()
+            .filter_map(|field| Some((field, errors.get(field)?)))
+            .collect()
+    })
+}
+
 fn validate_value(input: &ValueInput) -> Result<IndicatorValueRow, FieldErrors> {
     let mut errors = FieldErrors::default();
     let period_label = optional_text(

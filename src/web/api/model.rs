@@ -1,0 +1,189 @@
+//! The shapes the API answers with that several resources share: money
+//! (an integer with its currency), exact rates (numerator, denominator and
+//! a rounded percentage), the figures of a set of activities, one activity
+//! with its state as of a date, and the `as_of` query parameter.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::problem::ApiError;
+use crate::domain;
+use crate::performance::{Ratio, Summary};
+use crate::store::plans::ActivityRow;
+
+/// Suivi keeps every amount in FCFA (XOF), without decimals.
+pub const CURRENCY: &str = "XOF";
+
+/// An amount of money: an integer in the currency's unit.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Money {
+    #[schema(value_type = i64)]
+    pub amount: i128,
+    /// ISO 4217: `XOF` (franc CFA).
+    pub currency: String,
+}
+
+impl Money {
+    pub fn xof(amount: impl Into<i128>) -> Money {
+        Money {
+            amount: amount.into(),
+            currency: CURRENCY.to_owned(),
+        }
+    }
+}
+
+/// A rate kept exact: `numerator / denominator` (reduced, denominator > 0),
+/// with its percentage rounded half away from zero for display.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"numerator": 32, "denominator": 49, "percent": 65}))]
+pub struct Rate {
+    #[schema(value_type = i64)]
+    pub numerator: i128,
+    #[schema(value_type = i64)]
+    pub denominator: i128,
+    #[schema(value_type = i64)]
+    pub percent: i128,
+}
+
+impl Rate {
+    pub fn of(ratio: Option<Ratio>) -> Option<Rate> {
+        ratio.map(|r| Rate {
+            numerator: r.numerator(),
+            denominator: r.denominator(),
+            percent: r.percent_rounded(),
+        })
+    }
+}
+
+/// The figures of a set of activities (a plan, a node, an agency) as of a
+/// date: counts by status, the physical execution rate (done / planned),
+/// the budget and what was spent.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Figures {
+    pub planned: u64,
+    pub done: u64,
+    pub in_progress: u64,
+    pub not_started: u64,
+    pub postponed: u64,
+    pub abandoned: u64,
+    /// Done activities whose achievement rate is above 100 %.
+    pub above_target: u64,
+    /// Not done (nor abandoned) past their planned end.
+    pub late: u64,
+    /// Done over planned; null when nothing is planned.
+    pub execution_rate: Option<Rate>,
+    pub budget: Money,
+    pub spent: Money,
+    /// Spent over budgeted; null without a budget.
+    pub budget_execution_rate: Option<Rate>,
+}
+
+impl From<&Summary> for Figures {
+    fn from(s: &Summary) -> Figures {
+        Figures {
+            planned: s.planned,
+            done: s.done,
+            in_progress: s.in_progress,
+            not_started: s.not_started,
+            postponed: s.postponed,
+            abandoned: s.abandoned,
+            above_target: s.above_target,
+            late: s.late,
+            execution_rate: Rate::of(s.execution_rate()),
+            budget: Money::xof(s.budget),
+            spent: Money::xof(s.spent),
+            budget_execution_rate: Rate::of(s.budget_execution_rate()),
+        }
+    }
+}
+
+/// A quantity as exact decimal text (`"12.5"`), never a float.
+pub fn quantity(value: Option<Decimal>) -> Option<String> {
+    value.map(|v| v.normalize().to_string())
+}
+
+/// One activity with its plan as in force at the date, and its state then:
+/// its latest progress update dated on or before it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Activity {
+    pub id: i64,
+    pub plan_id: i64,
+    pub node_id: i64,
+    pub code: String,
+    pub title: String,
+    pub unit: Option<String>,
+    /// The planned quantity, as exact decimal text.
+    pub target: Option<String>,
+    pub budget: Money,
+    pub responsible_unit: Option<String>,
+    pub region_code: String,
+    pub region_name: String,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    /// The date the state is read as of.
+    pub as_of: NaiveDate,
+    /// `not_started`, `in_progress`, `done`, `postponed` or `abandoned`.
+    pub status: String,
+    /// The quantity reached, as exact decimal text.
+    pub achieved: Option<String>,
+    pub spent: Money,
+    /// The update the state comes from (none: not started).
+    pub update_id: Option<i64>,
+    pub update_as_of: Option<NaiveDate>,
+    /// Achieved over target; null without a target.
+    pub achievement_rate: Option<Rate>,
+    pub above_target: bool,
+    pub late: bool,
+}
+
+impl Activity {
+    pub fn of(row: &ActivityRow, as_of: NaiveDate) -> Activity {
+        let figures = row.figures();
+        Activity {
+            id: row.id,
+            plan_id: row.plan_id,
+            node_id: row.node_id,
+            code: row.code.clone(),
+            title: row.title.clone(),
+            unit: row.unit.clone(),
+            target: quantity(row.target),
+            budget: Money::xof(row.budget),
+            responsible_unit: row.responsible_unit.clone(),
+            region_code: row.region_code.clone(),
+            region_name: row.region_name.clone(),
+            planned_start: row.planned_start,
+            planned_end: row.planned_end,
+            as_of,
+            status: figures.status.as_str().to_owned(),
+            achieved: quantity(figures.achieved),
+            spent: Money::xof(figures.spent),
+            update_id: row.latest.id,
+            update_as_of: row.latest.as_of,
+            achievement_rate: Rate::of(figures.achievement_rate()),
+            above_target: figures.is_above_target(),
+            late: figures.is_late(as_of),
+        }
+    }
+}
+
+/// `?as_of=YYYY-MM-DD`: the date figures are read as of (today by default).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOfQuery {
+    /// ISO 8601 date; today when absent.
+    #[param(value_type = Option<String>, format = Date)]
+    pub as_of: Option<String>,
+}
+
+impl AsOfQuery {
+    pub fn date(&self, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+        match self.as_of.as_deref().map(str::trim) {
+            None | Some("") => Ok(today),
+            Some(text) => {
+                domain::parse_iso_date(text).ok_or(ApiError::BadRequest("error.bad_date"))
+            }
+        }
+    }
+}
