@@ -15,6 +15,7 @@ pub mod grid;
 pub mod health;
 pub mod home;
 pub mod imports;
+pub mod imports_reading;
 pub mod lang;
 pub mod login;
 pub mod mail;
