@@ -5,6 +5,8 @@
 //! applies it, so that a failed apply leaves it to try again.
 
 use chrono::NaiveDate;
+
+use crate::domain::PlanKind;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -20,6 +22,10 @@ pub struct NewPlan {
     pub title: String,
     pub year: i32,
     pub level_names: Vec<String>,
+    /// The last year of a multi-year plan (an action plan 2022-2024, from
+    /// its file); `None` for a one-year plan.
+    #[serde(default)]
+    pub end_year: Option<i32>,
 }
 
 /// One change of an import, in the order it is applied (parents first).
@@ -90,12 +96,17 @@ pub async fn apply(
         Err(new) => {
             sqlx::query_scalar(
                 "INSERT INTO plans (agency_id, code, title, kind, start_year, end_year, status, level_names) \
-                 VALUES ($1, $2, $3, 'annual', $4, $4, 'draft', $5) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7) RETURNING id",
             )
             .bind(new.agency_id)
             .bind(&new.code)
             .bind(&new.title)
+            .bind(match new.end_year {
+                Some(end) if end > new.year => PlanKind::Multiyear,
+                _ => PlanKind::Annual,
+            })
             .bind(new.year)
+            .bind(new.end_year.unwrap_or(new.year).max(new.year))
             .bind(&new.level_names)
             .fetch_one(&mut *tx)
             .await?

@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod attachments;
 pub mod audit;
 pub mod funding;
+pub mod import_mappings;
 pub mod imports;
 pub mod login_attempts;
 pub mod mail;

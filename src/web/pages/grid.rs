@@ -6,6 +6,7 @@
 //! any invalid row keeps everything unsaved and shows its messages. Rows not
 //! shown are not in the form, so a filtered or paged save never touches them.
 
+use super::query::{present, status_param};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
@@ -55,27 +56,14 @@ pub struct GridFilter {
 
 impl GridFilter {
     fn parse(query: &GridQuery) -> Result<GridFilter, AppError> {
-        let present = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let status = match present(&query.status) {
-            None => None,
-            Some(text) => Some(
-                text.parse::<Status>()
-                    .map_err(|_| AppError::bad_request("error.bad_status"))?,
-            ),
-        };
-        let late = match present(&query.only).as_deref() {
+        let status = status_param(&query.status)?;
+        let late = match present(&query.only) {
             None => false,
             Some("late") => true,
             Some(_) => return Err(AppError::bad_request("error.bad_grid_filter")),
         };
         Ok(GridFilter {
-            node: present(&query.node),
+            node: present(&query.node).map(str::to_owned),
             status,
             late,
             page: page_param(query.page.as_deref())?,
