@@ -406,3 +406,59 @@ async fn the_printed_dashboard_is_a_numbered_a4_dossier(pool: PgPool) {
     eprintln!("printed dashboard: {count} pages, filled {fill:.2?}");
     browser.close().await;
 }
+
+/// The public pages, as an anonymous visitor sees them: the index, a
+/// published plan and a published sealed session fit a phone and a desktop
+/// with no accessibility violation.
+///
+/// Ignored for now: axe finds no violation on any of them at either width,
+/// but at 390 px the public plan and session pages scroll sideways (623 to
+/// 865 px): their figures tables (`templates/public/figures.html`) are not
+/// phone cards yet. Run it with `--ignored` once they are.
+#[sqlx::test]
+#[ignore = "the public figures tables scroll sideways at 390 px"]
+async fn the_public_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violation(pool: PgPool) {
+    let Some(axe) = axe_source() else { return };
+    let Some(browser) = Browser::start(&pool).await else {
+        return;
+    };
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let session = session_id(&pool, "ANASER", 30).await;
+    sqlx::query(
+        "INSERT INTO publications (agency_id, plan_id) SELECT agency_id, id FROM plans WHERE id = $1",
+    )
+    .bind(plan)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO publications (agency_id, session_id) \
+         SELECT agency_id, id FROM board_sessions WHERE id = $1",
+    )
+    .bind(session)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let pages = [
+        ("public-index", "/public".to_owned()),
+        ("public-plan", format!("/public/plans/{plan}")),
+        ("public-session", format!("/public/sessions/{session}")),
+    ];
+    let mut checker = Checker {
+        browser: &browser,
+        axe: &axe,
+        problems: Vec::new(),
+    };
+    for (width, height) in [PHONE, DESKTOP] {
+        browser.set_viewport(width, height).await;
+        for (name, path) in &pages {
+            browser.open(path).await;
+            browser.wait_for("main").await;
+            assert_eq!(browser.status().await, 200, "{path}");
+            checker.check(name, width).await;
+        }
+    }
+    let problems = checker.problems;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    browser.close().await;
+}
