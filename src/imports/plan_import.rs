@@ -92,7 +92,11 @@ pub async fn prepare_plan_import_with(
         return Ok(Err((vec![problem], None)));
     };
     let regions = regions(db).await?;
-    let file = match own_file::to_plan_file(&understood, &regions) {
+    let year = match target {
+        Target::Existing(plan) => plan.start_year,
+        Target::New(new) => new.year,
+    };
+    let file = match own_file::to_plan_file(&understood, &regions, year) {
         Ok(file) => file,
         Err(problems) => return Ok(Err((problems, Some(Box::new(understood))))),
     };
@@ -104,6 +108,8 @@ pub async fn prepare_plan_import_with(
         Target::Existing(plan) => funding::latest(db, plan.id).await?,
         Target::New(_) => Vec::new(),
     };
+    let mut file = file;
+    own_file::settle_funding(&mut file, &lines);
     let mut import = diff(&file, existing.as_ref(), &lines);
     import.understood = Some(understood);
     Ok(Ok(import))
@@ -292,6 +298,17 @@ fn diff(
                 fields,
                 node_code,
             }),
+        }
+        // The schedule is its own dated attribute: written when the file
+        // says another one than the activity has.
+        if let Some(periods) = &activity.schedule {
+            let now = known.map_or(&[][..], |k| k.periods());
+            if now != periods.as_slice() {
+                changes.push(PlanChange::SetSchedule {
+                    code: activity.fields.code.clone(),
+                    periods: periods.clone(),
+                });
+            }
         }
     }
     for indicator in &file.indicators {

@@ -104,7 +104,8 @@ impl SummaryCounts {
 /// the rules of [`Summary::add`]: no update by the date is "not started";
 /// above target is done with achieved over a non-zero target (a ratio over
 /// one, exactly: compared, never divided); late is neither done nor
-/// abandoned with a planned end before the date.
+/// abandoned with a planned end, or the end of its schedule's first period,
+/// before the date.
 macro_rules! summary_columns {
     ($date:literal) => {
         concat!(
@@ -118,9 +119,11 @@ macro_rules! summary_columns {
                  AND ((v.target > 0 AND u.achieved > v.target) \
                    OR (v.target < 0 AND u.achieved < v.target))) AS above_target, \
              count(*) FILTER (WHERE COALESCE(u.status, 'not_started') NOT IN ('done', 'abandoned') \
-                 AND v.planned_end < ",
+                 AND (v.planned_end < ",
             $date,
-            ") AS late, \
+            " OR sv.first_end < ",
+            $date,
+            ")) AS late, \
              COALESCE(sum(v.budget), 0)::numeric AS budget, \
              COALESCE(sum(COALESCE(u.spent, 0)), 0)::numeric AS spent "
         )

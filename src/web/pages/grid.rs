@@ -4,6 +4,8 @@
 //! someone else saved meanwhile is listed, not overwritten, and the others are
 //! saved; any invalid row keeps everything unsaved and shows its messages.
 
+use crate::i18n::Lang;
+use crate::schedule::{self, PlannedPeriod};
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
@@ -47,6 +49,14 @@ pub struct GridRow {
     pub conflict: Option<Option<ProgressRow>>,
     /// The latest update waits for validation or was rejected (with why).
     pub review: Option<(Review, Option<String>)>,
+    /// Its planned periods, shown beside its title ("T1 T3").
+    pub schedule: Vec<PlannedPeriod>,
+}
+
+impl GridRow {
+    pub fn schedule_label(&self, lang: Lang) -> String {
+        schedule::label(&self.schedule, lang)
+    }
 }
 
 /// A heading row for each node, then its activities.
@@ -145,6 +155,7 @@ async fn build_lines(
             row.unit.clone_from(&a.unit);
             row.current = a.latest.update().map(|u| (u.status, u.as_of));
             row.review = reviews.remove(&a.id);
+            row.schedule = a.periods().to_vec();
             if row.shown.is_empty() {
                 row.shown = fingerprint(&shown);
             }
@@ -166,6 +177,7 @@ fn plain_row(id: i64, input: ProgressInput) -> GridRow {
         errors: FieldErrors::default(),
         conflict: None,
         review: None,
+        schedule: Vec::new(),
     }
 }
 
