@@ -150,6 +150,7 @@ pub fn to_plan_file(
     understood: &Understood,
     regions: &[(String, String)],
     year: i32,
+    plan_currency: Option<&str>,
 ) -> Result<PlanFile, Vec<Problem>> {
     let mut problems = understood.problems.clone();
     let rows = &understood.plan;
@@ -159,15 +160,19 @@ pub fn to_plan_file(
             .column(m)
             .map_or(String::new(), layout::Column::name)
     };
-    if rows.currency != Currency::Xof && rows.activities.iter().any(|a| a.budget.is_some()) {
-        // Budgets are FCFA throughout Suivi (totals, reports, boards): a
-        // plan in another currency would add dollars to francs.
-        problems.push(Problem {
-            line: understood.layout.header_line,
-            column: column(Meaning::Budget),
-            key: "imports.error.not_fcfa",
-            value: rows.currency.symbol().to_owned(),
-        });
+    // A plan has one currency: amounts in another one than the plan's
+    // would be added to its own.
+    if let Some(plan_currency) = plan_currency {
+        if currency_code(rows.currency) != plan_currency
+            && rows.activities.iter().any(|a| a.budget.is_some())
+        {
+            problems.push(Problem {
+                line: understood.layout.header_line,
+                column: column(Meaning::Budget),
+                key: "imports.error.other_currency",
+                value: rows.currency.symbol().to_owned(),
+            });
+        }
     }
     let nodes: Vec<FileNode> = rows
         .nodes
@@ -310,6 +315,15 @@ pub fn to_plan_file(
         funding,
         has_funding_column: understood.layout.column(Meaning::Funding).is_some(),
     })
+}
+
+/// The ISO code a plan stores for the file's currency.
+pub fn currency_code(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Xof => "XOF",
+        Currency::Usd => "USD",
+        Currency::Eur => "EUR",
+    }
 }
 
 /// The planned periods of a row: its quarters in the plan's `year` (a PTA

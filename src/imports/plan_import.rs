@@ -96,7 +96,11 @@ pub async fn prepare_plan_import_with(
         Target::Existing(plan) => plan.start_year,
         Target::New(new) => new.year,
     };
-    let file = match own_file::to_plan_file(&understood, &regions, year) {
+    let plan_currency = match target {
+        Target::Existing(plan) => Some(plan.currency.as_str()),
+        Target::New(_) => None,
+    };
+    let file = match own_file::to_plan_file(&understood, &regions, year, plan_currency) {
         Ok(file) => file,
         Err(problems) => return Ok(Err((problems, Some(Box::new(understood))))),
     };
@@ -111,6 +115,16 @@ pub async fn prepare_plan_import_with(
     let mut file = file;
     own_file::settle_funding(&mut file, &lines);
     let mut import = diff(&file, existing.as_ref(), &lines);
+    let currency = own_file::currency_code(understood.plan.currency);
+    if matches!(target, Target::New(_)) && currency != "XOF" {
+        // First, so that the plan is in its currency before its amounts.
+        import.changes.insert(
+            0,
+            PlanChange::SetCurrency {
+                currency: currency.to_owned(),
+            },
+        );
+    }
     import.understood = Some(understood);
     Ok(Ok(import))
 }

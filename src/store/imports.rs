@@ -73,6 +73,10 @@ pub enum PlanChange {
         code: String,
         periods: Vec<PlannedPeriod>,
     },
+    /// A new plan's amounts are in this currency (its ISO code), not FCFA.
+    SetCurrency {
+        currency: String,
+    },
 }
 
 /// Applies the changes; returns the plan's id. Nodes are found by code, so a
@@ -223,6 +227,13 @@ async fn apply_one(
         PlanChange::UpdateFunding { id, fields } => {
             let effective_on = added_on.unwrap_or(FROM_THE_START);
             funding::write(tx, *id, fields, effective_on, Some(user_id)).await?;
+        }
+        PlanChange::SetCurrency { currency } => {
+            sqlx::query("UPDATE plans SET currency = $2 WHERE id = $1")
+                .bind(plan_id)
+                .bind(currency)
+                .execute(&mut **tx)
+                .await?;
         }
         PlanChange::SetSchedule { code, periods } => {
             let activity_id: i64 =

@@ -33,6 +33,8 @@ pub struct Plan {
     pub status: PlanStatus,
     pub level_names: Vec<String>,
     pub illustrative: bool,
+    /// The currency of its amounts: `XOF` (FCFA), `USD` or `EUR`.
+    pub currency: String,
 }
 
 impl Plan {
@@ -70,7 +72,7 @@ impl Plan {
 
 /// The columns of [`Plan`], then the plans `pl` with their agencies `g`.
 pub(super) const PLAN_COLUMNS: &str = "SELECT pl.id, pl.agency_id, g.code AS agency_code, g.name AS agency_name, \
-     pl.code, pl.title, pl.kind, pl.start_year, pl.end_year, pl.status, pl.level_names, pl.illustrative \
+     pl.code, pl.title, pl.kind, pl.start_year, pl.end_year, pl.status, pl.level_names, pl.illustrative, pl.currency \
      FROM plans pl JOIN agencies g ON g.id = pl.agency_id";
 
 pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Plan>> {

@@ -517,10 +517,12 @@ fn results_framework() -> Vec<u8> {
 
 #[sqlx::test]
 async fn a_results_framework_in_usd_is_read_but_never_added_to_francs(pool: PgPool) {
-    let _app = demo_app(&pool).await;
+    let app = demo_app(&pool).await;
     let pnud = agency_id(&pool, "PNUD").await;
+    let mut admin = signed_in(&app, "admin").await;
+    let home_before = admin.get("/?year=2026").await;
     let target = new_plan(pnud, "CPD", 2026);
-    let (problems, understood) = imports::prepare_plan_import_with(
+    let import = imports::prepare_plan_import_with(
         &pool,
         &results_framework(),
         &target,
@@ -529,11 +531,9 @@ async fn a_results_framework_in_usd_is_read_but_never_added_to_francs(pool: PgPo
     )
     .await
     .unwrap()
-    .unwrap_err();
-    let keys: Vec<&str> = problems.iter().map(|p| p.key).collect();
-    assert_eq!(keys, ["imports.error.not_fcfa"]);
-    let understood = understood.expect("what was understood is shown");
-    let json = imports::report::plan_json(&understood, &problems);
+    .unwrap_or_else(|(problems, _)| panic!("{problems:?}"));
+    let understood = import.understood.as_ref().expect("an agency's own file");
+    let json = imports::report::plan_json(understood, &[]);
     assert_eq!(json["currency"], "USD");
     assert_eq!(json["levels"][0]["name"], "Effet");
     assert_eq!(json["levels"][1]["nodes"][0]["code"], "P1.1");
@@ -545,17 +545,66 @@ async fn a_results_framework_in_usd_is_read_but_never_added_to_francs(pool: PgPo
     assert_eq!(json["activities"][1]["budget"]["amount"], 1_250_000);
     assert_eq!(json["activities"][1]["responsible_unit"], "CENI");
     assert_eq!(json["ignored"][0]["line"], 8);
+    let id = imports::apply_plan_import(
+        &pool,
+        &target,
+        &import,
+        today(),
+        admin_id(&pool).await,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // Stored in dollars, on a plan in dollars.
+    let plan = plans::find(&pool, id).await.unwrap().unwrap();
+    assert_eq!(plan.currency, "USD");
+    let (_, activities, _) = written(&pool, id).await;
     assert_eq!(
-        json["problems"][0]["message"],
-        suivi::i18n::Lang::Fr.t("imports.error.not_fcfa").as_ref()
+        activities,
+        [
+            "1.1.1|Former les députés|P1.1|250000|Assemblée nationale|NAT",
+            "1.2.1|Équiper la CENI|P1.2|1250000|CENI|NAT",
+        ]
     );
+    let page = admin.get(&format!("/plans/{id}")).await;
     assert_eq!(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM plans WHERE code = 'CPD'")
-            .fetch_one(&pool)
+        page.texts("tr[data-activity] [data-field=budget]"),
+        ["250 000 USD", "1 250 000 USD"]
+    );
+    // The consolidated year: the FCFA figures as before, the dollars beside
+    // them, per currency, never added.
+    let home = admin.get("/?year=2026").await;
+    assert_eq!(
+        home.texts("#total [data-figure=budget-rate]"),
+        home_before.texts("#total [data-figure=budget-rate]")
+    );
+    assert!(home_before.texts("#other-currencies").is_empty());
+    assert_eq!(
+        home.texts("#other-currencies [data-currency=USD]"),
+        ["0 USD / 1 500 000 USD"]
+    );
+    let (budget, spent): (Vec<i128>, Vec<i128>) = {
+        let totals = suivi::store::agencies::summaries_for_year(&pool, 2026, today(), None)
             .await
-            .unwrap(),
-        0
-    );
+            .unwrap();
+        let pnud_total = totals.iter().find(|(agency, _)| *agency == pnud);
+        (
+            pnud_total.map(|(_, s)| s.budget).into_iter().collect(),
+            pnud_total.map(|(_, s)| s.spent).into_iter().collect(),
+        )
+    };
+    // PNUD's FCFA figures hold no dollar.
+    assert!(budget.iter().chain(&spent).all(|amount| *amount == 0));
+    // A file in FCFA into the dollar plan is refused: one currency a plan.
+    let refused =
+        imports::prepare_plan_import(&pool, &pta_workbook(), &Target::Existing(plan), today())
+            .await
+            .unwrap()
+            .unwrap_err();
+    assert!(refused
+        .iter()
+        .any(|p| p.key == "imports.error.other_currency"));
 }
 
 fn progress_report() -> Vec<u8> {

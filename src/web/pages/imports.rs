@@ -433,6 +433,9 @@ fn describe(change: &PlanChange, lang: Lang) -> (&'static str, String, String) {
                 String::new(),
             );
         }
+        PlanChange::SetCurrency { currency } => {
+            return ("imports.set_currency", currency.clone(), String::new());
+        }
         PlanChange::SetSchedule { code, periods } => {
             return (
                 "imports.set_schedule",
