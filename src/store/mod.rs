@@ -18,6 +18,7 @@ pub mod reports;
 pub mod reviews;
 pub mod schedules;
 pub mod seals;
+pub mod search;
 pub mod sessions;
 pub mod structure;
 pub mod users;

@@ -41,7 +41,10 @@ pub fn router() -> Router<AppState> {
             "/nodes/{id}/edit",
             get(pages::structure::edit_node).post(pages::structure::update_node),
         )
-        .route("/nodes/{id}/retire", post(pages::structure::retire_node))
+        .route(
+            "/nodes/{id}/retire",
+            get(pages::structure::confirm_retire_node).post(pages::structure::retire_node),
+        )
         .route(
             "/plans/{id}/activities/new",
             get(pages::structure::new_activity).post(pages::structure::create_activity),
@@ -52,7 +55,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/activities/{id}/retire",
-            post(pages::structure::retire_activity),
+            get(pages::structure::confirm_retire_activity).post(pages::structure::retire_activity),
         )
         .route(
             "/plans/{id}/indicators/new",
@@ -64,7 +67,8 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/indicators/{id}/retire",
-            post(pages::structure::retire_indicator),
+            get(pages::structure::confirm_retire_indicator)
+                .post(pages::structure::retire_indicator),
         )
         .route(
             "/indicators/{id}/values",
@@ -137,6 +141,7 @@ pub fn router() -> Router<AppState> {
             "/validation/{id}",
             get(pages::validation::show).post(pages::validation::decide_one),
         )
+        .route("/search", get(pages::search::show))
         .route("/activities/{id}", get(pages::activities::show))
         .route("/activities/{id}/progress", post(pages::activities::record))
         .route("/attachments/{id}", get(pages::attachments::download))

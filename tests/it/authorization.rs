@@ -439,6 +439,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        // The confirmation page: it shows, it retires nothing.
+        get(
+            "/nodes/{id}/retire",
+            format!("/nodes/{node}/retire"),
+            Rule::EditA,
+        ),
         post(
             "/nodes/{id}/retire",
             format!("/nodes/{node}/retire"),
@@ -470,6 +476,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        // The confirmation page: it shows, it retires nothing.
+        get(
+            "/activities/{id}/retire",
+            format!("/activities/{activity}/retire"),
+            Rule::EditA,
+        ),
         post(
             "/activities/{id}/retire",
             format!("/activities/{activity}/retire"),
@@ -500,6 +512,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::EditA,
         )
         .expecting(StatusCode::UNPROCESSABLE_ENTITY),
+        // The confirmation page: it shows, it retires nothing.
+        get(
+            "/indicators/{id}/retire",
+            format!("/indicators/{indicator}/retire"),
+            Rule::EditA,
+        ),
         post(
             "/indicators/{id}/retire",
             format!("/indicators/{indicator}/retire"),
@@ -638,6 +656,8 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             &[],
             Rule::EditA,
         ),
+        // Each reader finds what they may read (tests/it/search.rs).
+        get("/search", "/search?q=securite".into(), Rule::SignedIn),
         get(
             "/activities/{id}",
             format!("/activities/{activity}"),

@@ -537,3 +537,57 @@ async fn a_staff_update_with_a_photo_counts_once_the_m_and_e_unit_validates_it(p
     browser.close().await;
     std::fs::remove_file(photo).ok();
 }
+
+/// The grid's save button is in sight as the page opens, on a phone and on
+/// a desktop, and stays in sight after scrolling to the middle of the rows
+/// (a sticky bar, no JavaScript of ours).
+#[sqlx::test]
+async fn the_grid_s_save_button_is_visible_without_scrolling(pool: PgPool) {
+    let Some(browser) = Browser::start(&pool).await else {
+        return;
+    };
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    browser.sign_in("anaser.editeur").await;
+    // The button's box inside the viewport: top, bottom, left, right.
+    let in_view = "const r = document.querySelector('#grid-save').getBoundingClientRect(); \
+        return r.height > 0 && r.top >= 0 && r.left >= 0 \
+          && r.bottom <= window.innerHeight && r.right <= window.innerWidth;";
+    for (width, height) in [(390, 844), (1280, 800)] {
+        browser.set_viewport(width, height).await;
+        let viewport = browser
+            .script("return [window.innerWidth, window.innerHeight];", vec![])
+            .await;
+        assert_eq!(viewport, serde_json::json!([width, height]));
+        browser.open(&format!("/plans/{plan}/grid")).await;
+        browser.wait_for("#grid-save").await;
+        let tall = browser
+            .script(
+                "return document.documentElement.scrollHeight > 2 * window.innerHeight;",
+                vec![],
+            )
+            .await;
+        assert_eq!(
+            tall,
+            serde_json::json!(true),
+            "a grid taller than the window"
+        );
+        assert_eq!(
+            browser.script(in_view, vec![]).await,
+            serde_json::json!(true),
+            "visible at {width}x{height} as the page opens"
+        );
+        browser.screenshot(&format!("grid-save-{width}")).await;
+        browser
+            .script(
+                "window.scrollTo(0, document.documentElement.scrollHeight / 2); return true;",
+                vec![],
+            )
+            .await;
+        assert_eq!(
+            browser.script(in_view, vec![]).await,
+            serde_json::json!(true),
+            "still visible at {width}x{height} halfway down"
+        );
+    }
+    browser.close().await;
+}

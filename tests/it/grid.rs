@@ -358,3 +358,196 @@ async fn a_finished_plan_s_grid_dates_entries_on_its_last_day(pool: PgPool) {
         Some(format!("{uri}?saved=1").as_str())
     );
 }
+
+/// The activity ids of the grid's rows, in order.
+fn rows(page: &Page) -> Vec<i64> {
+    page.attrs("tr[data-activity]", "data-activity")
+        .iter()
+        .map(|id| id.parse().unwrap())
+        .collect()
+}
+
+#[sqlx::test]
+async fn filters_show_only_the_rows_asked_and_a_filtered_save_touches_only_them(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    counted_at_once(&pool, "ANASER").await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let all = suivi::store::plans::activities_as_of(&pool, plan, today())
+        .await
+        .unwrap();
+    let ids_where = |keep: &dyn Fn(&suivi::store::plans::ActivityRow) -> bool| -> Vec<i64> {
+        all.iter().filter(|a| keep(a)).map(|a| a.id).collect()
+    };
+    // The status most activities are in today: a filter with rows to show.
+    let mut by_status = std::collections::BTreeMap::<&str, usize>::new();
+    for a in &all {
+        *by_status.entry(a.figures().status.as_str()).or_default() += 1;
+    }
+    let (status, _) = by_status.iter().max_by_key(|(_, n)| **n).unwrap();
+    let status = (*status).to_owned();
+    let expected = ids_where(&|a| a.figures().status.as_str() == status);
+    assert!(expected.len() < all.len(), "the filter leaves rows out");
+    let uri = format!("/plans/{plan}/grid?status={status}");
+    let page = editor.get(&uri).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut shown = rows(&page);
+    shown.sort_unstable();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort_unstable();
+    assert_eq!(shown, expected_sorted);
+    assert_eq!(
+        page.attrs("form#grid", "action"),
+        std::slice::from_ref(&uri)
+    );
+    assert_eq!(
+        page.attrs("#grid-filter select[name=status] option[selected]", "value"),
+        std::slice::from_ref(&status)
+    );
+
+    let late = ids_where(&|a| a.figures().is_late(today()));
+    let late_page = editor.get(&format!("/plans/{plan}/grid?only=late")).await;
+    assert_eq!(late_page.status, StatusCode::OK);
+    assert_eq!(rows(&late_page).len(), late.len());
+    assert!(rows(&late_page).iter().all(|id| late.contains(id)));
+
+    let node_page = editor.get(&format!("/plans/{plan}/grid?node=AP1")).await;
+    let codes = node_page.texts("tr[data-activity] th a:first-child");
+    assert!(!codes.is_empty());
+    assert!(codes.len() < all.len());
+    // Headings only for the node and what lies under it.
+    assert!(node_page
+        .texts("tr.group th")
+        .iter()
+        .all(|heading| heading.contains("AP1")));
+
+    for bad in [
+        "?status=finie",
+        "?only=soon",
+        "?page=2",
+        "?page=0",
+        "?node=ZZ9",
+    ] {
+        let refused = editor.get(&format!("/plans/{plan}/grid{bad}")).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+
+    // Saving the filtered page: the rows shown are the only ones sent, and
+    // the one changed is the only one written.
+    let mut fields = form_fields(&page);
+    let sent: std::collections::BTreeSet<i64> = fields
+        .iter()
+        .filter_map(|(name, _)| name.split_once('.')?.0.parse().ok())
+        .collect();
+    assert_eq!(
+        sent.len(),
+        expected.len(),
+        "only the shown rows are in the form"
+    );
+    let target = expected[0];
+    let other = if status == "done" {
+        "in_progress"
+    } else {
+        "done"
+    };
+    set(&mut fields, &format!("{target}.status"), other);
+    let updates = count(&pool, UPDATES).await;
+    let saved = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(saved.location, Some(format!("{uri}&saved=1")));
+    assert_eq!(count(&pool, UPDATES).await, updates + 1);
+    let written: Vec<i64> =
+        sqlx::query_scalar("SELECT activity_id FROM progress_updates ORDER BY id DESC LIMIT 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(written, [target]);
+    // The row now in another status has left the filtered grid.
+    let after = editor.get(&format!("{uri}&saved=1")).await;
+    assert!(!rows(&after).contains(&target));
+}
+
+#[sqlx::test]
+async fn amounts_show_grouped_and_read_back_as_typed(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    counted_at_once(&pool, "ANASER").await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let uri = format!("/plans/{plan}/grid");
+    let mut fields = form_fields(&editor.get(&uri).await);
+    let open = open_activities(&pool).await;
+    let typed = [
+        "7225000",
+        "7 225 000",
+        "7.225.000",
+        "7\u{a0}225\u{a0}000 FCFA",
+    ];
+    for (id, amount) in open.iter().zip(typed) {
+        set(&mut fields, &format!("{id}.spent"), amount);
+    }
+    let saved = submit(&mut editor, &uri, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let spent: Vec<i64> = sqlx::query_scalar(
+        "SELECT spent FROM progress_updates WHERE activity_id = ANY($1) \
+         ORDER BY id DESC LIMIT 4",
+    )
+    .bind(&open[..4])
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(spent, [7_225_000; 4]);
+    let grid = editor.get(&uri).await;
+    for id in &open[..4] {
+        assert_eq!(
+            grid.attrs(&format!("input[name='{id}.spent']"), "value"),
+            ["7 225 000"]
+        );
+    }
+    // Sent back untouched, the grouped amounts are no change.
+    let again = submit(&mut editor, &uri, &form_fields(&grid)).await;
+    assert_eq!(again.location, Some(format!("{uri}?saved=0")));
+}
+
+#[sqlx::test]
+async fn a_big_plan_s_grid_comes_in_pages_and_saves_the_page_shown(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = big_plan(&pool, 120).await;
+    let mut admin = admin(&app, &pool).await;
+    let uri = format!("/plans/{plan}/grid");
+    let first = admin.get(&uri).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(rows(&first).len(), 50);
+    assert_eq!(
+        first.attrs(".pager [rel=next]", "href"),
+        [format!("{uri}?page=2")]
+    );
+    let second = admin.get(&format!("{uri}?page=2")).await;
+    let third = admin.get(&format!("{uri}?page=3")).await;
+    assert_eq!(rows(&second).len(), 50);
+    assert_eq!(rows(&third).len(), 20);
+    assert!(third.attrs(".pager [rel=next]", "href").is_empty());
+    let mut every: Vec<i64> = [&first, &second, &third]
+        .iter()
+        .flat_map(|p| rows(p))
+        .collect();
+    every.sort_unstable();
+    every.dedup();
+    assert_eq!(every.len(), 120, "each activity on exactly one page");
+    assert_eq!(
+        admin.get(&format!("{uri}?page=4")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    let page_uri = format!("{uri}?page=2");
+    let mut fields = form_fields(&second);
+    let target = rows(&second)[7];
+    set(
+        &mut fields,
+        &format!("{target}.comment"),
+        "Saisie de la page 2",
+    );
+    let updates = count(&pool, UPDATES).await;
+    let saved = submit(&mut admin, &page_uri, &fields).await;
+    assert_eq!(saved.location, Some(format!("{page_uri}&saved=1")));
+    assert_eq!(count(&pool, UPDATES).await, updates + 1);
+}

@@ -796,3 +796,99 @@ async fn a_node_that_holds_items_is_never_retired(pool: PgPool) {
     assert_eq!(retired_on, None);
     assert_eq!(count(&pool, "SELECT count(*) FROM audit_log").await, audits);
 }
+
+/// "Retirer" is a link to a confirmation page (a GET that changes nothing)
+/// whose POST form retires; the structure page holds no form inside a `<p>`.
+#[sqlx::test]
+async fn retiring_asks_first_and_only_the_confirmed_post_retires(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let structure = format!("/plans/{plan}/structure");
+    let page = editor.get(&structure).await;
+    assert!(
+        page.html()
+            .select(&scraper::Selector::parse("p form, p > form").unwrap())
+            .next()
+            .is_none(),
+        "no form inside a paragraph"
+    );
+    assert!(page.attrs("form[action$='/retire']", "action").is_empty());
+    let (activity, code): (i64, String) = sqlx::query_as(
+        "SELECT id, code FROM activities WHERE plan_id = $1 ORDER BY position, id LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let link = format!("/activities/{activity}/retire");
+    assert!(page.attrs("a.retire", "href").contains(&link));
+    let retired_count = || {
+        let pool = pool.clone();
+        async move {
+            let n: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM activities WHERE retired_on IS NOT NULL")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            n
+        }
+    };
+    let audits = || {
+        let pool = pool.clone();
+        async move {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM audit_log WHERE action = 'activity.retire'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            n
+        }
+    };
+    let (before, audits_before) = (retired_count().await, audits().await);
+
+    let confirm = editor.get(&link).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.text("#confirm-item").contains(&code));
+    assert_eq!(
+        confirm.attrs("form#confirm-form", "action"),
+        std::slice::from_ref(&link)
+    );
+    assert_eq!(confirm.attrs("form#confirm-form", "method"), ["post"]);
+    assert_eq!(
+        confirm.attrs("#confirm-cancel", "href"),
+        std::slice::from_ref(&structure)
+    );
+    assert_eq!(retired_count().await, before, "showing it retires nothing");
+    assert_eq!(audits().await, audits_before);
+
+    let done = editor.post(&link, &[("csrf", &csrf_of(&confirm))]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location.as_deref(), Some(structure.as_str()));
+    assert_eq!(retired_count().await, before + 1);
+    assert_eq!(audits().await, audits_before + 1);
+
+    // The node and indicator links lead to their own confirmation pages.
+    let node_link = page.attrs("section[data-node] a.retire", "href")[0].clone();
+    let node_confirm = editor.get(&node_link).await;
+    assert_eq!(node_confirm.status, StatusCode::OK);
+    assert_eq!(
+        node_confirm.attrs("form#confirm-form", "action"),
+        [node_link]
+    );
+    let indicator: i64 = sqlx::query_scalar("SELECT id FROM indicators WHERE plan_id = $1 LIMIT 1")
+        .bind(plan)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let indicator_confirm = editor.get(&format!("/indicators/{indicator}/retire")).await;
+    assert_eq!(indicator_confirm.status, StatusCode::OK);
+    assert_eq!(
+        indicator_confirm.attrs("form#confirm-form", "action"),
+        [format!("/indicators/{indicator}/retire")]
+    );
+    // A viewer gets no confirmation page either.
+    let mut viewer = signed_in(&app, "anaser.ca").await;
+    assert_eq!(viewer.get(&link).await.status, StatusCode::FORBIDDEN);
+}

@@ -4,6 +4,7 @@
 //! responsible unit, the late ones, those above target), each with the count
 //! of the evidence behind its state.
 
+use super::query::{present, status_param};
 use askama::Template;
 use axum::extract::{Query, State};
 use std::borrow::Borrow;
@@ -13,6 +14,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::paging::{page_param, without_page, Paging};
 use super::views::{ActivityView, PlanTree};
 use super::{parse_date_param, render};
 use crate::domain::Status;
@@ -31,7 +33,12 @@ pub struct DrilldownQuery {
     unit: Option<String>,
     /// `late` or `above_target`.
     only: Option<String>,
+    page: Option<String>,
 }
+
+/// Activities a page: a board member's click on "late" in a national plan
+/// lists a few hundred.
+const PER_PAGE: u32 = 50;
 
 /// A validated filter: every part is optional and they combine with "and".
 #[derive(Debug, Default)]
@@ -46,21 +53,8 @@ pub struct Filter {
 
 impl Filter {
     fn parse(query: &DrilldownQuery) -> Result<Filter, AppError> {
-        let present = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let status = match present(&query.status) {
-            None => None,
-            Some(text) => Some(
-                text.parse::<Status>()
-                    .map_err(|_| AppError::bad_request("error.bad_status"))?,
-            ),
-        };
-        let (late, above_target) = match present(&query.only).as_deref() {
+        let status = status_param(&query.status)?;
+        let (late, above_target) = match present(&query.only) {
             None => (false, false),
             Some("late") => (true, false),
             Some("above_target") => (false, true),
@@ -68,9 +62,9 @@ impl Filter {
         };
         Ok(Filter {
             status,
-            node: present(&query.node),
-            region: present(&query.region),
-            unit: present(&query.unit),
+            node: present(&query.node).map(str::to_owned),
+            region: present(&query.region).map(str::to_owned),
+            unit: present(&query.unit).map(str::to_owned),
             late,
             above_target,
         })
@@ -103,7 +97,9 @@ struct DrilldownPage<'a> {
     as_of: NaiveDate,
     filter: Filter,
     node_title: Option<&'a str>,
+    /// This page's activities; the count and summary are of all of them.
     activities: Vec<&'a ActivityView>,
+    paging: Paging,
     summary: Summary,
     /// Per activity, the attachments (not withdrawn) of its updates dated
     /// on or before `as_of`.
@@ -127,6 +123,7 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     let as_of = parse_date_param(query.as_of.as_deref())?.unwrap_or_else(|| state.today());
     let filter = Filter::parse(&query)?;
+    let page = page_param(query.page.as_deref())?;
     let tree = PlanTree::load(&state.db, &plan, as_of).await?;
     let node_title = match &filter.node {
         Some(code) => Some(
@@ -143,6 +140,13 @@ pub async fn list(
         .filter(|v| filter.accepts(&tree, v, as_of))
         .collect();
     let summary = Summary::of(activities.iter().map(|v| &v.figures), as_of);
+    let paging = Paging::new(
+        page,
+        PER_PAGE,
+        activities.len() as u64,
+        without_page(&ctx.here),
+    )?;
+    let activities = activities[paging.range()].to_vec();
     let evidence = attachments::counts_for_plan(&state.db, plan.id, as_of).await?;
     render(&DrilldownPage {
         ctx,
@@ -151,6 +155,7 @@ pub async fn list(
         filter,
         node_title,
         activities,
+        paging,
         summary,
         evidence,
     })

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod agencies;
 pub mod assets;
 pub mod attachments;
+pub mod confirm;
 pub mod drilldown;
 pub mod evidence;
 mod forms;
@@ -18,10 +19,13 @@ pub mod imports_reading;
 pub mod lang;
 pub mod login;
 pub mod mail;
+mod paging;
 pub mod plans;
 pub mod public;
+pub(crate) mod query;
 pub mod reports;
 pub mod resolutions;
+pub mod search;
 pub mod session_editing;
 pub mod sessions;
 pub mod structure;
@@ -34,6 +38,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 
 use super::AppError;
+use query::date_param as parse_date_param;
 
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -47,16 +52,6 @@ fn render(template: &impl Template) -> Result<Html<String>, AppError> {
 /// The list of a plan's activities as of a date, to which pages add a filter.
 fn drilldown_link(plan_id: i64, as_of: NaiveDate) -> String {
     format!("/plans/{plan_id}/activities?as_of={as_of}")
-}
-
-/// An optional `YYYY-MM-DD` date from the query string; empty means absent.
-fn parse_date_param(raw: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => crate::domain::parse_iso_date(text)
-            .map(Some)
-            .ok_or(AppError::bad_request("error.bad_date")),
-    }
 }
 
 #[cfg(test)]

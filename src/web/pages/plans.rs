@@ -1,5 +1,7 @@
 //! A plan's page: its tree with the execution rate rolled up at every node, each
 //! activity with its state, the indicators and the funding plan, as of a date.
+//! Every node and figure is on every page; the activities under the nodes come
+//! 50 at a time, so that a 1 000-activity plan does not ship all at once.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -7,6 +9,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::paging::{page_param, without_page, Paging};
 use super::views::{FundingPlan, GroupRow, IndicatorView, PlanTree};
 use super::{drilldown_link, parse_date_param, render};
 use crate::store::plans::{self, Plan};
@@ -18,7 +21,11 @@ pub struct AsOfQuery {
     as_of: Option<String>,
     /// `1`: count the updates waiting for validation too.
     pending: Option<String>,
+    page: Option<String>,
 }
+
+/// Activities listed a page (a PAP has about fifty).
+const PER_PAGE: u32 = 50;
 
 #[derive(Template)]
 #[template(path = "plan.html")]
@@ -36,6 +43,8 @@ struct PlanPage {
     publication: super::public::publishing::PublicationState,
     /// The figures count the updates waiting for validation.
     with_pending: bool,
+    /// Which of the plan's activities, in reading order, are listed.
+    paging: Paging,
 }
 
 impl PlanPage {
@@ -59,7 +68,8 @@ pub async fn show(
         Some("1") => true,
         Some(_) => return Err(AppError::bad_request("error.bad_filter")),
     };
-    let tree = if with_pending {
+    let page = page_param(query.page.as_deref())?;
+    let mut tree = if with_pending {
         PlanTree::load_with_pending(&state.db, &plan, as_of).await?
     } else {
         PlanTree::load(&state.db, &plan, as_of).await?
@@ -81,11 +91,31 @@ pub async fn show(
         crate::store::publications::Target::Plan(plan.id),
     )
     .await?;
+    // The figures above are of the whole plan; only the rows listed are cut.
+    let paging = Paging::new(
+        page,
+        PER_PAGE,
+        tree.activities().count() as u64,
+        without_page(&ctx.here),
+    )?;
+    let listed = paging.range();
+    let mut index = 0;
+    for node in &mut tree.nodes {
+        let first = index;
+        index += node.activities.len();
+        let (start, end) = (
+            listed.start.clamp(first, index) - first,
+            listed.end.clamp(first, index) - first,
+        );
+        node.activities.truncate(end);
+        node.activities.drain(..start);
+    }
     render(&PlanPage {
         publication,
         drill: drilldown_link(plan.id, as_of),
         can_edit: user.can_edit(plan.agency_id),
         with_pending,
+        paging,
         ctx,
         plan,
         as_of,

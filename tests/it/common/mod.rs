@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use sqlx::PgPool;
@@ -631,4 +631,22 @@ pub async fn api_call(
         json: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
         text,
     }
+}
+
+/// A generated plan of `activities` activities for 2026 (agency `GEN-0001`,
+/// which only admins read), for the pages that must come in pages.
+pub async fn big_plan(pool: &PgPool, activities: u32) -> i64 {
+    let mut options = suivi::generate::GenerateOptions::new(1, activities, 1, 13);
+    options.first_year = today().year();
+    options.today = today();
+    suivi::generate::generate(pool, &options, &mut |_| {})
+        .await
+        .expect("generated");
+    sqlx::query_scalar(
+        "SELECT p.id FROM plans p JOIN agencies g ON g.id = p.agency_id \
+         WHERE g.code = 'GEN-0001' ORDER BY p.start_year DESC LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }

@@ -10,6 +10,7 @@
 //! `values` (an indicator's values per period).
 
 mod activities;
+mod confirm;
 mod indicators;
 mod nodes;
 mod values;
@@ -18,6 +19,7 @@ pub use activities::{
     create_activity, edit_activity, new_activity, retire_activity, update_activity,
 };
 pub(in crate::web::pages) use activities::{effective_date, with_effective};
+pub use confirm::{confirm_retire_activity, confirm_retire_indicator, confirm_retire_node};
 pub use indicators::{
     create_indicator, edit_indicator, new_indicator, retire_indicator, update_indicator,
 };
