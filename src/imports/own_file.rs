@@ -9,8 +9,17 @@
 use serde::Serialize;
 
 use super::layout::{self, amount::Currency, detect, Choices, Kind, Layout, Meaning};
-use super::plan_file::{FileActivity, FileIndicator, FileNode, PlanFile, Problem};
+use std::collections::HashMap;
+
+use super::plan_file::{FileActivity, FileFunding, FileIndicator, FileNode, PlanFile, Problem};
 use super::table::Sheet;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::domain::FundingSourceKind;
+use crate::i18n::Lang;
+use crate::schedule::{self, PlannedPeriod};
+use crate::store::funding::FundingFields;
+use crate::store::plans::FundingLine;
 use crate::store::structure::{ActivityFields, IndicatorFields};
 
 /// Everything Suivi understood of a file, for the preview and `--json`.
@@ -61,13 +70,10 @@ impl Understood {
         years
     }
 
-    /// Whether any activity has a schedule, funding source or associated
-    /// unit: shown in the preview, not yet kept by the plan.
+    /// Whether any activity has associated units: shown in the preview,
+    /// not yet kept by the plan (its schedule and funding source are).
     pub fn has_unkept_fields(&self) -> bool {
-        self.plan
-            .activities
-            .iter()
-            .any(|a| !a.schedule.is_empty() || !a.funding.is_empty() || a.associated.is_some())
+        self.plan.activities.iter().any(|a| a.associated.is_some())
     }
 }
 
@@ -85,7 +91,30 @@ pub fn is_suivi_file(first_row: &[String]) -> bool {
 pub fn understand(sheets: &[Sheet], choices: &Choices) -> Option<Understood> {
     let layout = detect(sheets, Kind::Plan, choices)?;
     let sheet = sheets.iter().find(|s| s.name == layout.sheet)?;
-    let plan = layout::plan::read(sheet, &layout);
+    let mut plan = layout::plan::read(sheet, &layout);
+    // An activity is linked to one funding line: its other sources are
+    // said, not dropped silently.
+    let funding_column = layout
+        .column(Meaning::Funding)
+        .map_or(String::new(), layout::Column::name);
+    for a in &plan.activities {
+        let first = a.funding.first().map(line_of);
+        let others: Vec<&str> = a
+            .funding
+            .iter()
+            .skip(1)
+            .filter(|f| Some(line_of(f)) != first)
+            .map(|f| f.text.as_str())
+            .collect();
+        if !others.is_empty() {
+            plan.notes.push(Problem {
+                line: a.line,
+                column: funding_column.clone(),
+                key: "imports.note.more_sources",
+                value: others.join(", "),
+            });
+        }
+    }
     let mut problems = plan.problems.clone();
     let mut indicators = Vec::new();
     let mut indicator_sheet = None;
@@ -120,6 +149,8 @@ pub fn understand(sheets: &[Sheet], choices: &Choices) -> Option<Understood> {
 pub fn to_plan_file(
     understood: &Understood,
     regions: &[(String, String)],
+    year: i32,
+    plan_currency: Option<&str>,
 ) -> Result<PlanFile, Vec<Problem>> {
     let mut problems = understood.problems.clone();
     let rows = &understood.plan;
@@ -129,15 +160,19 @@ pub fn to_plan_file(
             .column(m)
             .map_or(String::new(), layout::Column::name)
     };
-    if rows.currency != Currency::Xof && rows.activities.iter().any(|a| a.budget.is_some()) {
-        // Budgets are FCFA throughout Suivi (totals, reports, boards): a
-        // plan in another currency would add dollars to francs.
-        problems.push(Problem {
-            line: understood.layout.header_line,
-            column: column(Meaning::Budget),
-            key: "imports.error.not_fcfa",
-            value: rows.currency.symbol().to_owned(),
-        });
+    // A plan has one currency: amounts in another one than the plan's
+    // would be added to its own.
+    if let Some(plan_currency) = plan_currency {
+        if currency_code(rows.currency) != plan_currency
+            && rows.activities.iter().any(|a| a.budget.is_some())
+        {
+            problems.push(Problem {
+                line: understood.layout.header_line,
+                column: column(Meaning::Budget),
+                key: "imports.error.other_currency",
+                value: rows.currency.symbol().to_owned(),
+            });
+        }
     }
     let nodes: Vec<FileNode> = rows
         .nodes
@@ -149,6 +184,7 @@ pub fn to_plan_file(
             parent: n.parent.clone(),
         })
         .collect();
+    let (funding, sources) = group_funding(rows);
     let mut activities = Vec::new();
     let mut indicators: Vec<FileIndicator> = Vec::new();
     for a in &rows.activities {
@@ -193,11 +229,10 @@ pub fn to_plan_file(
                 region_code,
                 planned_start: a.start,
                 planned_end: a.end,
-                // Funding sources are listed in the preview, not yet grouped
-                // into the plan's lines.
-                funding_source: None,
+                funding_source: sources.get(&a.line).cloned(),
             },
             progress: None,
+            schedule: Some(schedule_of(a, year)),
         });
         // An indicator written beside the activity measures its level.
         if let Some(title) = &a.indicator {
@@ -277,7 +312,137 @@ pub fn to_plan_file(
         nodes,
         activities,
         indicators,
-        funding: Vec::new(),
-        has_funding_column: false,
+        funding,
+        has_funding_column: understood.layout.column(Meaning::Funding).is_some(),
     })
+}
+
+/// The ISO code a plan stores for the file's currency.
+pub fn currency_code(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Xof => "XOF",
+        Currency::Usd => "USD",
+        Currency::Eur => "EUR",
+    }
+}
+
+/// The planned periods of a row: its quarters in the plan's `year` (a PTA
+/// is one year's), or its years. A quantity per period is kept when whole
+/// (a period's target is a count of things done).
+fn schedule_of(activity: &layout::plan::Activity, year: i32) -> Vec<PlannedPeriod> {
+    let periods = activity
+        .schedule
+        .iter()
+        .filter_map(|p| {
+            let (year, quarter) = match (p.year, p.quarter) {
+                (Some(y), q) => (y, q),
+                (None, Some(q)) => (year, Some(q)),
+                (None, None) => return None,
+            };
+            Some(PlannedPeriod {
+                year,
+                quarter,
+                target: p
+                    .target
+                    .filter(|t| t.fract().is_zero())
+                    .and_then(|t| t.to_i64()),
+                cost: p.cost,
+            })
+        })
+        .collect();
+    schedule::normalized(periods)
+}
+
+/// The name of the funding line a source written in a file belongs to: the
+/// spellings of the State budget ("Budget d'État", "BE", "Etat"), of own
+/// resources, and the generic words for partners ("PTF", "Partenaires") are
+/// one line each, named as Suivi names the kind; a named partner ("PNUD",
+/// "Union européenne") or a source Suivi does not know is a line of its own,
+/// as first written.
+fn line_of(funding: &layout::plan::Funding) -> (String, FundingSourceKind) {
+    let generic_partner = [
+        "ptf",
+        "partenaire",
+        "partenaires",
+        "partenaires techniques et financiers",
+        "bailleur",
+        "bailleurs",
+        "partners",
+        "donor",
+        "donors",
+    ];
+    let folded = layout::words::fold(&funding.text);
+    let folded = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    match funding.kind {
+        Some(kind @ (FundingSourceKind::State | FundingSourceKind::Own)) => {
+            (Lang::Fr.t(kind.label_key()).into_owned(), kind)
+        }
+        Some(FundingSourceKind::Partner) if generic_partner.contains(&folded) => (
+            Lang::Fr
+                .t(FundingSourceKind::Partner.label_key())
+                .into_owned(),
+            FundingSourceKind::Partner,
+        ),
+        // A source of unknown kind is most often an outside fund ("FER",
+        // "Fonds routier"): the user can change its kind on the funding
+        // plan's page.
+        kind => (
+            funding.text.clone(),
+            kind.unwrap_or(FundingSourceKind::Partner),
+        ),
+    }
+}
+
+/// The plan's funding lines from the activities' sources, and the line of
+/// each activity (by its line in the file): an activity is linked to its
+/// first source (Suivi links an activity to one line; the others are noted
+/// in the preview), and a line plans the budgets of its activities.
+fn group_funding(rows: &layout::plan::PlanRows) -> (Vec<FileFunding>, HashMap<usize, String>) {
+    let mut lines: Vec<FileFunding> = Vec::new();
+    let mut sources = HashMap::new();
+    for a in &rows.activities {
+        let Some(first) = a.funding.first() else {
+            continue;
+        };
+        let (source, source_kind) = line_of(first);
+        let budget = a.budget.unwrap_or(0);
+        match lines
+            .iter_mut()
+            .find(|l| layout::words::fold(&l.fields.source) == layout::words::fold(&source))
+        {
+            Some(line) => line.fields.planned += budget,
+            None => lines.push(FileFunding {
+                line: a.line,
+                fields: FundingFields {
+                    source: source.clone(),
+                    source_kind,
+                    planned: budget,
+                    mobilised: 0,
+                },
+            }),
+        }
+        sources.insert(a.line, source);
+    }
+    (lines, sources)
+}
+
+/// Links the file's lines to the plan's lines of the same source (spelled
+/// the same, accents and case aside): the plan keeps its line as it is, and
+/// the activities name it as the plan spells it.
+pub fn settle_funding(file: &mut PlanFile, existing: &[FundingLine]) {
+    let fold = |s: &str| layout::words::fold(s);
+    file.funding.retain(|line| {
+        let Some(known) = existing
+            .iter()
+            .find(|l| fold(&l.source) == fold(&line.fields.source))
+        else {
+            return true;
+        };
+        for activity in &mut file.activities {
+            if activity.fields.funding_source.as_deref() == Some(line.fields.source.as_str()) {
+                activity.fields.funding_source = Some(known.source.clone());
+            }
+        }
+        false
+    });
 }

@@ -92,7 +92,15 @@ pub async fn prepare_plan_import_with(
         return Ok(Err((vec![problem], None)));
     };
     let regions = regions(db).await?;
-    let file = match own_file::to_plan_file(&understood, &regions) {
+    let year = match target {
+        Target::Existing(plan) => plan.start_year,
+        Target::New(new) => new.year,
+    };
+    let plan_currency = match target {
+        Target::Existing(plan) => Some(plan.currency.as_str()),
+        Target::New(_) => None,
+    };
+    let file = match own_file::to_plan_file(&understood, &regions, year, plan_currency) {
         Ok(file) => file,
         Err(problems) => return Ok(Err((problems, Some(Box::new(understood))))),
     };
@@ -104,7 +112,19 @@ pub async fn prepare_plan_import_with(
         Target::Existing(plan) => funding::latest(db, plan.id).await?,
         Target::New(_) => Vec::new(),
     };
+    let mut file = file;
+    own_file::settle_funding(&mut file, &lines);
     let mut import = diff(&file, existing.as_ref(), &lines);
+    let currency = own_file::currency_code(understood.plan.currency);
+    if matches!(target, Target::New(_)) && currency != "XOF" {
+        // First, so that the plan is in its currency before its amounts.
+        import.changes.insert(
+            0,
+            PlanChange::SetCurrency {
+                currency: currency.to_owned(),
+            },
+        );
+    }
     import.understood = Some(understood);
     Ok(Ok(import))
 }
@@ -292,6 +312,17 @@ fn diff(
                 fields,
                 node_code,
             }),
+        }
+        // The schedule is its own dated attribute: written when the file
+        // says another one than the activity has.
+        if let Some(periods) = &activity.schedule {
+            let now = known.map_or(&[][..], |k| k.periods());
+            if now != periods.as_slice() {
+                changes.push(PlanChange::SetSchedule {
+                    code: activity.fields.code.clone(),
+                    periods: periods.clone(),
+                });
+            }
         }
     }
     for indicator in &file.indicators {

@@ -11,8 +11,10 @@ use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::funding::{self, FundingFields};
+use super::schedules;
 use super::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 use super::{audit, to_json};
+use crate::schedule::PlannedPeriod;
 
 /// A plan to create, when the import names a plan the agency does not have.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -64,6 +66,16 @@ pub enum PlanChange {
     UpdateFunding {
         id: i64,
         fields: FundingFields,
+    },
+    /// The activity of that code (created before, or already there) is
+    /// planned in these periods.
+    SetSchedule {
+        code: String,
+        periods: Vec<PlannedPeriod>,
+    },
+    /// A new plan's amounts are in this currency (its ISO code), not FCFA.
+    SetCurrency {
+        currency: String,
     },
 }
 
@@ -215,6 +227,25 @@ async fn apply_one(
         PlanChange::UpdateFunding { id, fields } => {
             let effective_on = added_on.unwrap_or(FROM_THE_START);
             funding::write(tx, *id, fields, effective_on, Some(user_id)).await?;
+        }
+        PlanChange::SetCurrency { currency } => {
+            sqlx::query("UPDATE plans SET currency = $2 WHERE id = $1")
+                .bind(plan_id)
+                .bind(currency)
+                .execute(&mut **tx)
+                .await?;
+        }
+        PlanChange::SetSchedule { code, periods } => {
+            let activity_id: i64 =
+                sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 AND code = $2")
+                    .bind(plan_id)
+                    .bind(code)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            // From the day of the import into a plan under way (a past
+            // figure stands), else from the start, as for activities.
+            let effective_on = added_on.unwrap_or(FROM_THE_START);
+            schedules::write(tx, activity_id, periods, effective_on, Some(user_id)).await?;
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ pub mod plans;
 pub mod publications;
 pub mod reports;
 pub mod reviews;
+pub mod schedules;
 pub mod seals;
 pub mod search;
 pub mod sessions;

@@ -517,10 +517,12 @@ fn results_framework() -> Vec<u8> {
 
 #[sqlx::test]
 async fn a_results_framework_in_usd_is_read_but_never_added_to_francs(pool: PgPool) {
-    let _app = demo_app(&pool).await;
+    let app = demo_app(&pool).await;
     let pnud = agency_id(&pool, "PNUD").await;
+    let mut admin = signed_in(&app, "admin").await;
+    let home_before = admin.get("/?year=2026").await;
     let target = new_plan(pnud, "CPD", 2026);
-    let (problems, understood) = imports::prepare_plan_import_with(
+    let import = imports::prepare_plan_import_with(
         &pool,
         &results_framework(),
         &target,
@@ -529,11 +531,9 @@ async fn a_results_framework_in_usd_is_read_but_never_added_to_francs(pool: PgPo
     )
     .await
     .unwrap()
-    .unwrap_err();
-    let keys: Vec<&str> = problems.iter().map(|p| p.key).collect();
-    assert_eq!(keys, ["imports.error.not_fcfa"]);
-    let understood = understood.expect("what was understood is shown");
-    let json = imports::report::plan_json(&understood, &problems);
+    .unwrap_or_else(|(problems, _)| panic!("{problems:?}"));
+    let understood = import.understood.as_ref().expect("an agency's own file");
+    let json = imports::report::plan_json(understood, &[]);
     assert_eq!(json["currency"], "USD");
     assert_eq!(json["levels"][0]["name"], "Effet");
     assert_eq!(json["levels"][1]["nodes"][0]["code"], "P1.1");
@@ -545,17 +545,66 @@ async fn a_results_framework_in_usd_is_read_but_never_added_to_francs(pool: PgPo
     assert_eq!(json["activities"][1]["budget"]["amount"], 1_250_000);
     assert_eq!(json["activities"][1]["responsible_unit"], "CENI");
     assert_eq!(json["ignored"][0]["line"], 8);
+    let id = imports::apply_plan_import(
+        &pool,
+        &target,
+        &import,
+        today(),
+        admin_id(&pool).await,
+        None,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // Stored in dollars, on a plan in dollars.
+    let plan = plans::find(&pool, id).await.unwrap().unwrap();
+    assert_eq!(plan.currency, "USD");
+    let (_, activities, _) = written(&pool, id).await;
     assert_eq!(
-        json["problems"][0]["message"],
-        suivi::i18n::Lang::Fr.t("imports.error.not_fcfa").as_ref()
+        activities,
+        [
+            "1.1.1|Former les députés|P1.1|250000|Assemblée nationale|NAT",
+            "1.2.1|Équiper la CENI|P1.2|1250000|CENI|NAT",
+        ]
     );
+    let page = admin.get(&format!("/plans/{id}")).await;
     assert_eq!(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM plans WHERE code = 'CPD'")
-            .fetch_one(&pool)
+        page.texts("tr[data-activity] [data-field=budget]"),
+        ["250 000 USD", "1 250 000 USD"]
+    );
+    // The consolidated year: the FCFA figures as before, the dollars beside
+    // them, per currency, never added.
+    let home = admin.get("/?year=2026").await;
+    assert_eq!(
+        home.texts("#total [data-figure=budget-rate]"),
+        home_before.texts("#total [data-figure=budget-rate]")
+    );
+    assert!(home_before.texts("#other-currencies").is_empty());
+    assert_eq!(
+        home.texts("#other-currencies [data-currency=USD]"),
+        ["0 USD / 1 500 000 USD"]
+    );
+    let (budget, spent): (Vec<i128>, Vec<i128>) = {
+        let totals = suivi::store::agencies::summaries_for_year(&pool, 2026, today(), None)
             .await
-            .unwrap(),
-        0
-    );
+            .unwrap();
+        let pnud_total = totals.iter().find(|(agency, _)| *agency == pnud);
+        (
+            pnud_total.map(|(_, s)| s.budget).into_iter().collect(),
+            pnud_total.map(|(_, s)| s.spent).into_iter().collect(),
+        )
+    };
+    // PNUD's FCFA figures hold no dollar.
+    assert!(budget.iter().chain(&spent).all(|amount| *amount == 0));
+    // A file in FCFA into the dollar plan is refused: one currency a plan.
+    let refused =
+        imports::prepare_plan_import(&pool, &pta_workbook(), &Target::Existing(plan), today())
+            .await
+            .unwrap()
+            .unwrap_err();
+    assert!(refused
+        .iter()
+        .any(|p| p.key == "imports.error.other_currency"));
 }
 
 fn progress_report() -> Vec<u8> {
@@ -801,4 +850,246 @@ async fn in_the_browser_the_user_sees_what_was_understood_corrects_it_and_saves_
             .await
             .unwrap();
     assert_eq!(audited, 1);
+}
+
+/// Each activity's schedule as stored, one string per activity with one:
+/// `code|2025T1 q250 c1000,…` (q a period's target, c its cost).
+async fn schedules(pool: &PgPool, plan_id: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT a.code || '|' || (SELECT string_agg((p->>'year') \
+             || coalesce('T' || (p->>'quarter'), '') || coalesce(' q' || (p->>'target'), '') \
+             || coalesce(' c' || (p->>'cost'), ''), ',' ORDER BY o) \
+           FROM jsonb_array_elements(v.periods) WITH ORDINALITY e(p, o)) \
+         FROM activity_schedule_versions v JOIN activities a ON a.id = v.activity_id \
+         WHERE a.plan_id = $1 ORDER BY a.id, v.id",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// The plan's funding lines (source, kind, planned) and each activity's line.
+async fn funding_of(pool: &PgPool, plan_id: i64) -> (Vec<String>, Vec<String>) {
+    let lines = sqlx::query_scalar(
+        "SELECT concat_ws('|', source, source_kind, planned, mobilised) FROM funding_lines \
+         WHERE plan_id = $1 ORDER BY id",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let links = sqlx::query_scalar(
+        "SELECT concat_ws('|', a.code, f.source) FROM activities a \
+         LEFT JOIN funding_lines f ON f.id = a.funding_line_id WHERE a.plan_id = $1 ORDER BY a.id",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (lines, links)
+}
+
+async fn import_new(pool: &PgPool, bytes: &[u8], target: &Target) -> i64 {
+    let import = imports::prepare_plan_import(pool, bytes, target, today())
+        .await
+        .unwrap()
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    imports::apply_plan_import(pool, target, &import, today(), admin_id(pool).await, None)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn the_pta_schedule_and_funding_sources_are_kept_row_by_row(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let anaser = agency_id(&pool, "ANASER").await;
+    let id = import_new(&pool, &pta_workbook(), &new_plan(anaser, "PTA-2025", 2025)).await;
+    assert_eq!(
+        schedules(&pool, id).await,
+        [
+            "1.1|2025T1,2025T2,2025T3",
+            "1.2|2025T2 q250,2025T3 q250",
+            "2.1|2025T4",
+            "2.2|2025T1 q6,2025T2 q6,2025T3 q6,2025T4 q6",
+        ]
+    );
+    // "BE" and "Etat" are one line; "PTF / Budget d'État" is linked to its
+    // first source, the other one said in the preview.
+    let (lines, links) = funding_of(&pool, id).await;
+    assert_eq!(
+        lines,
+        [
+            "Budget d’État|state|12500000|0",
+            "Partenaires|partner|7500000|0",
+            "Ressources propres|own|6000000|0",
+        ]
+    );
+    assert_eq!(
+        links,
+        [
+            "1.1|Budget d’État",
+            "1.2|Partenaires",
+            "2.1|Budget d’État",
+            "2.2|Ressources propres",
+        ]
+    );
+    let import = imports::prepare_plan_import(
+        &pool,
+        &pta_workbook(),
+        &new_plan(anaser, "X", 2025),
+        today(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let notes: Vec<(usize, &str, &str)> = import
+        .understood
+        .as_ref()
+        .unwrap()
+        .plan
+        .notes
+        .iter()
+        .filter(|n| n.key == "imports.note.more_sources")
+        .map(|n| (n.line, n.column.as_str(), n.value.as_str()))
+        .collect();
+    assert_eq!(notes, [(8, "K (Source de financement)", "Budget d'État")]);
+}
+
+#[sqlx::test]
+async fn the_multi_year_plan_keeps_its_years_and_their_costs(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let crss = agency_id(&pool, "CRSS").await;
+    let id = import_new(&pool, &multi_year_workbook(), &new_plan(crss, "PA", 2026)).await;
+    assert_eq!(
+        schedules(&pool, id).await,
+        [
+            "1.1.1|2022 c15000000,2023",
+            "1.1.2|2022 c5000000,2023 c5000000,2024 c5000000",
+            "2.1.1|2023 c10000000",
+        ]
+    );
+    // No source column: no funding line is made up.
+    assert_eq!(funding_of(&pool, id).await.0, Vec::<String>::new());
+}
+
+#[sqlx::test]
+async fn an_activity_is_late_once_a_planned_quarter_has_passed_undone(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let anaser = agency_id(&pool, "ANASER").await;
+    let id = import_new(&pool, &pta_workbook(), &new_plan(anaser, "PTA-2025", 2025)).await;
+    let late_on = |day: chrono::NaiveDate| {
+        let pool = pool.clone();
+        async move {
+            plans::activities_as_of(&pool, id, day)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|a| a.figures().is_late(day))
+                .map(|a| a.code.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    // T1 ends on 31 March: 1.1 and 2.2 are planned in it, 1.2 starts in T2.
+    assert_eq!(late_on(date(2025, 3, 31)).await, Vec::<String>::new());
+    assert_eq!(late_on(date(2025, 4, 1)).await, ["1.1", "2.2"]);
+    assert_eq!(late_on(date(2025, 7, 1)).await, ["1.1", "1.2", "2.2"]);
+    // The agency's figures, counted in SQL, say the same.
+    let summaries = suivi::store::agencies::plan_summaries(&pool, anaser, date(2025, 4, 1))
+        .await
+        .unwrap();
+    let summary = summaries.iter().find(|(plan, _)| *plan == id).unwrap().1;
+    assert_eq!(summary.late, 2);
+    // Done, 1.1 is no longer late.
+    let activity: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 AND code = '1.1'")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    sqlx::query(
+        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, author, counted_since) \
+         VALUES ($1, '2025-03-15', 'done', 12, 'admin', now())",
+    )
+    .bind(activity)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(late_on(date(2025, 4, 1)).await, ["2.2"]);
+}
+
+#[sqlx::test]
+async fn a_schedule_changed_after_a_seal_does_not_move_the_sealed_late_count(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let anaser = agency_id(&pool, "ANASER").await;
+    let id = import_new(&pool, &pta_workbook(), &new_plan(anaser, "PTA-2025", 2025)).await;
+    let sealed_at: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT clock_timestamp()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // Later, 2.1 is moved to T1, from the start of the year.
+    let activity: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 AND code = '2.1'")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let t1 = suivi::schedule::PlannedPeriod {
+        year: 2025,
+        quarter: Some(1),
+        target: None,
+        cost: None,
+    };
+    suivi::store::schedules::write(&mut tx, activity, &[t1], date(2025, 1, 1), None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let late = |rows: &[plans::ActivityRow]| {
+        rows.iter()
+            .filter(|a| a.figures().is_late(date(2025, 4, 1)))
+            .map(|a| a.code.clone())
+            .collect::<Vec<_>>()
+    };
+    let now = plans::activities_as_of(&pool, id, date(2025, 4, 1))
+        .await
+        .unwrap();
+    assert_eq!(late(&now), ["1.1", "2.1", "2.2"]);
+    assert_eq!(now[2].schedule_label(suivi::i18n::Lang::Fr), "T1");
+    // As known when sealed: the schedule then.
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('suivi.known_at', $1, true)")
+        .bind(sealed_at.to_rfc3339())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let then = plans::activities_as_of(&mut *tx, id, date(2025, 4, 1))
+        .await
+        .unwrap();
+    assert_eq!(late(&then), ["1.1", "2.2"]);
+    assert_eq!(then[2].schedule_label(suivi::i18n::Lang::En), "Q4");
+}
+
+#[sqlx::test]
+async fn the_plan_page_and_the_grid_show_the_schedule(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let anaser = agency_id(&pool, "ANASER").await;
+    let id = import_new(&pool, &pta_workbook(), &new_plan(anaser, "PTA-2025", 2025)).await;
+    let mut admin = signed_in(&app, "admin").await;
+    let page = admin.get(&format!("/plans/{id}")).await;
+    assert_eq!(
+        page.texts("tr[data-activity] [data-field=schedule]"),
+        [
+            "Chronogramme : T1 T2 T3",
+            "Chronogramme : T2 T3",
+            "Chronogramme : T4",
+            "Chronogramme : T1 T2 T3 T4",
+        ]
+    );
+    let grid = admin.get(&format!("/plans/{id}/grid")).await;
+    assert_eq!(
+        grid.texts("[data-field=schedule]"),
+        ["T1 T2 T3", "T2 T3", "T4", "T1 T2 T3 T4"]
+    );
 }

@@ -7,6 +7,8 @@
 //! shown are not in the form, so a filtered or paged save never touches them.
 
 use super::query::{present, status_param};
+use crate::i18n::Lang;
+use crate::schedule::{self, PlannedPeriod};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
@@ -129,6 +131,14 @@ pub struct GridRow {
     pub conflict: Option<Option<ProgressRow>>,
     /// The latest update waits for validation or was rejected (with why).
     pub review: Option<(Review, Option<String>)>,
+    /// Its planned periods, shown beside its title ("T1 T3").
+    pub schedule: Vec<PlannedPeriod>,
+}
+
+impl GridRow {
+    pub fn schedule_label(&self, lang: Lang) -> String {
+        schedule::label(&self.schedule, lang)
+    }
 }
 
 /// A heading row for each node, then its activities.
@@ -310,6 +320,7 @@ async fn build_lines(
             row.unit.clone_from(&a.unit);
             row.current = a.latest.update().map(|u| (u.status, u.as_of));
             row.review = reviews.remove(&a.id);
+            row.schedule = a.periods().to_vec();
             if row.shown.is_empty() {
                 row.shown = fingerprint(&shown);
             }
@@ -340,6 +351,7 @@ fn plain_row(id: i64, input: ProgressInput) -> GridRow {
         errors: FieldErrors::default(),
         conflict: None,
         review: None,
+        schedule: Vec::new(),
     }
 }
 

@@ -103,6 +103,9 @@ struct HomePage {
     rows: Vec<AgencyRow>,
     /// All agencies together, each activity counted once.
     total: Summary,
+    /// The plans in another currency: budget and spending per currency,
+    /// beside the FCFA total, never added to it.
+    other_currencies: Vec<(String, i128, i128)>,
     sort: SortBy,
     previous_year: i32,
     next_year: Option<i32>,
@@ -140,6 +143,8 @@ pub async fn show(
         total.merge(summary);
     }
     let totals = performance::rollup(&parents, own);
+    let other_currencies =
+        agencies::other_currency_totals(&state.db, year, as_of, user.readable_filter()).await?;
 
     let sort = SortBy::parse(query.sort.as_deref())?;
     let mut rows: Vec<AgencyRow> = agencies
@@ -157,6 +162,7 @@ pub async fn show(
         as_of,
         rows,
         total,
+        other_currencies,
         sort,
         previous_year: year - 1,
         next_year: (year < today.year()).then_some(year + 1),

@@ -15,10 +15,12 @@ use serde::Deserialize;
 use super::forms::FieldErrors;
 use super::imports_reading::{choices_from, Reading};
 use super::render;
+use crate::i18n::Lang;
 use crate::imports::layout::{Choices, Kind};
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
 use crate::reports::Format;
+use crate::schedule;
 use crate::store::agencies::Agency;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::Plan;
@@ -93,7 +95,7 @@ struct ImportPage {
 
 impl ImportPage {
     fn change_label(&self, change: &PlanChange) -> (&'static str, String, String) {
-        describe(change)
+        describe(change, self.ctx.lang)
     }
 }
 
@@ -392,12 +394,12 @@ struct NewPlanPage {
 
 impl NewPlanPage {
     fn change_label(&self, change: &PlanChange) -> (&'static str, String, String) {
-        describe(change)
+        describe(change, self.ctx.lang)
     }
 }
 
 /// A change as the preview lists it: its kind, code and title.
-fn describe(change: &PlanChange) -> (&'static str, String, String) {
+fn describe(change: &PlanChange, lang: Lang) -> (&'static str, String, String) {
     let (key, code, title) = match change {
         PlanChange::CreateNode { fields, .. } => {
             ("imports.create_node", &fields.code, &fields.title)
@@ -429,6 +431,16 @@ fn describe(change: &PlanChange) -> (&'static str, String, String) {
                 "imports.update_funding",
                 fields.source.clone(),
                 String::new(),
+            );
+        }
+        PlanChange::SetCurrency { currency } => {
+            return ("imports.set_currency", currency.clone(), String::new());
+        }
+        PlanChange::SetSchedule { code, periods } => {
+            return (
+                "imports.set_schedule",
+                code.clone(),
+                schedule::label(periods, lang),
             );
         }
     };
