@@ -240,6 +240,37 @@ pub async fn accounts(db: &PgPool) -> sqlx::Result<Vec<Account>> {
         .await
 }
 
+/// The condition of the accounts list's filter: words found in the login or
+/// the name, whatever their case (`strpos`, so that `%` and `_` are plain
+/// characters); an empty filter keeps every account.
+const ACCOUNT_FILTER: &str = " WHERE $1 = '' OR strpos(lower(login), lower($1)) > 0 \
+     OR strpos(lower(display_name), lower($1)) > 0";
+
+/// How many accounts match `words` (see `ACCOUNT_FILTER`).
+pub async fn count_accounts(db: &PgPool, words: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM users{ACCOUNT_FILTER}"))
+        .bind(words)
+        .fetch_one(db)
+        .await
+}
+
+/// One page of the accounts matching `words`, by login.
+pub async fn accounts_page(
+    db: &PgPool,
+    words: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Account>> {
+    sqlx::query_as(&format!(
+        "{ACCOUNT_COLUMNS}{ACCOUNT_FILTER} ORDER BY login LIMIT $2 OFFSET $3"
+    ))
+    .bind(words)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn account(db: &PgPool, id: i64) -> sqlx::Result<Option<Account>> {
     sqlx::query_as(&format!("{ACCOUNT_COLUMNS} WHERE id = $1"))
         .bind(id)
@@ -247,8 +278,8 @@ pub async fn account(db: &PgPool, id: i64) -> sqlx::Result<Option<Account>> {
         .await
 }
 
-/// Every role of every account, by account then agency code.
-pub async fn all_roles(db: &PgPool) -> sqlx::Result<Vec<(i64, AgencyRole)>> {
+/// Every role of the accounts `users`, by account then agency code.
+pub async fn roles_of(db: &PgPool, users: &[i64]) -> sqlx::Result<Vec<(i64, AgencyRole)>> {
     #[derive(FromRow)]
     struct Row {
         user_id: i64,
@@ -257,8 +288,10 @@ pub async fn all_roles(db: &PgPool) -> sqlx::Result<Vec<(i64, AgencyRole)>> {
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.user_id, r.agency_id, g.code AS agency_code, r.role FROM user_roles r \
-         JOIN agencies g ON g.id = r.agency_id ORDER BY r.user_id, g.code",
+         JOIN agencies g ON g.id = r.agency_id WHERE r.user_id = ANY($1) \
+         ORDER BY r.user_id, g.code",
     )
+    .bind(users)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.user_id, r.role)).collect())

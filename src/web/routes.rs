@@ -170,7 +170,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/admin/users/{id}/status",
-            post(pages::admin::accounts::set_status),
+            get(pages::admin::accounts::confirm_disable).post(pages::admin::accounts::set_status),
         )
         .route(
             "/admin/users/{id}/roles",
@@ -178,7 +178,8 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/admin/users/{id}/roles/revoke",
-            post(pages::admin::accounts::revoke_role),
+            get(pages::admin::accounts::confirm_revoke_role)
+                .post(pages::admin::accounts::revoke_role),
         )
         .route("/admin/audit", get(pages::admin::audit::list))
         .route(
@@ -222,7 +223,10 @@ pub fn router() -> Router<AppState> {
             "/account/tokens",
             get(pages::tokens::list).post(pages::tokens::create),
         )
-        .route("/account/tokens/{id}/revoke", post(pages::tokens::revoke))
+        .route(
+            "/account/tokens/{id}/revoke",
+            get(pages::tokens::confirm_revoke).post(pages::tokens::revoke),
+        )
         .fallback(pages::not_found)
 }
 

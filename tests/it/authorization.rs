@@ -343,7 +343,13 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             Rule::SignedIn,
         )
         .expecting(StatusCode::OK),
-        // Agency A's editor's token: theirs to revoke, and any admin's.
+        // Agency A's editor's token: theirs to revoke, and any admin's; the
+        // confirmation page first, which revokes nothing.
+        get(
+            "/account/tokens/{id}/revoke",
+            format!("/account/tokens/{token}/revoke"),
+            Rule::EditA,
+        ),
         post(
             "/account/tokens/{id}/revoke",
             format!("/account/tokens/{token}/revoke"),
@@ -900,6 +906,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             &[("display_name", "crss.editeur")],
             Rule::AdminOnly,
         ),
+        // The confirmation page of disabling: it disables nothing.
+        get(
+            "/admin/users/{id}/status",
+            format!("/admin/users/{editor_b}/status"),
+            Rule::AdminOnly,
+        ),
         post(
             "/admin/users/{id}/status",
             format!("/admin/users/{editor_b}/status"),
@@ -910,6 +922,11 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             "/admin/users/{id}/roles",
             format!("/admin/users/{editor_b}/roles"),
             &[("agency", agency_b_text.as_str()), ("role", "editor")],
+            Rule::AdminOnly,
+        ),
+        get(
+            "/admin/users/{id}/roles/revoke",
+            format!("/admin/users/{editor_b}/roles/revoke?agency={agency_b_text}"),
             Rule::AdminOnly,
         ),
         post(

@@ -13,6 +13,7 @@ mod authorization;
 mod binary;
 mod boards;
 mod browser;
+mod confirmations;
 mod dated;
 mod evidence;
 mod exports;

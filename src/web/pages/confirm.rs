@@ -22,4 +22,7 @@ pub struct ConfirmPage {
     pub button_key: &'static str,
     /// Where "cancel" goes back to.
     pub back: String,
+    /// Hidden fields the form posts with the CSRF token (which role to
+    /// revoke), as the one-click form did.
+    pub fields: Vec<(&'static str, String)>,
 }

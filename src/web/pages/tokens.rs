@@ -11,6 +11,7 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::confirm::ConfirmPage;
 use super::render;
 use crate::store::api_tokens::{self, Scope, Token};
 use crate::store::audit::Actor;
@@ -207,20 +208,48 @@ pub async fn create(
 #[derive(Debug, Deserialize)]
 pub struct RevokeForm {}
 
-/// Revokes a token: its holder's, or any for an admin; a token of someone
-/// else is refused as if it were not there to see.
-pub async fn revoke(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Id(id): Id,
-    CsrfForm(_): CsrfForm<RevokeForm>,
-) -> Result<Response, AppError> {
+/// A token the signed-in user may revoke: their own, or any for an admin;
+/// someone else's is refused as if it were not there to see.
+async fn revocable(state: &AppState, user: &CurrentUser, id: i64) -> Result<Token, AppError> {
     let token = api_tokens::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if token.user_id != user.user.id && !user.user.is_admin {
         return Err(AppError::forbidden("tokens.forbidden"));
     }
+    Ok(token)
+}
+
+/// The confirmation page of revoking a token (a revoked token cannot be
+/// brought back): the list links here, only its form revokes.
+pub async fn confirm_revoke(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    user: CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
+    let token = revocable(&state, &user, id).await?;
+    let page = ConfirmPage {
+        heading_key: "tokens.revoke_confirm",
+        item: format!("{} · {}", token.label, ctx.t(token.scope().label_key())),
+        explain_key: "tokens.revoke_explain",
+        action: format!("/account/tokens/{}/revoke", token.id),
+        button_key: "tokens.revoke",
+        back: "/account/tokens".into(),
+        fields: Vec::new(),
+        ctx,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Revokes a token (see `revocable` for whose).
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Id(id): Id,
+    CsrfForm(_): CsrfForm<RevokeForm>,
+) -> Result<Response, AppError> {
+    let token = revocable(&state, &user, id).await?;
     api_tokens::revoke(&state.db, token.id, user.user.id).await?;
     tracing::info!(token = token.id, by = user.user.id, "API token revoked");
     Ok(Redirect::to("/account/tokens").into_response())

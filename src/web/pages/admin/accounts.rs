@@ -1,13 +1,15 @@
 //! Accounts on the admin pages: the list, a new account with its first
 //! password (hashed with argon2id like every password), an account's name and
-//! admin flag, disabling and enabling it, and its roles per agency. An admin
+//! admin flag, disabling and enabling it (after a confirmation page, as for
+//! revoking a role), and its roles per agency. The list comes a page at a
+//! time, filtered by words of the login or name. An admin
 //! cannot take away their own admin flag nor disable their own account, so
 //! that Suivi never loses its last admin by mistake.
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,8 +21,11 @@ use crate::store::admin::{self, Account};
 use crate::store::agencies::{self, Agency};
 use crate::store::users::{self, AgencyRole};
 use crate::web::auth::{Admin, CurrentUser};
+use crate::web::context::percent_encode;
 use crate::web::csrf::CsrfForm;
 use crate::web::extract::Managed;
+use crate::web::pages::confirm::ConfirmPage;
+use crate::web::pages::paging::{page_param, Paging};
 use crate::web::pages::render;
 use crate::web::{AppError, AppState, Ctx};
 
@@ -41,26 +46,66 @@ pub struct AccountRow {
 struct ListPage {
     ctx: Ctx,
     accounts: Vec<AccountRow>,
+    /// The filter as typed.
+    words: String,
+    paging: Paging,
+}
+
+/// Accounts a page at a time: a national instance has thousands.
+const PER_PAGE: u32 = 50;
+/// Longest filter: a login or a name, not a text.
+const FILTER_MAX: usize = 200;
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<String>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Admin(_): Admin,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
+    let words = query.q.as_deref().unwrap_or("").trim().to_owned();
+    if words.chars().count() > FILTER_MAX {
+        return Err(AppError::bad_request("error.search_too_long"));
+    }
+    let page = page_param(query.page.as_deref())?;
+    let total = admin::count_accounts(&state.db, &words).await?;
+    let base = if words.is_empty() {
+        "/admin/users".to_owned()
+    } else {
+        format!("/admin/users?q={}", percent_encode(&words))
+    };
+    let paging = Paging::new(page, PER_PAGE, u64::try_from(total).unwrap_or(0), base)?;
+    let shown = admin::accounts_page(
+        &state.db,
+        &words,
+        i64::from(PER_PAGE),
+        i64::try_from(paging.offset()).unwrap_or(i64::MAX),
+    )
+    .await?;
+    let ids: Vec<i64> = shown.iter().map(|a| a.id).collect();
     let mut roles: HashMap<i64, Vec<AgencyRole>> = HashMap::new();
-    for (user_id, role) in admin::all_roles(&state.db).await? {
+    for (user_id, role) in admin::roles_of(&state.db, &ids).await? {
         roles.entry(user_id).or_default().push(role);
     }
-    let accounts = admin::accounts(&state.db)
-        .await?
+    let accounts = shown
         .into_iter()
         .map(|account| AccountRow {
             roles: roles.remove(&account.id).unwrap_or_default(),
             account,
         })
         .collect();
-    Ok(render(&ListPage { ctx, accounts })?.into_response())
+    Ok(render(&ListPage {
+        ctx,
+        accounts,
+        words,
+        paging,
+    })?
+    .into_response())
 }
 
 // ---- A new account ----
@@ -403,6 +448,65 @@ pub async fn revoke_role(
     // Revoking a role the account no longer holds changes nothing: done.
     admin::revoke_role(&state.db, account.id, agency_id, admin.user.id).await?;
     Ok(back_to(&account))
+}
+
+// ---- Confirmation pages (GET, they change nothing) ----
+
+/// Confirms revoking one role: the account page links here with the
+/// agency, only this page's form revokes.
+pub async fn confirm_revoke_role(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Managed(account, _): Managed<Account>,
+    Query(input): Query<RevokeInput>,
+) -> Result<Response, AppError> {
+    let agency_id = agency_choice(&state, &input.agency)
+        .await?
+        .ok_or_else(|| AppError::bad_request("admin.error.agency_choice"))?;
+    let role = users::roles(&state.db, account.id)
+        .await?
+        .into_iter()
+        .find(|r| r.agency_id == agency_id)
+        .ok_or(AppError::NotFound)?;
+    let page = ConfirmPage {
+        heading_key: "admin.role.revoke_confirm",
+        item: format!(
+            "{} ({}) · {} · {}",
+            account.display_name,
+            account.login,
+            role.agency_code,
+            ctx.t(role.role.label_key())
+        ),
+        explain_key: "admin.role.revoke_explain",
+        action: format!("/admin/users/{}/roles/revoke", account.id),
+        button_key: "admin.role.revoke",
+        back: format!("/admin/users/{}", account.id),
+        fields: vec![("agency", agency_id.to_string())],
+        ctx,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// Confirms disabling an account (its sessions end at once); enabling it
+/// again takes one click, from the account's page.
+pub async fn confirm_disable(
+    ctx: Ctx,
+    Managed(account, admin): Managed<Account>,
+) -> Result<Response, AppError> {
+    if account.id == admin.user.id {
+        return Err(AppError::bad_request("admin.error.self_disable"));
+    }
+    let page = ConfirmPage {
+        heading_key: "admin.user.disable_confirm",
+        item: format!("{} ({})", account.display_name, account.login),
+        explain_key: "admin.user.disable_explain",
+        action: format!("/admin/users/{}/status", account.id),
+        button_key: "admin.user.disable",
+        back: format!("/admin/users/{}", account.id),
+        fields: vec![("disabled", "true".to_owned())],
+        ctx,
+    };
+    Ok(render(&page)?.into_response())
 }
 
 /// An agency chosen in a form by its id; `None` when there is no such agency.

@@ -25,6 +25,7 @@ fn retire_page(
         action,
         button_key: "structure.retire",
         back: structure_link(plan),
+        fields: Vec::new(),
     })
 }
 
