@@ -536,3 +536,47 @@ async fn the_per_plan_figures_follow_every_write_and_agree_with_the_history(pool
         (32, 49, 10)
     );
 }
+
+#[sqlx::test]
+async fn the_consolidated_view_is_paged_with_the_totals_of_every_agency(pool: PgPool) {
+    suivi::db::MIGRATOR.run(&pool).await.unwrap();
+    let options = GenerateOptions {
+        agencies: 60,
+        activities: 3,
+        updates_per_activity: 2,
+        years: 1,
+        first_year: today().year(),
+        seed: 7,
+        today: today(),
+    };
+    generate(&pool, &options, &mut |_| {}).await.unwrap();
+    let agencies: i64 = sqlx::query_scalar("SELECT count(*) FROM agencies")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(agencies > 50, "{agencies}");
+    let app = app(&pool);
+    let mut client = admin(&app, &pool).await;
+    let year = today().year();
+    let first = client.get(&format!("/?year={year}&sort=done")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let first_rows = first.attrs("#agencies tbody tr", "data-agency");
+    assert_eq!(first_rows.len(), 50);
+    let next = first.attrs(".pager a[rel=next]", "href");
+    assert_eq!(next, [format!("/?year={year}&sort=done&page=2")]);
+    let second = client.get(&next[0]).await;
+    assert_eq!(second.status, StatusCode::OK);
+    let second_rows = second.attrs("#agencies tbody tr", "data-agency");
+    assert_eq!(second_rows.len() as i64, agencies - 50);
+    let mut all: Vec<String> = first_rows.into_iter().chain(second_rows).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len() as i64, agencies, "each agency on one page");
+    // The totals are those of all agencies, on every page.
+    assert_eq!(first.text("tfoot"), second.text("tfoot"));
+    let rust = summed_in_rust(&pool, year, today()).await;
+    let planned: u64 = rust.values().map(|s| s.planned).sum();
+    assert!(first.text("tfoot").contains(&planned.to_string()));
+    let past = client.get(&format!("/?year={year}&page=3")).await;
+    assert_eq!(past.status, StatusCode::BAD_REQUEST);
+}
