@@ -109,6 +109,15 @@ impl Lang {
         group_digits(&value.unsigned_abs().to_string(), separator, value < 0)
     }
 
+    /// An amount in a plan's currency (its ISO code): FCFA as [`Lang::fcfa`],
+    /// another one by its code, `250 000 USD`.
+    pub fn money(self, amount: impl Into<i128>, currency: &str) -> String {
+        match currency {
+            "XOF" => self.fcfa(amount),
+            other => format!("{}{NBSP}{other}", self.integer(amount)),
+        }
+    }
+
     /// An amount in FCFA: `12 500 000 FCFA`.
     pub fn fcfa(self, amount: impl Into<i128>) -> String {
         format!("{}{NBSP}FCFA", self.integer(amount))

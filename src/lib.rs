@@ -21,6 +21,7 @@ pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
+pub mod schedule; // an activity's planned periods (chronogramme)
 pub mod serve; // the `suivi serve` command
 pub mod store; // SQL
 pub mod tokens; // the `suivi token` command

@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Context as _};
 use clap::{Args, Subcommand};
 use sqlx::PgPool;
 
+use super::layout::Choices;
 use super::plan_file::Problem;
 use super::{PlanImport, Target};
 use crate::i18n::Lang;
@@ -48,6 +49,23 @@ pub struct ImportPlanArgs {
     /// Check the file and say what would change, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+}
+
+/// How an agency's own file is read, and how the command reports it.
+#[derive(Debug, Args)]
+pub struct ReadingArgs {
+    /// Print what Suivi understood of the file as JSON (on standard output).
+    #[arg(long)]
+    pub json: bool,
+    /// Read the file with the agency's mapping of that name (saved from the
+    /// preview in the browser).
+    #[arg(long, value_name = "NAME")]
+    pub mapping: Option<String>,
+    /// Read this sheet rather than the one Suivi finds.
+    #[arg(long)]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +78,30 @@ pub struct ImportProgressArgs {
     /// The account the updates are recorded under.
     #[arg(long = "as", value_name = "LOGIN")]
     pub login: String,
+    /// Check the file and say what would be recorded, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+}
+
+/// The choices a command reads a file with: a saved mapping, a sheet.
+async fn choices(db: &PgPool, agency: &Agency, reading: &ReadingArgs) -> anyhow::Result<Choices> {
+    let mut choices = match &reading.mapping {
+        None => Choices::default(),
+        Some(name) => super::mappings::by_name(db, agency.id, name)
+            .await?
+            .ok_or_else(|| anyhow!("{} has no import mapping named {name}", agency.code))?,
+    };
+    if let Some(sheet) = &reading.sheet {
+        choices.sheet = Some(sheet.clone());
+    }
+    Ok(choices)
+}
+
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
 }
 
 fn print_problems(problems: &[Problem]) {
@@ -132,19 +174,41 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
                         title,
                         year,
                         level_names: Vec::new(),
+                        end_year: None,
                     })
                 }
             };
             eprintln!("reading {}…", args.file.display());
-            let import = match super::prepare_plan_import(db, &bytes, &target, today).await? {
+            let choices = choices(db, &agency, &args.reading).await?;
+            let prepared =
+                super::prepare_plan_import_with(db, &bytes, &target, today, &choices).await?;
+            let import = match prepared {
                 Ok(import) => import,
-                Err(problems) => {
+                Err((problems, understood)) => {
+                    if args.reading.json {
+                        print_json(&match &understood {
+                            Some(understood) => super::report::plan_json(understood, &problems),
+                            None => super::report::problems_only_json(&problems),
+                        })?;
+                    }
                     print_problems(&problems);
                     bail!("{} problem(s): nothing was written", problems.len());
                 }
             };
+            if args.reading.json {
+                let mut json = match &import.understood {
+                    Some(understood) => super::report::plan_json(understood, &[]),
+                    None => serde_json::json!({"format": "suivi"}),
+                };
+                json["summary"] = summary(&import).into();
+                json["dry_run"] = args.dry_run.into();
+                print_json(&json)?;
+            }
             if args.dry_run {
-                println!("dry run: {}", summary(&import));
+                eprintln!("dry run: {}", summary(&import));
+                if !args.reading.json {
+                    println!("dry run: {}", summary(&import));
+                }
                 return Ok(());
             }
             let plan_id = super::apply_plan_import(db, &target, &import, today, user.id, None)
@@ -164,12 +228,49 @@ pub async fn run(db: &PgPool, command: ImportCommand) -> anyhow::Result<()> {
                 name: &user.display_name,
                 is_admin: user.is_admin,
             };
-            match super::import_progress(db, &plan, &bytes, recorder, today).await? {
-                Err(problems) => {
-                    print_problems(&problems);
-                    bail!("{} problem(s): nothing was written", problems.len());
-                }
-                Ok(result) => {
+            let choices = choices(db, &agency, &args.reading).await?;
+            let prepared =
+                match super::prepare_progress_with(db, &plan, &bytes, today, &choices).await? {
+                    Err(problems) => {
+                        if args.reading.json {
+                            print_json(&super::report::problems_only_json(&problems))?;
+                        }
+                        print_problems(&problems);
+                        bail!("{} problem(s): nothing was written", problems.len());
+                    }
+                    Ok(prepared) => prepared,
+                };
+            if args.reading.json {
+                let mut json = match &prepared.understood {
+                    Some((layout, rows)) => super::report::progress_json(layout, rows, &[]),
+                    None => serde_json::json!({"format": "suivi"}),
+                };
+                json["to_record"] = prepared
+                    .lines
+                    .iter()
+                    .map(|(line, code)| serde_json::json!({"line": line, "code": code}))
+                    .collect();
+                json["dry_run"] = args.dry_run.into();
+                print_json(&json)?;
+            }
+            for row in &prepared.left {
+                eprintln!(
+                    "line {} ({}): status \"{}\" cannot be decided, not recorded: settle it in the preview",
+                    row.line, row.code, row.status_text
+                );
+            }
+            if args.dry_run {
+                eprintln!(
+                    "dry run: {} update(s) to record, {} left to settle, {} unchanged",
+                    prepared.batch.len(),
+                    prepared.left.len(),
+                    prepared.unchanged
+                );
+                return Ok(());
+            }
+            match super::record_progress(db, prepared, recorder, None).await? {
+                None => bail!("the import was not applied"),
+                Some(result) => {
                     for (line, code) in &result.conflicts {
                         eprintln!("line {line} ({code}): changed since the export, not recorded");
                     }

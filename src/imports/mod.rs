@@ -10,18 +10,25 @@
 
 pub mod command;
 pub mod export;
+pub mod layout;
 pub mod limits;
+pub mod mappings;
+pub mod own_file;
 pub mod plan_file;
 pub mod plan_import;
 pub mod progress_import;
+pub mod report;
 pub mod table;
 
 use sqlx::PgPool;
 
 pub use export::{export_csv, export_xlsx, template_xlsx};
-pub use plan_import::{apply_plan_import, prepare_plan_import, PlanImport, Target};
+pub use plan_import::{
+    apply_plan_import, prepare_plan_import, prepare_plan_import_with, PlanImport, Target,
+};
 pub use progress_import::{
-    import_progress, prepare_progress, record_progress, ProgressImport, ProgressPlan,
+    import_progress, prepare_progress, prepare_progress_with, record_progress, ProgressImport,
+    ProgressPlan,
 };
 
 use crate::store::structure;
@@ -50,7 +57,6 @@ async fn read_file(
     bytes: &[u8],
     sheet_names: &'static [&'static str],
 ) -> Result<Sheets, TableError> {
-    static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(READERS);
     let _slot = SLOTS.acquire().await.map_err(|_| TableError::Unreadable)?;
     let bytes = bytes.to_vec();
     tokio::task::spawn_blocking(move || table::read(&bytes, sheet_names))
@@ -61,8 +67,22 @@ async fn read_file(
         })
 }
 
+/// Every sheet of the file with its line numbers, for the layout detection;
+/// on a blocking thread and within the same slots as [`read_file`].
+async fn read_workbook(bytes: &[u8]) -> Result<Vec<table::Sheet>, TableError> {
+    let _slot = SLOTS.acquire().await.map_err(|_| TableError::Unreadable)?;
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || table::read_all(&bytes))
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "the spreadsheet reader failed");
+            Err(TableError::Unreadable)
+        })
+}
+
 /// Spreadsheets read at the same time; see `read_file`.
 const READERS: usize = 2;
+static SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(READERS);
 
 /// The regions as (code, name), which a file may name either way.
 async fn regions(db: &PgPool) -> sqlx::Result<Vec<(String, String)>> {

@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 
+use super::layout::Choices;
+use super::own_file::{self, Understood};
 use super::plan_file::{self, Context, PlanFile, Problem};
-use super::{read_file, regions, unreadable};
+use super::{read_file, read_workbook, regions, unreadable};
 use crate::store::funding::{self, FundingFields};
 use crate::store::imports::{self, NewPlan, PlanChange};
 use crate::store::plans::{FundingLine, Plan};
@@ -32,11 +34,103 @@ pub struct PlanImport {
     pub had_activities: bool,
     /// The file's level columns: a new plan's level names.
     pub level_names: Vec<String>,
+    /// What Suivi understood of an agency's own file (`None` for its own
+    /// plan file, read exactly).
+    pub understood: Option<Understood>,
 }
 
 /// Reads and checks the file against the plan: the changes to make, or
 /// every problem.
 pub async fn prepare_plan_import(
+    db: &PgPool,
+    bytes: &[u8],
+    target: &Target,
+    today: NaiveDate,
+) -> sqlx::Result<Result<PlanImport, Vec<Problem>>> {
+    Ok(
+        match prepare_plan_import_with(db, bytes, target, today, &Choices::default()).await? {
+            Ok(import) => Ok(import),
+            Err((problems, _)) => Err(problems),
+        },
+    )
+}
+
+/// A refused plan file: its problems, and what Suivi understood of an
+/// agency's own file (for the preview to show and the user to correct).
+pub type Refusal = (Vec<Problem>, Option<Box<Understood>>);
+
+/// Like [`prepare_plan_import`], with the user's choices for an agency's own
+/// file (another sheet, header row or column meaning); Suivi's own plan file
+/// is read exactly as before unless choices are given.
+pub async fn prepare_plan_import_with(
+    db: &PgPool,
+    bytes: &[u8],
+    target: &Target,
+    today: NaiveDate,
+    choices: &Choices,
+) -> sqlx::Result<Result<PlanImport, Refusal>> {
+    let workbook = match read_workbook(bytes).await {
+        Ok(workbook) => workbook,
+        Err(error) => return Ok(Err((unreadable(error), None))),
+    };
+    let suivi_file = workbook
+        .first()
+        .and_then(|s| s.rows.first())
+        .is_some_and(|r| own_file::is_suivi_file(&r.cells));
+    if suivi_file && *choices == Choices::default() {
+        return Ok(prepare_suivi_file(db, bytes, target, today)
+            .await?
+            .map_err(|problems| (problems, None)));
+    }
+    let Some(understood) = own_file::understand(&workbook, choices) else {
+        let problem = Problem {
+            line: 1,
+            column: String::new(),
+            key: "imports.error.no_table",
+            value: String::new(),
+        };
+        return Ok(Err((vec![problem], None)));
+    };
+    let regions = regions(db).await?;
+    let year = match target {
+        Target::Existing(plan) => plan.start_year,
+        Target::New(new) => new.year,
+    };
+    let plan_currency = match target {
+        Target::Existing(plan) => Some(plan.currency.as_str()),
+        Target::New(_) => None,
+    };
+    let file = match own_file::to_plan_file(&understood, &regions, year, plan_currency) {
+        Ok(file) => file,
+        Err(problems) => return Ok(Err((problems, Some(Box::new(understood))))),
+    };
+    let existing = match target {
+        Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
+        Target::New(_) => None,
+    };
+    let lines = match target {
+        Target::Existing(plan) => funding::latest(db, plan.id).await?,
+        Target::New(_) => Vec::new(),
+    };
+    let mut file = file;
+    own_file::settle_funding(&mut file, &lines);
+    let mut import = diff(&file, existing.as_ref(), &lines);
+    let currency = own_file::currency_code(understood.plan.currency);
+    if matches!(target, Target::New(_)) && currency != "XOF" {
+        // First, so that the plan is in its currency before its amounts.
+        import.changes.insert(
+            0,
+            PlanChange::SetCurrency {
+                currency: currency.to_owned(),
+            },
+        );
+    }
+    import.understood = Some(understood);
+    Ok(Ok(import))
+}
+
+/// Suivi's own plan file, cell for cell (`plan_file`).
+async fn prepare_suivi_file(
     db: &PgPool,
     bytes: &[u8],
     target: &Target,
@@ -219,6 +313,17 @@ fn diff(
                 node_code,
             }),
         }
+        // The schedule is its own dated attribute: written when the file
+        // says another one than the activity has.
+        if let Some(periods) = &activity.schedule {
+            let now = known.map_or(&[][..], |k| k.periods());
+            if now != periods.as_slice() {
+                changes.push(PlanChange::SetSchedule {
+                    code: activity.fields.code.clone(),
+                    periods: periods.clone(),
+                });
+            }
+        }
     }
     for indicator in &file.indicators {
         let fields = IndicatorFields {
@@ -251,6 +356,7 @@ fn diff(
         unchanged,
         had_activities: !existing.activities.is_empty(),
         level_names: file.level_names.clone(),
+        understood: None,
     }
 }
 
@@ -270,8 +376,17 @@ pub async fn apply_plan_import(
     let (plan, agency_id) = match target {
         Target::Existing(plan) => (Ok(plan.id), plan.agency_id),
         Target::New(new) => {
+            // A multi-year file (an action plan 2022-2024) makes a
+            // multi-year plan over its years.
+            let years = import
+                .understood
+                .as_ref()
+                .and_then(|u| u.plan.years)
+                .filter(|(first, last)| last > first);
             new_plan = NewPlan {
                 level_names: import.level_names.clone(),
+                year: years.map_or(new.year, |(first, _)| first),
+                end_year: years.map(|(_, last)| last).or(new.end_year),
                 ..new.clone()
             };
             (Err(&new_plan), new.agency_id)

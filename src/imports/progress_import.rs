@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+use super::layout::{self, progress::ProgressRow, Choices, Kind, Layout};
 use super::plan_file::{self, Context, Problem};
-use super::{read_file, regions, unreadable};
+use super::{own_file, read_file, read_workbook, regions, unreadable};
 use crate::domain::Status;
 use crate::store::activities::{self, BatchRow, NewProgress, RecordOutcome, Recorder};
 use crate::store::plans::{self, Plan};
@@ -32,6 +33,11 @@ pub struct ProgressPlan {
     /// (line, code) of each row of `batch`.
     pub lines: Vec<(usize, String)>,
     pub unchanged: usize,
+    /// For an agency's own report: where its table is and what it read.
+    pub understood: Option<(Layout, layout::progress::ProgressRows)>,
+    /// Rows whose status Suivi could not decide ("NR", empty, "Suspendue"):
+    /// not recorded until the user settles them.
+    pub left: Vec<ProgressRow>,
 }
 
 /// Records the progress rows of the file that differ from the plan's current
@@ -84,6 +90,148 @@ pub async fn record_progress(
 
 /// Reads the file and finds the rows that changed, writing nothing.
 pub async fn prepare_progress(
+    db: &PgPool,
+    plan: &Plan,
+    bytes: &[u8],
+    today: NaiveDate,
+) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
+    prepare_progress_with(db, plan, bytes, today, &Choices::default()).await
+}
+
+/// Like [`prepare_progress`], for Suivi's own file or an agency's own
+/// report, with the user's choices (columns, settled statuses).
+pub async fn prepare_progress_with(
+    db: &PgPool,
+    plan: &Plan,
+    bytes: &[u8],
+    today: NaiveDate,
+    choices: &Choices,
+) -> sqlx::Result<Result<ProgressPlan, Vec<Problem>>> {
+    let workbook = match read_workbook(bytes).await {
+        Ok(workbook) => workbook,
+        Err(error) => return Ok(Err(unreadable(error))),
+    };
+    let suivi_file = workbook
+        .first()
+        .and_then(|s| s.rows.first())
+        .is_some_and(|r| own_file::is_suivi_file(&r.cells));
+    if suivi_file && *choices == Choices::default() {
+        return prepare_suivi_progress(db, plan, bytes, today).await;
+    }
+    let Some(found) = layout::detect(&workbook, Kind::Progress, choices) else {
+        return Ok(Err(vec![Problem {
+            line: 1,
+            column: String::new(),
+            key: "imports.error.no_progress_table",
+            value: String::new(),
+        }]));
+    };
+    let Some(sheet) = workbook.iter().find(|s| s.name == found.sheet) else {
+        return Ok(Err(unreadable(super::table::TableError::Empty)));
+    };
+    let mut rows = layout::progress::read(sheet, &found);
+    for row in rows.rows.iter_mut().filter(|r| r.status.is_none()) {
+        row.status = choices
+            .settled
+            .iter()
+            .find(|(line, _)| *line == row.line)
+            .and_then(|(_, key)| Status::ALL.iter().copied().find(|s| s.as_str() == key));
+    }
+    let details: HashMap<String, activities::ActivityDetail> =
+        activities::details_for_plan(db, plan.id)
+            .await?
+            .into_iter()
+            .map(|d| (d.code.clone(), d))
+            .collect();
+    let current: HashMap<String, plans::ActivityRow> = plans::activities_as_of(db, plan.id, today)
+        .await?
+        .into_iter()
+        .map(|a| (a.code.clone(), a))
+        .collect();
+    let mut problems = rows.problems.clone();
+    let code_column = found
+        .column(layout::Meaning::Code)
+        .map_or(String::new(), layout::Column::name);
+    let date_column = found
+        .column(layout::Meaning::AsOf)
+        .map_or(String::new(), layout::Column::name);
+    let mut prepared = ProgressPlan {
+        batch: Vec::new(),
+        lines: Vec::new(),
+        unchanged: 0,
+        understood: None,
+        left: Vec::new(),
+    };
+    for row in &rows.rows {
+        let (Some(detail), Some(now)) = (details.get(&row.code), current.get(&row.code)) else {
+            problems.push(Problem {
+                line: row.line,
+                column: code_column.clone(),
+                key: "imports.error.unknown_activity",
+                value: row.code.clone(),
+            });
+            continue;
+        };
+        let Some(status) = row.status else {
+            prepared.left.push(row.clone());
+            continue;
+        };
+        let as_of = row.as_of.unwrap_or(today);
+        if as_of > today {
+            problems.push(Problem {
+                line: row.line,
+                column: date_column.clone(),
+                key: "error.progress.future",
+                value: as_of.to_string(),
+            });
+            continue;
+        }
+        let year = chrono::Datelike::year(&as_of);
+        if year < plan.start_year || year > plan.end_year {
+            problems.push(Problem {
+                line: row.line,
+                column: date_column.clone(),
+                key: "imports.error.outside_plan",
+                value: as_of.to_string(),
+            });
+            continue;
+        }
+        // A rate without a quantity: the share of the target, exactly.
+        let achieved = row
+            .achieved
+            .or_else(|| Some(row.rate? * detail.target?).map(|a| a.normalize()));
+        let same = now.latest.status == Some(status)
+            && now.latest.achieved.map(|a| a.normalize()) == achieved.map(|a| a.normalize())
+            && now.latest.as_of == Some(as_of)
+            && now.comment == row.comment;
+        if same {
+            prepared.unchanged += 1;
+            continue;
+        }
+        prepared.batch.push(BatchRow {
+            activity: detail.clone(),
+            base: None,
+            update: NewProgress {
+                as_of,
+                status,
+                achieved,
+                spent: row.spent.or(now.latest.spent),
+                comment: row.comment.clone(),
+            },
+        });
+        prepared.lines.push((row.line, row.code.clone()));
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Ok(Err(problems));
+    }
+    rows.problems.clear();
+    prepared.understood = Some((found, rows));
+    Ok(Ok(prepared))
+}
+
+/// Suivi's own plan file with its progress columns, cell for cell.
+async fn prepare_suivi_progress(
     db: &PgPool,
     plan: &Plan,
     bytes: &[u8],
@@ -167,5 +315,7 @@ pub async fn prepare_progress(
         batch,
         lines,
         unchanged,
+        understood: None,
+        left: Vec::new(),
     }))
 }

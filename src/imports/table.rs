@@ -73,10 +73,96 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     workbook: &mut Xlsx<RS>,
     name: &str,
 ) -> Result<Table, TableError> {
+    let rows = read_sheet_rows(workbook, name, limits::MAX_CELLS)?;
+    let first_column = rows
+        .iter()
+        .filter_map(|row| row.cells.iter().position(|c| !c.is_empty()))
+        .min()
+        .unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .map(|row| row.cells.into_iter().skip(first_column).collect())
+        .collect())
+}
+
+/// A row of a sheet as it is in the file: its line (1-based, as Excel
+/// numbers rows) and its cells from column A, trimmed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    /// The cell of a column (0 is A), empty when the row is shorter.
+    pub fn cell(&self, column: usize) -> &str {
+        self.cells.get(column).map_or("", |c| c.as_str())
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.is_empty())
+    }
+}
+
+/// A sheet by name, its rows with a filled cell in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Row>,
+}
+
+/// Every sheet of a workbook (a CSV file is one sheet, named after nothing),
+/// with the rows' own line numbers: what the layout detection reads. The
+/// limits hold for all the sheets together.
+pub fn read_all(bytes: &[u8]) -> Result<Vec<Sheet>, TableError> {
+    let sheets = if bytes.starts_with(b"PK\x03\x04") {
+        limits::check_archive(bytes)?;
+        let mut workbook: Xlsx<_> =
+            Xlsx::new(Cursor::new(bytes)).map_err(|_| TableError::Unreadable)?;
+        let mut budget = limits::MAX_CELLS;
+        let mut sheets = Vec::new();
+        for name in workbook.sheet_names() {
+            let rows = read_sheet_rows(&mut workbook, &name, budget)?;
+            budget -= rows
+                .iter()
+                .map(|r| r.cells.len())
+                .sum::<usize>()
+                .min(budget);
+            sheets.push(Sheet { name, rows });
+        }
+        sheets
+    } else {
+        let rows = csv_records(&decode(bytes))
+            .into_iter()
+            .enumerate()
+            .map(|(index, cells)| Row {
+                line: index + 1,
+                cells,
+            })
+            .filter(|row| !row.is_blank())
+            .collect();
+        vec![Sheet {
+            name: String::new(),
+            rows,
+        }]
+    };
+    if sheets.iter().all(|s| s.rows.is_empty()) {
+        return Err(TableError::Empty);
+    }
+    Ok(sheets)
+}
+
+/// The rows of one sheet from column A, within `budget` cells (the empty
+/// ones before a row's last filled cell count: they are held too).
+fn read_sheet_rows<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    budget: usize,
+) -> Result<Vec<Row>, TableError> {
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(reader) => reader,
         // A chart sheet: no cells.
-        Err(XlsxError::NotAWorksheet(_)) => return Ok(Table::new()),
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
         Err(_) => return Err(TableError::Unreadable),
     };
     let declared = reader.dimensions();
@@ -88,7 +174,7 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
             continue;
         }
         limits::check_position(name, cell.get_position())?;
-        if cells.len() == limits::MAX_CELLS {
+        if cells.len() >= budget {
             return Err(TableError::TooManyCells { sheet: name.into() });
         }
         let text = cell_text(&Data::from(cell.get_value().clone()));
@@ -97,31 +183,30 @@ fn read_sheet<RS: std::io::Read + std::io::Seek>(
     // In (row, column) order; of two cells at one place, the later one in
     // the file stands, as in calamine's grid.
     cells.sort_by_key(|(position, _)| *position);
-    let first_column = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
-    let mut rows: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut held = 0;
     for ((row, column), text) in cells {
-        let column = (column - first_column) as usize;
-        if rows.last().is_none_or(|(at, _)| *at != row) {
-            rows.push((row, Vec::new()));
+        let column = column as usize;
+        let line = row as usize + 1;
+        if rows.last().is_none_or(|r| r.line != line) {
+            rows.push(Row {
+                line,
+                cells: Vec::new(),
+            });
         }
-        if let Some((_, line)) = rows.last_mut() {
-            if line.len() <= column {
-                held += column + 1 - line.len();
-                if held > limits::MAX_CELLS {
+        if let Some(current) = rows.last_mut() {
+            if current.cells.len() <= column {
+                held += column + 1 - current.cells.len();
+                if held > budget {
                     return Err(TableError::TooManyCells { sheet: name.into() });
                 }
-                line.resize(column + 1, String::new());
+                current.cells.resize(column + 1, String::new());
             }
-            line[column] = text;
+            current.cells[column] = text;
         }
     }
-    let table = rows
-        .into_iter()
-        .map(|(_, line)| line)
-        .filter(|line| line.iter().any(|c| !c.is_empty()))
-        .collect();
-    Ok(table)
+    rows.retain(|row| !row.is_blank());
+    Ok(rows)
 }
 
 /// A cell as the text a person would type: whole numbers without `.0`,
@@ -168,6 +253,14 @@ fn sniff_separator(text: &str) -> char {
 /// CSV as RFC 4180 has it: fields in double quotes may hold separators,
 /// line breaks and doubled quotes.
 fn read_csv(text: &str) -> Table {
+    let mut rows = csv_records(text);
+    rows.retain(|r| r.iter().any(|c| !c.is_empty()));
+    rows
+}
+
+/// Every record of a CSV text, blank ones included (a record's place is its
+/// line as a spreadsheet shows it), apostrophe guards removed.
+fn csv_records(text: &str) -> Table {
     let separator = sniff_separator(text);
     let mut rows = Vec::new();
     let mut row = Vec::new();
@@ -181,6 +274,8 @@ fn read_csv(text: &str) -> Table {
                 chars.next();
             }
             (true, '"') => quoted = false,
+            // A line break in a cell is one LF, however the file ends its lines.
+            (true, '\r') if chars.peek() == Some(&'\n') => {}
             (true, c) => field.push(c),
             (false, '"') if field.trim().is_empty() => {
                 field.clear();
@@ -199,7 +294,6 @@ fn read_csv(text: &str) -> Table {
         row.push(field.trim().to_owned());
         rows.push(row);
     }
-    rows.retain(|r| r.iter().any(|c| !c.is_empty()));
     for cell in rows.iter_mut().flatten() {
         unguard(cell);
     }

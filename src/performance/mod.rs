@@ -12,7 +12,8 @@
 //! - an activity with no update on or before the date is not started;
 //! - "above target" counts done activities whose achievement rate exceeds 100 %;
 //! - "late" counts activities not done (nor abandoned) whose planned end is before
-//!   the date.
+//!   the date, or whose schedule has a planned period ended before the date (a
+//!   quarter passed and the activity still not done).
 
 pub mod plan_tree;
 mod ratio;
@@ -67,6 +68,8 @@ pub struct ActivityFigures {
     pub budget: i64,
     pub spent: i64,
     pub planned_end: Option<NaiveDate>,
+    /// The end of the first period of its schedule in force at the date.
+    pub schedule_due: Option<NaiveDate>,
 }
 
 impl ActivityFigures {
@@ -84,6 +87,15 @@ impl ActivityFigures {
             budget,
             spent: latest.and_then(|u| u.spent).unwrap_or(0),
             planned_end,
+            schedule_due: None,
+        }
+    }
+
+    /// With the end of its schedule's first period.
+    pub fn with_schedule_due(self, schedule_due: Option<NaiveDate>) -> ActivityFigures {
+        ActivityFigures {
+            schedule_due,
+            ..self
         }
     }
 
@@ -98,7 +110,10 @@ impl ActivityFigures {
 
     pub fn is_late(&self, as_of: NaiveDate) -> bool {
         !matches!(self.status, Status::Done | Status::Abandoned)
-            && self.planned_end.is_some_and(|end| end < as_of)
+            && [self.planned_end, self.schedule_due]
+                .into_iter()
+                .flatten()
+                .any(|end| end < as_of)
     }
 }
 

@@ -19,6 +19,7 @@ fn activity(status: Status, target: Option<i64>, achieved: Option<i64>) -> Activ
         budget: 1_000_000,
         spent: 0,
         planned_end: None,
+        schedule_due: None,
     }
 }
 
@@ -177,8 +178,15 @@ fn late_means_not_done_past_planned_end() {
     done.planned_end = Some(date(2025, 6, 30));
     let mut future = activity(Status::NotStarted, None, None);
     future.planned_end = Some(date(2025, 12, 31));
-    let summary = Summary::of(&[late, done, future], date(2025, 11, 30));
+    let summary = Summary::of(&[late, done, future.clone()], date(2025, 11, 30));
     assert_eq!(summary.late, 1);
+    // A schedule's first quarter passed and the activity not done: late,
+    // though its planned end is to come; done, it is not.
+    let mut scheduled = future.with_schedule_due(Some(date(2025, 3, 31)));
+    assert!(scheduled.is_late(date(2025, 4, 1)));
+    assert!(!scheduled.is_late(date(2025, 3, 31)));
+    scheduled.status = Status::Done;
+    assert!(!scheduled.is_late(date(2025, 4, 1)));
 }
 
 #[test]

@@ -104,7 +104,8 @@ impl SummaryCounts {
 /// the rules of [`Summary::add`]: no update by the date is "not started";
 /// above target is done with achieved over a non-zero target (a ratio over
 /// one, exactly: compared, never divided); late is neither done nor
-/// abandoned with a planned end before the date.
+/// abandoned with a planned end, or the end of its schedule's first period,
+/// before the date.
 macro_rules! summary_columns {
     ($date:literal) => {
         concat!(
@@ -118,11 +119,14 @@ macro_rules! summary_columns {
                  AND ((v.target > 0 AND u.achieved > v.target) \
                    OR (v.target < 0 AND u.achieved < v.target))) AS above_target, \
              count(*) FILTER (WHERE COALESCE(u.status, 'not_started') NOT IN ('done', 'abandoned') \
-                 AND v.planned_end < ",
+                 AND (v.planned_end < ",
             $date,
-            ") AS late, \
-             COALESCE(sum(v.budget), 0)::numeric AS budget, \
-             COALESCE(sum(COALESCE(u.spent, 0)), 0)::numeric AS spent "
+            " OR sv.first_end < ",
+            $date,
+            ")) AS late, \
+             COALESCE(sum(v.budget) FILTER (WHERE pl.currency = 'XOF'), 0)::numeric AS budget, \
+             COALESCE(sum(COALESCE(u.spent, 0)) FILTER (WHERE pl.currency = 'XOF'), 0)::numeric \
+                 AS spent "
         )
     };
 }
@@ -178,6 +182,44 @@ macro_rules! plan_group_summaries {
              GROUP BY group_id HAVING sum(planned) > 0"
         )
     };
+}
+
+/// The budget and spending of the plans in another currency than FCFA
+/// that cover `year`, as of `as_of`, in the `readable` agencies: one total
+/// per currency, never added to the FCFA ones (the summaries count the budget and
+/// spending of FCFA plans only).
+pub async fn other_currency_totals(
+    db: &PgPool,
+    year: i32,
+    as_of: NaiveDate,
+    readable: Option<&[i64]>,
+) -> sqlx::Result<Vec<(String, i128, i128)>> {
+    let rows: Vec<(String, Decimal, Decimal)> = sqlx::query_as(concat!(
+        "SELECT pl.currency, COALESCE(sum(v.budget), 0)::numeric, \
+         COALESCE(sum(COALESCE(u.spent, 0)), 0)::numeric \
+         FROM plans pl JOIN activities a ON a.plan_id = pl.id",
+        activity_version_join!("$2"),
+        latest_update_join!("$2"),
+        "WHERE $1 BETWEEN pl.start_year AND pl.end_year AND pl.currency <> 'XOF' AND",
+        in_force!("a", "$2"),
+        "AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3)) \
+         GROUP BY pl.currency ORDER BY pl.currency"
+    ))
+    .bind(year)
+    .bind(as_of)
+    .bind(readable)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(currency, budget, spent)| {
+            (
+                currency,
+                budget.to_i128().unwrap_or(0),
+                spent.to_i128().unwrap_or(0),
+            )
+        })
+        .collect())
 }
 
 /// Each agency's own figures (its activities only, not those of the

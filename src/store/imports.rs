@@ -5,12 +5,16 @@
 //! applies it, so that a failed apply leaves it to try again.
 
 use chrono::NaiveDate;
+
+use crate::domain::PlanKind;
 use serde::Serialize;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::funding::{self, FundingFields};
+use super::schedules;
 use super::structure::{self, ActivityFields, IndicatorFields, NodeFields};
 use super::{audit, to_json};
+use crate::schedule::PlannedPeriod;
 
 /// A plan to create, when the import names a plan the agency does not have.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -20,6 +24,10 @@ pub struct NewPlan {
     pub title: String,
     pub year: i32,
     pub level_names: Vec<String>,
+    /// The last year of a multi-year plan (an action plan 2022-2024, from
+    /// its file); `None` for a one-year plan.
+    #[serde(default)]
+    pub end_year: Option<i32>,
 }
 
 /// One change of an import, in the order it is applied (parents first).
@@ -59,6 +67,16 @@ pub enum PlanChange {
         id: i64,
         fields: FundingFields,
     },
+    /// The activity of that code (created before, or already there) is
+    /// planned in these periods.
+    SetSchedule {
+        code: String,
+        periods: Vec<PlannedPeriod>,
+    },
+    /// A new plan's amounts are in this currency (its ISO code), not FCFA.
+    SetCurrency {
+        currency: String,
+    },
 }
 
 /// Applies the changes; returns the plan's id. Nodes are found by code, so a
@@ -90,12 +108,17 @@ pub async fn apply(
         Err(new) => {
             sqlx::query_scalar(
                 "INSERT INTO plans (agency_id, code, title, kind, start_year, end_year, status, level_names) \
-                 VALUES ($1, $2, $3, 'annual', $4, $4, 'draft', $5) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7) RETURNING id",
             )
             .bind(new.agency_id)
             .bind(&new.code)
             .bind(&new.title)
+            .bind(match new.end_year {
+                Some(end) if end > new.year => PlanKind::Multiyear,
+                _ => PlanKind::Annual,
+            })
             .bind(new.year)
+            .bind(new.end_year.unwrap_or(new.year).max(new.year))
             .bind(&new.level_names)
             .fetch_one(&mut *tx)
             .await?
@@ -204,6 +227,25 @@ async fn apply_one(
         PlanChange::UpdateFunding { id, fields } => {
             let effective_on = added_on.unwrap_or(FROM_THE_START);
             funding::write(tx, *id, fields, effective_on, Some(user_id)).await?;
+        }
+        PlanChange::SetCurrency { currency } => {
+            sqlx::query("UPDATE plans SET currency = $2 WHERE id = $1")
+                .bind(plan_id)
+                .bind(currency)
+                .execute(&mut **tx)
+                .await?;
+        }
+        PlanChange::SetSchedule { code, periods } => {
+            let activity_id: i64 =
+                sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 AND code = $2")
+                    .bind(plan_id)
+                    .bind(code)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            // From the day of the import into a plan under way (a past
+            // figure stands), else from the start, as for activities.
+            let effective_on = added_on.unwrap_or(FROM_THE_START);
+            schedules::write(tx, activity_id, periods, effective_on, Some(user_id)).await?;
         }
     }
     Ok(())

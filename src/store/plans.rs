@@ -8,13 +8,16 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use sqlx::types::Json;
 use sqlx::{FromRow, PgConnection, PgExecutor, PgPool};
 
 use super::activities::LatestUpdate;
 use super::in_force;
 use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus};
+use crate::i18n::Lang;
 use crate::performance::plan_tree::{Tree, TreeNode};
 use crate::performance::ActivityFigures;
+use crate::schedule::{self, PlannedPeriod};
 
 #[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
@@ -30,6 +33,8 @@ pub struct Plan {
     pub status: PlanStatus,
     pub level_names: Vec<String>,
     pub illustrative: bool,
+    /// The currency of its amounts: `XOF` (FCFA), `USD` or `EUR`.
+    pub currency: String,
 }
 
 impl Plan {
@@ -67,7 +72,7 @@ impl Plan {
 
 /// The columns of [`Plan`], then the plans `pl` with their agencies `g`.
 pub(super) const PLAN_COLUMNS: &str = "SELECT pl.id, pl.agency_id, g.code AS agency_code, g.name AS agency_name, \
-     pl.code, pl.title, pl.kind, pl.start_year, pl.end_year, pl.status, pl.level_names, pl.illustrative \
+     pl.code, pl.title, pl.kind, pl.start_year, pl.end_year, pl.status, pl.level_names, pl.illustrative, pl.currency \
      FROM plans pl JOIN agencies g ON g.id = pl.agency_id";
 
 pub async fn find(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Plan>> {
@@ -189,6 +194,12 @@ pub struct ActivityRow {
     pub funding_line_id: Option<i64>,
     #[serde(default)]
     pub funding_source: Option<String>,
+    /// Its schedule (planned periods) in force at the same date, and the end
+    /// of its first period; none for seals made before schedules.
+    #[serde(default)]
+    pub schedule: Option<Json<Vec<PlannedPeriod>>>,
+    #[serde(default)]
+    pub schedule_due: Option<NaiveDate>,
     #[sqlx(flatten)]
     pub latest: LatestUpdate,
     /// The comment of that latest update.
@@ -199,6 +210,17 @@ impl ActivityRow {
     pub fn figures(&self) -> ActivityFigures {
         self.latest
             .figures(self.target, self.budget, self.planned_end)
+            .with_schedule_due(self.schedule_due)
+    }
+
+    /// Its planned periods, in order (none without a schedule).
+    pub fn periods(&self) -> &[PlannedPeriod] {
+        self.schedule.as_ref().map_or(&[], |s| s.0.as_slice())
+    }
+
+    /// The compact label of its schedule ("T1 T3"), empty without one.
+    pub fn schedule_label(&self, lang: Lang) -> String {
+        schedule::label(self.periods(), lang)
     }
 }
 
@@ -209,7 +231,7 @@ macro_rules! activity_columns {
             " a.id, a.plan_id, a.node_id, a.code, a.title, v.target, v.unit, v.budget, \
              v.responsible_unit, v.region_code, r.name AS region_name, v.planned_start, \
              v.planned_end, a.retired_on, v.funding_line_id, fs.source AS funding_source, \
-             u.comment,",
+             sv.periods AS schedule, sv.first_end AS schedule_due, u.comment,",
             $crate::store::activities::latest_update_columns!()
         )
     };
@@ -221,7 +243,7 @@ pub(super) use activity_columns;
 /// they stood then. Of two versions from the same date, the one recorded
 /// last (a correction) wins. Every activity has a version from 1900, so the
 /// join keeps every activity. The name `fs` of its funding line is the one
-/// in force on the same date.
+/// in force on the same date, and its schedule `sv` too (none without one).
 macro_rules! activity_version_join {
     ($date_param:literal) => {
         concat!(
@@ -235,7 +257,11 @@ macro_rules! activity_version_join {
              WHERE fv.funding_line_id = v.funding_line_id AND fv.recorded_at <= known_at() \
              AND fv.effective_on <= ",
             $date_param,
-            " ORDER BY fv.effective_on DESC, fv.recorded_at DESC, fv.id DESC LIMIT 1) fs ON true "
+            " ORDER BY fv.effective_on DESC, fv.recorded_at DESC, fv.id DESC LIMIT 1) fs ON true \
+             LEFT JOIN LATERAL (SELECT sv.periods, sv.first_end FROM activity_schedule_versions sv \
+             WHERE sv.activity_id = a.id AND sv.recorded_at <= known_at() AND sv.effective_on <= ",
+            $date_param,
+            " ORDER BY sv.effective_on DESC, sv.recorded_at DESC, sv.id DESC LIMIT 1) sv ON true "
         )
     };
 }

@@ -256,6 +256,10 @@ pub async fn corrections_since(
              JOIN indicators i ON i.id = v.indicator_id \
              WHERE i.plan_id = $1 AND v.period_end <= $2 AND v.recorded_at > $3 \
              UNION ALL \
+             SELECT v.recorded_at FROM activity_schedule_versions v \
+             JOIN activities a ON a.id = v.activity_id \
+             WHERE a.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
+             UNION ALL \
              SELECT v.recorded_at FROM funding_line_versions v \
              JOIN funding_lines f ON f.id = v.funding_line_id \
              WHERE f.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \

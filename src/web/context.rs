@@ -141,6 +141,11 @@ impl Ctx {
         self.lang.fcfa(amount.fcfa())
     }
 
+    /// An amount in a plan's currency (`XOF` shows as FCFA).
+    pub fn money(&self, amount: impl Amount, currency: &str) -> String {
+        self.lang.money(amount.fcfa(), currency)
+    }
+
     pub fn int(&self, value: impl Borrow<u64>) -> String {
         self.lang
             .integer(i64::try_from(*value.borrow()).unwrap_or(i64::MAX))

@@ -554,6 +554,7 @@ async fn the_plan_file_carries_the_funding_lines_and_the_sources_there_and_back(
         title: "Copie".into(),
         year: 2025,
         level_names: Vec::new(),
+        end_year: None,
     });
     let import = import_into(&pool, &file.bytes, &target).await;
     let copy = imports::apply_plan_import(&pool, &target, &import, today(), admin, None)

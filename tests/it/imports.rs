@@ -70,6 +70,7 @@ fn new_plan(agency_id: i64, code: &str, level_names: Vec<String>) -> Target {
         title: "Copie importée".into(),
         year: 2025,
         level_names,
+        end_year: None,
     })
 }
 
@@ -329,6 +330,11 @@ async fn the_command_line_imports_a_plan_and_refuses_a_bad_file(pool: PgPool) {
         year: Some(2025),
         login: "admin".into(),
         dry_run,
+        reading: suivi::imports::command::ReadingArgs {
+            json: false,
+            mapping: None,
+            sheet: None,
+        },
     };
     suivi::imports::command::run(&pool, ImportCommand::Plan(args(true, "IMPORT-1")))
         .await
@@ -501,6 +507,7 @@ async fn the_template_is_a_valid_plan_file(pool: PgPool) {
         title: "Modèle".into(),
         year: 2027,
         level_names: Vec::new(),
+        end_year: None,
     });
     let import = imports::prepare_plan_import(&pool, &page.bytes, &target, date(2027, 12, 31))
         .await

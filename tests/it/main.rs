@@ -24,6 +24,7 @@ mod hardening;
 mod imports;
 mod lists;
 mod mail;
+mod own_files;
 mod pages;
 mod progress;
 mod public;

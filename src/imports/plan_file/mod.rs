@@ -8,6 +8,7 @@
 mod funding;
 mod indicators;
 
+use crate::schedule::PlannedPeriod;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -62,6 +63,9 @@ pub struct FileActivity {
     pub node: String,
     pub fields: ActivityFields,
     pub progress: Option<FileProgress>,
+    /// Its schedule, when the file has one (an agency's own file with a
+    /// chronogramme); `None` leaves the activity's schedule as it is.
+    pub schedule: Option<Vec<PlannedPeriod>>,
 }
 
 /// The progress columns of a row, when its status is filled.
@@ -428,6 +432,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
                 funding_source: Some(field("funding").to_owned()).filter(|f| !f.is_empty()),
             },
             progress,
+            schedule: None,
         });
     }
     if file.activities.is_empty() && problems.is_empty() {

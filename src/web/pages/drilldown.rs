@@ -4,6 +4,7 @@
 //! responsible unit, the late ones, those above target), each with the count
 //! of the evidence behind its state.
 
+use super::query::{present, status_param};
 use askama::Template;
 use axum::extract::{Query, State};
 use std::borrow::Borrow;
@@ -52,21 +53,8 @@ pub struct Filter {
 
 impl Filter {
     fn parse(query: &DrilldownQuery) -> Result<Filter, AppError> {
-        let present = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let status = match present(&query.status) {
-            None => None,
-            Some(text) => Some(
-                text.parse::<Status>()
-                    .map_err(|_| AppError::bad_request("error.bad_status"))?,
-            ),
-        };
-        let (late, above_target) = match present(&query.only).as_deref() {
+        let status = status_param(&query.status)?;
+        let (late, above_target) = match present(&query.only) {
             None => (false, false),
             Some("late") => (true, false),
             Some("above_target") => (false, true),
@@ -74,9 +62,9 @@ impl Filter {
         };
         Ok(Filter {
             status,
-            node: present(&query.node),
-            region: present(&query.region),
-            unit: present(&query.unit),
+            node: present(&query.node).map(str::to_owned),
+            region: present(&query.region).map(str::to_owned),
+            unit: present(&query.unit).map(str::to_owned),
             late,
             above_target,
         })

@@ -6,6 +6,9 @@
 //! any invalid row keeps everything unsaved and shows its messages. Rows not
 //! shown are not in the form, so a filtered or paged save never touches them.
 
+use super::query::{present, status_param};
+use crate::i18n::Lang;
+use crate::schedule::{self, PlannedPeriod};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
@@ -55,27 +58,14 @@ pub struct GridFilter {
 
 impl GridFilter {
     fn parse(query: &GridQuery) -> Result<GridFilter, AppError> {
-        let present = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let status = match present(&query.status) {
-            None => None,
-            Some(text) => Some(
-                text.parse::<Status>()
-                    .map_err(|_| AppError::bad_request("error.bad_status"))?,
-            ),
-        };
-        let late = match present(&query.only).as_deref() {
+        let status = status_param(&query.status)?;
+        let late = match present(&query.only) {
             None => false,
             Some("late") => true,
             Some(_) => return Err(AppError::bad_request("error.bad_grid_filter")),
         };
         Ok(GridFilter {
-            node: present(&query.node),
+            node: present(&query.node).map(str::to_owned),
             status,
             late,
             page: page_param(query.page.as_deref())?,
@@ -141,6 +131,14 @@ pub struct GridRow {
     pub conflict: Option<Option<ProgressRow>>,
     /// The latest update waits for validation or was rejected (with why).
     pub review: Option<(Review, Option<String>)>,
+    /// Its planned periods, shown beside its title ("T1 T3").
+    pub schedule: Vec<PlannedPeriod>,
+}
+
+impl GridRow {
+    pub fn schedule_label(&self, lang: Lang) -> String {
+        schedule::label(&self.schedule, lang)
+    }
 }
 
 /// A heading row for each node, then its activities.
@@ -322,6 +320,7 @@ async fn build_lines(
             row.unit.clone_from(&a.unit);
             row.current = a.latest.update().map(|u| (u.status, u.as_of));
             row.review = reviews.remove(&a.id);
+            row.schedule = a.periods().to_vec();
             if row.shown.is_empty() {
                 row.shown = fingerprint(&shown);
             }
@@ -352,6 +351,7 @@ fn plain_row(id: i64, input: ProgressInput) -> GridRow {
         errors: FieldErrors::default(),
         conflict: None,
         review: None,
+        schedule: Vec::new(),
     }
 }
 

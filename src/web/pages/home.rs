@@ -111,6 +111,9 @@ struct HomePage {
     paging: Paging,
     /// All agencies together, each activity counted once.
     total: Summary,
+    /// The plans in another currency: budget and spending per currency,
+    /// beside the FCFA total, never added to it.
+    other_currencies: Vec<(String, i128, i128)>,
     sort: SortBy,
     previous_year: i32,
     next_year: Option<i32>,
@@ -148,6 +151,8 @@ pub async fn show(
         total.merge(summary);
     }
     let totals = performance::rollup(&parents, own);
+    let other_currencies =
+        agencies::other_currency_totals(&state.db, year, as_of, user.readable_filter()).await?;
 
     let sort = SortBy::parse(query.sort.as_deref())?;
     let page = page_param(query.page.as_deref())?;
@@ -174,6 +179,7 @@ pub async fn show(
         rows,
         paging,
         total,
+        other_currencies,
         sort,
         previous_year: year - 1,
         next_year: (year < today.year()).then_some(year + 1),

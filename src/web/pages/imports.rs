@@ -13,10 +13,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::FieldErrors;
+use super::imports_reading::{choices_from, Reading};
 use super::render;
+use crate::i18n::Lang;
+use crate::imports::layout::{Choices, Kind};
 use crate::imports::plan_file::Problem;
 use crate::imports::{self, PlanImport, ProgressPlan, Target};
 use crate::reports::Format;
+use crate::schedule;
 use crate::store::agencies::Agency;
 use crate::store::imports::{self as store, NewPlan, PlanChange};
 use crate::store::plans::Plan;
@@ -83,13 +87,15 @@ struct ImportPage {
     plan: Plan,
     file_name: Option<String>,
     preview: Option<Preview>,
+    /// What Suivi understood of an agency's own file.
+    reading: Option<Reading>,
     /// Set after applying: what was done, as a sentence.
     done: Option<String>,
 }
 
 impl ImportPage {
     fn change_label(&self, change: &PlanChange) -> (&'static str, String, String) {
-        describe(change)
+        describe(change, self.ctx.lang)
     }
 }
 
@@ -98,6 +104,17 @@ fn page(
     plan: Plan,
     file_name: Option<String>,
     preview: Option<Preview>,
+    done: Option<String>,
+) -> Result<Response, AppError> {
+    page_reading(ctx, plan, file_name, preview, None, done)
+}
+
+fn page_reading(
+    ctx: Ctx,
+    plan: Plan,
+    file_name: Option<String>,
+    preview: Option<Preview>,
+    reading: Option<Reading>,
     done: Option<String>,
 ) -> Result<Response, AppError> {
     let status = match &preview {
@@ -109,6 +126,7 @@ fn page(
         plan,
         file_name,
         preview,
+        reading,
         done,
     };
     Ok((status, render(&page)?).into_response())
@@ -135,30 +153,25 @@ pub async fn upload(
     let Some((file_name, bytes)) = upload.file else {
         return Err(AppError::bad_request("imports.error.no_file"));
     };
-    let today = state.today();
-    let preview = match kind {
-        "plan" => {
-            let target = Target::Existing(plan.clone());
-            match imports::prepare_plan_import(&state.db, &bytes, &target, today).await? {
-                Err(problems) => Preview::Problems(problems),
-                Ok(import) => Preview::Plan {
-                    import,
-                    token: random_token()?,
-                },
-            }
-        }
-        _ => match imports::prepare_progress(&state.db, &plan, &bytes, today).await? {
-            Err(problems) => Preview::Problems(problems),
-            Ok(prepared) => Preview::Progress {
-                prepared,
-                token: random_token()?,
-            },
-        },
+    // A saved mapping for files of this shape is offered: read with it.
+    let layout_kind = if kind == "plan" {
+        Kind::Plan
+    } else {
+        Kind::Progress
     };
-    if let Preview::Plan { token, .. } | Preview::Progress { token, .. } = &preview {
+    let offered =
+        crate::imports::mappings::offer(&state.db, plan.agency_id, layout_kind, &bytes).await?;
+    let (mapping, choices) = match offered {
+        Some((name, choices)) => (Some(name), choices),
+        None => (None, Choices::default()),
+    };
+    let token = random_token()?;
+    let (preview, reading) =
+        prepare_preview(&state, &plan, kind, &bytes, &choices, mapping, &token).await?;
+    if !matches!(preview, Preview::Problems(_)) || reading.is_some() {
         store::keep_upload(
             &state.db,
-            token,
+            &token,
             user.user.id,
             plan.id,
             kind,
@@ -167,8 +180,80 @@ pub async fn upload(
         )
         .await?;
     }
-    page(ctx, plan, Some(file_name), Some(preview), None)
+    page_reading(ctx, plan, Some(file_name), Some(preview), reading, None)
 }
+
+/// Reads the file with the choices: the preview, and what Suivi
+/// understood of an agency's own file (`None` for Suivi's plan file).
+async fn prepare_preview(
+    state: &AppState,
+    plan: &Plan,
+    kind: &str,
+    bytes: &[u8],
+    choices: &Choices,
+    mapping: Option<String>,
+    token: &str,
+) -> Result<(Preview, Option<Reading>), AppError> {
+    let today = state.today();
+    let reading = |plan_understood: Option<Box<Understood>>,
+                   layout: Option<crate::imports::layout::Layout>,
+                   left| {
+        let sheets = plan_understood
+            .as_deref()
+            .map(Understood::sheets_of)
+            .unwrap_or_default();
+        Reading {
+            plan: plan_understood,
+            layout,
+            sheets,
+            left,
+            choices: choices.clone(),
+            mapping: mapping.clone(),
+            token: token.to_owned(),
+        }
+    };
+    if kind == "plan" {
+        let target = Target::Existing(plan.clone());
+        let prepared =
+            imports::prepare_plan_import_with(&state.db, bytes, &target, today, choices).await?;
+        return Ok(match prepared {
+            Err((problems, understood)) => (
+                Preview::Problems(problems),
+                understood.map(|u| reading(Some(u), None, Vec::new())),
+            ),
+            Ok(mut import) => {
+                let understood = import.understood.take().map(Box::new);
+                let shown = understood.map(|u| reading(Some(u), None, Vec::new()));
+                (
+                    Preview::Plan {
+                        import,
+                        token: token.to_owned(),
+                    },
+                    shown,
+                )
+            }
+        });
+    }
+    let prepared = imports::prepare_progress_with(&state.db, plan, bytes, today, choices).await?;
+    Ok(match prepared {
+        Err(problems) => (Preview::Problems(problems), None),
+        Ok(mut prepared) => {
+            let shown = prepared
+                .understood
+                .take()
+                .map(|(layout, _)| reading(None, Some(layout), std::mem::take(&mut prepared.left)));
+            (
+                Preview::Progress {
+                    prepared,
+                    token: token.to_owned(),
+                },
+                shown,
+            )
+        }
+    })
+}
+
+type Understood = crate::imports::own_file::Understood;
 
 #[derive(Debug, Deserialize)]
 pub struct ApplyForm {
@@ -181,8 +266,18 @@ pub async fn apply(
     State(state): State<AppState>,
     ctx: Ctx,
     Editable(plan, user): Editable<Plan>,
-    CsrfForm(form): CsrfForm<ApplyForm>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let form = ApplyForm {
+        token: field("token").ok_or(AppError::bad_request("error.bad_request"))?,
+    };
+    let choices = choices_from(&fields);
     let Some((kind, file_name, bytes)) =
         store::find_upload(&state.db, &form.token, user.user.id, plan.id).await?
     else {
@@ -190,10 +285,41 @@ pub async fn apply(
     };
     let today = state.today();
     let lang = ctx.lang;
+    // "Read again": the same upload with the user's corrections, and the
+    // mapping saved under a name if one is given.
+    if field("action").as_deref() == Some("preview") {
+        let layout_kind = if kind == "plan" {
+            Kind::Plan
+        } else {
+            Kind::Progress
+        };
+        let mut mapping = None;
+        if let Some(name) = field("mapping_name").filter(|n| !n.is_empty()) {
+            if name.chars().count() > 100 {
+                return Err(AppError::bad_request("boards.error.too_long"));
+            }
+            crate::imports::mappings::save(
+                &state.db,
+                plan.agency_id,
+                layout_kind,
+                &name,
+                &bytes,
+                &choices,
+                user.user.id,
+            )
+            .await?;
+            mapping = Some(name);
+        }
+        let (preview, reading) =
+            prepare_preview(&state, &plan, &kind, &bytes, &choices, mapping, &form.token).await?;
+        return page_reading(ctx, plan, Some(file_name), Some(preview), reading, None);
+    }
     if kind == "plan" {
         let target = Target::Existing(plan.clone());
-        return match imports::prepare_plan_import(&state.db, &bytes, &target, today).await? {
-            Err(problems) => page(
+        return match imports::prepare_plan_import_with(&state.db, &bytes, &target, today, &choices)
+            .await?
+        {
+            Err((problems, _)) => page(
                 ctx,
                 plan,
                 Some(file_name),
@@ -219,7 +345,7 @@ pub async fn apply(
             }
         };
     }
-    match imports::prepare_progress(&state.db, &plan, &bytes, today).await? {
+    match imports::prepare_progress_with(&state.db, &plan, &bytes, today, &choices).await? {
         Err(problems) => page(
             ctx,
             plan,
@@ -268,12 +394,12 @@ struct NewPlanPage {
 
 impl NewPlanPage {
     fn change_label(&self, change: &PlanChange) -> (&'static str, String, String) {
-        describe(change)
+        describe(change, self.ctx.lang)
     }
 }
 
 /// A change as the preview lists it: its kind, code and title.
-fn describe(change: &PlanChange) -> (&'static str, String, String) {
+fn describe(change: &PlanChange, lang: Lang) -> (&'static str, String, String) {
     let (key, code, title) = match change {
         PlanChange::CreateNode { fields, .. } => {
             ("imports.create_node", &fields.code, &fields.title)
@@ -305,6 +431,16 @@ fn describe(change: &PlanChange) -> (&'static str, String, String) {
                 "imports.update_funding",
                 fields.source.clone(),
                 String::new(),
+            );
+        }
+        PlanChange::SetCurrency { currency } => {
+            return ("imports.set_currency", currency.clone(), String::new());
+        }
+        PlanChange::SetSchedule { code, periods } => {
+            return (
+                "imports.set_schedule",
+                code.clone(),
+                schedule::label(periods, lang),
             );
         }
     };
@@ -383,6 +519,7 @@ pub async fn new_plan_upload(
         title: page.title.clone(),
         year,
         level_names: Vec::new(),
+        end_year: None,
     };
     let target = Target::New(new_plan.clone());
     let preview =

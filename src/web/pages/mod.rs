@@ -15,12 +15,14 @@ pub mod grid;
 pub mod health;
 pub mod home;
 pub mod imports;
+pub mod imports_reading;
 pub mod lang;
 pub mod login;
 pub mod mail;
 mod paging;
 pub mod plans;
 pub mod public;
+pub(crate) mod query;
 pub mod reports;
 pub mod resolutions;
 pub mod search;
@@ -36,6 +38,7 @@ use axum::response::Html;
 use chrono::NaiveDate;
 
 use super::AppError;
+use query::date_param as parse_date_param;
 
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -49,16 +52,6 @@ fn render(template: &impl Template) -> Result<Html<String>, AppError> {
 /// The list of a plan's activities as of a date, to which pages add a filter.
 fn drilldown_link(plan_id: i64, as_of: NaiveDate) -> String {
     format!("/plans/{plan_id}/activities?as_of={as_of}")
-}
-
-/// An optional `YYYY-MM-DD` date from the query string; empty means absent.
-fn parse_date_param(raw: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => crate::domain::parse_iso_date(text)
-            .map(Some)
-            .ok_or(AppError::bad_request("error.bad_date")),
-    }
 }
 
 #[cfg(test)]

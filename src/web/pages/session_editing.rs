@@ -426,6 +426,7 @@ mod tests {
             status: crate::domain::PlanStatus::ALL[0],
             level_names: vec!["Action prioritaire".into()],
             illustrative: false,
+            currency: "XOF".into(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! in bulk. Only validated updates count in the figures; a rejected one shows
 //! its reason to its author on the activity and the grid.
 
+use super::query::present;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -26,10 +27,6 @@ pub struct QueueQuery {
     pub author: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-}
-
-fn present(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn positive_id(value: &Option<String>) -> Result<Option<i64>, AppError> {

@@ -4,6 +4,7 @@
 //! that names nothing (an unknown agency, a date that is no date) is a 400
 //! page, not an empty list that would look like "nothing happened".
 
+use crate::web::pages::query::present;
 use std::collections::BTreeSet;
 
 use askama::Template;
@@ -33,10 +34,6 @@ pub struct AuditQuery {
     pub kind: Option<String>,
     /// The last row of the previous page.
     pub after: Option<String>,
-}
-
-fn present(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 impl AuditQuery {

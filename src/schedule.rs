@@ -1,0 +1,107 @@
+//! An activity's schedule (chronogramme): the periods it is planned in,
+//! quarters of a year or whole years, each with an optional target quantity
+//! or cost, as agencies write them in their PTA ("T1 T3", "2022 2023").
+//! Pure: the store keeps it dated (`store::schedules`), `performance` uses
+//! the end of its first period for "late", pages show its label.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// One planned period: a quarter (1 to 4) of `year`, or the whole year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PlannedPeriod {
+    pub year: i32,
+    pub quarter: Option<u8>,
+    /// The quantity planned for the period, whole.
+    pub target: Option<i64>,
+    /// The cost planned for the period, in the plan's currency.
+    pub cost: Option<i64>,
+}
+
+impl PlannedPeriod {
+    /// Its last day: a quarter's or the year's.
+    pub fn ends_on(&self) -> Option<NaiveDate> {
+        match self.quarter {
+            Some(q @ 1..=4) => {
+                let (year, month) = if q == 4 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, u32::from(q) * 3 + 1)
+                };
+                NaiveDate::from_ymd_opt(year, month, 1)?.pred_opt()
+            }
+            Some(_) => None,
+            None => NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+    }
+
+    /// "T3" / "Q3" for a quarter, the year for a year.
+    pub fn label(&self, lang: Lang) -> String {
+        match self.quarter {
+            Some(q) => format!("{}{q}", lang.t("schedule.quarter_letter")),
+            None => self.year.to_string(),
+        }
+    }
+}
+
+/// The periods in order, each once (a file may repeat one): what is stored.
+pub fn normalized(mut periods: Vec<PlannedPeriod>) -> Vec<PlannedPeriod> {
+    periods.sort_by_key(|p| (p.year, p.quarter.unwrap_or(0)));
+    periods.dedup_by_key(|p| (p.year, p.quarter));
+    periods
+}
+
+/// The end of the first period: once it is past, an activity not done is
+/// late.
+pub fn first_end(periods: &[PlannedPeriod]) -> Option<NaiveDate> {
+    periods.iter().filter_map(PlannedPeriod::ends_on).min()
+}
+
+/// The compact label the plan page and the grid show: "T1 T3", "2022 2024".
+pub fn label(periods: &[PlannedPeriod], lang: Lang) -> String {
+    periods
+        .iter()
+        .map(|p| p.label(lang))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quarter(year: i32, q: u8) -> PlannedPeriod {
+        PlannedPeriod {
+            year,
+            quarter: Some(q),
+            target: None,
+            cost: None,
+        }
+    }
+
+    #[test]
+    fn a_quarter_ends_on_its_last_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(quarter(2025, 1).ends_on(), Some(day(2025, 3, 31)));
+        assert_eq!(quarter(2025, 2).ends_on(), Some(day(2025, 6, 30)));
+        assert_eq!(quarter(2025, 4).ends_on(), Some(day(2025, 12, 31)));
+        assert_eq!(quarter(2025, 5).ends_on(), None);
+        let year = PlannedPeriod {
+            quarter: None,
+            ..quarter(2023, 1)
+        };
+        assert_eq!(year.ends_on(), Some(day(2023, 12, 31)));
+    }
+
+    #[test]
+    fn periods_are_kept_in_order_once_and_labelled_per_language() {
+        let periods = normalized(vec![quarter(2025, 3), quarter(2025, 1), quarter(2025, 3)]);
+        assert_eq!(periods, [quarter(2025, 1), quarter(2025, 3)]);
+        assert_eq!(label(&periods, Lang::Fr), "T1 T3");
+        assert_eq!(label(&periods, Lang::En), "Q1 Q3");
+        assert_eq!(first_end(&periods), NaiveDate::from_ymd_opt(2025, 3, 31));
+        assert_eq!(first_end(&[]), None);
+    }
+}
