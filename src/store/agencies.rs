@@ -131,6 +131,59 @@ macro_rules! summary_columns {
     };
 }
 
+/// The figures of groups of plans (`$group`: an SQL expression over the
+/// plan `pl`, such as its agency) meeting `$where` (over `pl`), each plan as
+/// of `$date` (an SQL date expression over `pl`), as [`SummaryCounts`].
+///
+/// Two paths give the same figures. A plan whose `plan_figures` row is
+/// settled on or before its date reads that one row (see the migration
+/// `plan_figures`: from `settled_on` on, nothing of the plan depends on the
+/// date but "late", counted there from the sorted planned ends); so does
+/// neither a plan read "as known at" a past moment (`known_at()` set, a
+/// sealed session recomputed) nor one with anything dated after its date
+/// (an "as of" in the past, an update dated ahead): those take the exact
+/// path, each activity's version and state probed in the history. For today
+/// and a closed year's end, nearly every plan is settled, so a national
+/// year is a few hundred rows.
+macro_rules! plan_group_summaries {
+    (group: $group:literal, date: $date:literal, where: $where:literal) => {
+        concat!(
+            "SELECT group_id, sum(planned)::bigint AS planned, sum(done)::bigint AS done, \
+             sum(in_progress)::bigint AS in_progress, sum(not_started)::bigint AS not_started, \
+             sum(postponed)::bigint AS postponed, sum(abandoned)::bigint AS abandoned, \
+             sum(above_target)::bigint AS above_target, sum(late)::bigint AS late, \
+             sum(budget)::numeric AS budget, sum(spent)::numeric AS spent FROM (\
+             SELECT ",
+            $group,
+            " AS group_id, f.planned, f.done, f.in_progress, f.not_started, f.postponed, \
+             f.abandoned, f.above_target, width_bucket((",
+            $date,
+            ")::date - 1, f.open_ends)::bigint AS late, f.budget, f.spent \
+             FROM plans pl JOIN plan_figures f ON f.plan_id = pl.id WHERE ",
+            $where,
+            " AND f.settled_on <= ",
+            $date,
+            " AND known_at() = 'infinity' \
+             UNION ALL SELECT ",
+            $group,
+            " AS group_id,",
+            summary_columns!($date),
+            "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
+            activity_version_join!($date),
+            latest_update_join!($date),
+            "WHERE ",
+            $where,
+            " AND",
+            in_force!("a", $date),
+            "AND NOT EXISTS (SELECT 1 FROM plan_figures f WHERE f.plan_id = pl.id \
+             AND f.settled_on <= ",
+            $date,
+            " AND known_at() = 'infinity') GROUP BY 1) parts \
+             GROUP BY group_id HAVING sum(planned) > 0"
+        )
+    };
+}
+
 /// The budget and spending of the plans in another currency than FCFA
 /// that cover `year`, as of `as_of`, in the `readable` agencies: one total
 /// per currency, never added to the FCFA ones (the summaries count the budget and
@@ -178,17 +231,11 @@ pub async fn summaries_for_year(
     as_of: NaiveDate,
     readable: Option<&[i64]>,
 ) -> sqlx::Result<Vec<(i64, Summary)>> {
-    let rows: Vec<SummaryCounts> = sqlx::query_as(concat!(
-        "SELECT pl.agency_id AS group_id,",
-        summary_columns!("$2"),
-        "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
-        activity_version_join!("$2"),
-        latest_update_join!("$2"),
-        "WHERE $1 BETWEEN pl.start_year AND pl.end_year \
-         AND",
-        in_force!("a", "$2"),
-        "AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3)) \
-         GROUP BY pl.agency_id"
+    let rows: Vec<SummaryCounts> = sqlx::query_as(plan_group_summaries!(
+        group: "pl.agency_id",
+        date: "$2",
+        where: "$1 BETWEEN pl.start_year AND pl.end_year \
+                AND ($3::bigint[] IS NULL OR pl.agency_id = ANY($3))"
     ))
     .bind(year)
     .bind(as_of)
@@ -206,15 +253,10 @@ pub async fn plan_summaries(
     agency_id: i64,
     today: NaiveDate,
 ) -> sqlx::Result<Vec<(i64, Summary)>> {
-    let rows: Vec<SummaryCounts> = sqlx::query_as(concat!(
-        "SELECT pl.id AS group_id,",
-        summary_columns!("LEAST(make_date(pl.end_year, 12, 31), $2)"),
-        "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
-        activity_version_join!("LEAST(make_date(pl.end_year, 12, 31), $2)"),
-        latest_update_join!("LEAST(make_date(pl.end_year, 12, 31), $2)"),
-        "WHERE pl.agency_id = $1 AND",
-        in_force!("a", "LEAST(make_date(pl.end_year, 12, 31), $2)"),
-        "GROUP BY pl.id"
+    let rows: Vec<SummaryCounts> = sqlx::query_as(plan_group_summaries!(
+        group: "pl.id",
+        date: "LEAST(make_date(pl.end_year, 12, 31), $2)",
+        where: "pl.agency_id = $1"
     ))
     .bind(agency_id)
     .bind(today)

@@ -146,6 +146,11 @@ async fn the_home_page_s_counts_in_sql_are_the_activities_figures_on_generated_d
     let days = [date(2025, 12, 10), date(2024, 2, 29), date(2026, 1, 1)];
     let compared = assert_paths_agree(&pool, &dates(2024, 2025, &days)).await;
     assert!(compared > 5000, "{compared}");
+    assert!(
+        settled_plans(&pool, 2025, date(2025, 12, 31)).await > 0,
+        "the per-plan rows served part of it"
+    );
+    assert_plan_figures_fresh(&pool).await;
     for day in days {
         assert_plan_summaries_agree(&pool, day).await;
     }
@@ -383,6 +388,17 @@ async fn today_s_state_moves_with_a_validation_not_with_a_submission(pool: PgPoo
         before,
         "a submitted update does not count yet"
     );
+    let figures = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT row(f.*)::text FROM plan_figures f WHERE plan_id = $1",
+        )
+        .bind(plan)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let figures_before = figures().await;
+    assert_plan_figures_fresh(&pool).await;
     let validator = suivi::store::users::find_by_login(&pool, "admin")
         .await
         .unwrap()
@@ -403,6 +419,164 @@ async fn today_s_state_moves_with_a_validation_not_with_a_submission(pool: PgPoo
         Some(submitted),
         "validated, it is today's state"
     );
+    assert_ne!(
+        figures().await,
+        figures_before,
+        "and it moves the plan's figures"
+    );
+    assert_plan_figures_fresh(&pool).await;
     let dates = dates(2025, 2026, &[today()]);
     assert_states_agree(&pool, &dates).await;
+}
+
+/// How many plans of `year` the fast path serves as of `as_of` (their
+/// `plan_figures` row is settled by then).
+async fn settled_plans(pool: &PgPool, year: i32, as_of: NaiveDate) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM plans pl JOIN plan_figures f ON f.plan_id = pl.id \
+         WHERE $1 BETWEEN pl.start_year AND pl.end_year AND f.settled_on <= $2",
+    )
+    .bind(year)
+    .bind(as_of)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// The per-plan rows are today's figures recomputed from scratch: the
+/// triggers left nothing stale.
+async fn assert_plan_figures_fresh(pool: &PgPool) {
+    let kept: Vec<(i64, String)> =
+        sqlx::query_as("SELECT plan_id, row(f.*)::text FROM plan_figures f ORDER BY plan_id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT refresh_plan_figures(ARRAY(SELECT id FROM plans))")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let fresh: Vec<(i64, String)> =
+        sqlx::query_as("SELECT plan_id, row(f.*)::text FROM plan_figures f ORDER BY plan_id")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(kept, fresh);
+}
+
+#[sqlx::test]
+async fn the_per_plan_figures_follow_every_write_and_agree_with_the_history(pool: PgPool) {
+    suivi::demo::load(&pool).await.unwrap();
+    let days = [date(2025, 11, 30), date(2025, 12, 26), today()];
+    let all_dates = dates(2025, 2026, &days);
+    assert!(settled_plans(&pool, 2025, date(2025, 12, 31)).await > 0);
+    assert!(settled_plans(&pool, 2026, today()).await > 0);
+    assert_plan_figures_fresh(&pool).await;
+
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
+    let activities: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 ORDER BY id LIMIT 4")
+            .bind(plan)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    // A progress update, a new version (a target raised, an end moved
+    // earlier), one dated ahead (the plan is unsettled until then), an
+    // activity retired: after each, both paths agree.
+    add_update(&pool, activities[0], today(), "done", Some(40)).await;
+    sqlx::query(
+        "INSERT INTO activity_versions (activity_id, effective_on, target, budget, region_code, \
+         planned_end) VALUES ($1, $2, 2, 1000000, 'NAT', $3)",
+    )
+    .bind(activities[1])
+    .bind(date(2026, 3, 1))
+    .bind(date(2026, 4, 30))
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO activity_versions (activity_id, effective_on, target, budget, region_code) \
+         VALUES ($1, $2, 9, 5, 'NAT')",
+    )
+    .bind(activities[2])
+    .bind(today() + chrono::Days::new(40))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let settled_on: NaiveDate =
+        sqlx::query_scalar("SELECT settled_on FROM plan_figures WHERE plan_id = $1")
+            .bind(plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        settled_on,
+        today() + chrono::Days::new(40),
+        "a version dated ahead sends its plan to the history path until then"
+    );
+    sqlx::query("UPDATE activities SET retired_on = $2 WHERE id = $1")
+        .bind(activities[3])
+        .bind(date(2026, 6, 30))
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_plan_figures_fresh(&pool).await;
+    let mut ahead = all_dates.clone();
+    ahead.push(today() + chrono::Days::new(40));
+    assert_paths_agree(&pool, &ahead).await;
+    for day in [today(), date(2025, 12, 31), today() + chrono::Days::new(40)] {
+        assert_plan_summaries_agree(&pool, day).await;
+    }
+    // The 30th session's figures stand on both paths.
+    let counts = counted_in_sql(&pool, 2025, date(2025, 11, 30), None).await;
+    let anaser = counts[&agency_id(&pool, "ANASER").await];
+    assert_eq!(
+        (anaser.done, anaser.planned, anaser.above_target),
+        (32, 49, 10)
+    );
+}
+
+#[sqlx::test]
+async fn the_consolidated_view_is_paged_with_the_totals_of_every_agency(pool: PgPool) {
+    suivi::db::MIGRATOR.run(&pool).await.unwrap();
+    let options = GenerateOptions {
+        agencies: 60,
+        activities: 3,
+        updates_per_activity: 2,
+        years: 1,
+        first_year: today().year(),
+        seed: 7,
+        today: today(),
+    };
+    generate(&pool, &options, &mut |_| {}).await.unwrap();
+    let agencies: i64 = sqlx::query_scalar("SELECT count(*) FROM agencies")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(agencies > 50, "{agencies}");
+    let app = app(&pool);
+    let mut client = admin(&app, &pool).await;
+    let year = today().year();
+    let first = client.get(&format!("/?year={year}&sort=done")).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let first_rows = first.attrs("#agencies tbody tr", "data-agency");
+    assert_eq!(first_rows.len(), 50);
+    let next = first.attrs(".pager a[rel=next]", "href");
+    assert_eq!(next, [format!("/?year={year}&sort=done&page=2")]);
+    let second = client.get(&next[0]).await;
+    assert_eq!(second.status, StatusCode::OK);
+    let second_rows = second.attrs("#agencies tbody tr", "data-agency");
+    assert_eq!(second_rows.len() as i64, agencies - 50);
+    let mut all: Vec<String> = first_rows.into_iter().chain(second_rows).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len() as i64, agencies, "each agency on one page");
+    // The totals are those of all agencies, on every page.
+    assert_eq!(first.text("tfoot"), second.text("tfoot"));
+    let rust = summed_in_rust(&pool, year, today()).await;
+    let planned: u64 = rust.values().map(|s| s.planned).sum();
+    assert!(first.text("tfoot").contains(&planned.to_string()));
+    let past = client.get(&format!("/?year={year}&page=3")).await;
+    assert_eq!(past.status, StatusCode::BAD_REQUEST);
 }

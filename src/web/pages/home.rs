@@ -9,6 +9,7 @@ use axum::response::Html;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
+use super::paging::{page_param, without_page, Paging};
 use super::render;
 use super::reports::ReportLinks;
 use crate::performance::{self, Summary};
@@ -20,7 +21,12 @@ use crate::web::{AppError, AppState, Ctx};
 pub struct HomeQuery {
     year: Option<String>,
     sort: Option<String>,
+    page: Option<String>,
 }
+
+/// Agencies a page: the whole list at national scale is 310 rows (160 KB);
+/// the totals stay those of every agency.
+const AGENCIES_PER_PAGE: u32 = 50;
 
 /// The orders a reader can sort agencies by; the text is the query value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +106,9 @@ struct HomePage {
     ctx: Ctx,
     year: i32,
     as_of: NaiveDate,
+    /// This page's agencies, in the order chosen.
     rows: Vec<AgencyRow>,
+    paging: Paging,
     /// All agencies together, each activity counted once.
     total: Summary,
     /// The plans in another currency: budget and spending per currency,
@@ -147,6 +155,7 @@ pub async fn show(
         agencies::other_currency_totals(&state.db, year, as_of, user.readable_filter()).await?;
 
     let sort = SortBy::parse(query.sort.as_deref())?;
+    let page = page_param(query.page.as_deref())?;
     let mut rows: Vec<AgencyRow> = agencies
         .iter()
         .map(|agency| AgencyRow {
@@ -156,11 +165,19 @@ pub async fn show(
         })
         .collect();
     sort.sort(&mut rows);
+    let paging = Paging::new(
+        page,
+        AGENCIES_PER_PAGE,
+        rows.len() as u64,
+        without_page(&ctx.here),
+    )?;
+    let rows = rows.drain(paging.range()).collect();
     render(&HomePage {
         ctx,
         year,
         as_of,
         rows,
+        paging,
         total,
         other_currencies,
         sort,
