@@ -132,6 +132,55 @@ impl Checker<'_> {
             .await;
     }
 
+    /// The grid's save button is in the window as the page opens, and on a
+    /// phone each cell of a row shows its column's name (the stylesheet's
+    /// labels, in the page's language).
+    async fn grid_in_reach(&mut self, width: u32) {
+        let visible: bool = serde_json::from_value(
+            self.browser
+                .script(
+                    "const r = document.querySelector('#grid-save').getBoundingClientRect(); \
+                     return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0",
+                    vec![],
+                )
+                .await,
+        )
+        .unwrap();
+        if !visible {
+            self.problems.push(format!(
+                "grid at {width} px: the save button is out of sight"
+            ));
+        }
+        if width != PHONE.0 {
+            return;
+        }
+        let labels: Vec<String> = serde_json::from_value(
+            self.browser
+                .script(
+                    "return [...document.querySelectorAll('#grid tr[data-activity] td')].slice(0, 5) \
+                     .map(td => getComputedStyle(td, '::before').content)",
+                    vec![],
+                )
+                .await,
+        )
+        .unwrap();
+        let fr = suivi::i18n::Lang::Fr;
+        let expected: Vec<String> = [
+            fr.t("activity.status").into_owned(),
+            fr.t("activity.achieved").into_owned(),
+            format!("{} (FCFA)", fr.t("progress.spent")),
+            fr.t("progress.as_of").into_owned(),
+            fr.t("progress.comment").into_owned(),
+        ]
+        .iter()
+        .map(|label| format!("\"{label}\""))
+        .collect();
+        if labels != expected {
+            self.problems
+                .push(format!("grid at {width} px: cell labels {labels:?}"));
+        }
+    }
+
     /// Every element matching `css` is wholly within the viewport's width.
     async fn in_view(&mut self, name: &str, css: &str) {
         let found = self.browser.count(css).await;
@@ -163,6 +212,10 @@ async fn the_main_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violatio
             .fetch_one(&pool)
             .await
             .unwrap();
+    let editor: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'anaser.editeur'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let pages = [
         ("home", "/".to_owned()),
         ("agency", "/agencies/ANASER".to_owned()),
@@ -172,7 +225,10 @@ async fn the_main_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violatio
         ("grid", format!("/plans/{reviewed}/grid")),
         ("structure", format!("/plans/{reviewed}/structure")),
         ("import", format!("/plans/{reviewed}/import")),
+        ("search", "/search?q=securite".to_owned()),
         ("admin", "/admin/audit".to_owned()),
+        ("accounts", "/admin/users".to_owned()),
+        ("confirm", format!("/admin/users/{editor}/status")),
     ];
     browser.sign_in("admin").await;
     let mut checker = Checker {
@@ -186,6 +242,9 @@ async fn the_main_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violatio
             browser.open(path).await;
             browser.wait_for("main").await;
             checker.check(name, width).await;
+            if *name == "grid" {
+                checker.grid_in_reach(width).await;
+            }
             if (width, height) == PHONE {
                 checker
                     .in_view(name, "header.site .lang, header.site form.logout button")
