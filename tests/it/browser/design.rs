@@ -469,13 +469,7 @@ async fn the_printed_dashboard_is_a_numbered_a4_dossier(pool: PgPool) {
 /// The public pages, as an anonymous visitor sees them: the index, a
 /// published plan and a published sealed session fit a phone and a desktop
 /// with no accessibility violation.
-///
-/// Ignored for now: axe finds no violation on any of them at either width,
-/// but at 390 px the public plan and session pages scroll sideways (623 to
-/// 865 px): their figures tables (`templates/public/figures.html`) are not
-/// phone cards yet. Run it with `--ignored` once they are.
 #[sqlx::test]
-#[ignore = "the public figures tables scroll sideways at 390 px"]
 async fn the_public_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violation(pool: PgPool) {
     let Some(axe) = axe_source() else { return };
     let Some(browser) = Browser::start(&pool).await else {
