@@ -375,9 +375,7 @@ async fn stored_session(pool: &PgPool) -> (Vec<u8>, String) {
 }
 
 #[sqlx::test]
-async fn reading_pages_writes_nothing_to_the_session_and_a_save_s_message_shows_once(
-    pool: PgPool,
-) {
+async fn reading_pages_writes_nothing_to_the_session_and_a_save_s_message_shows_once(pool: PgPool) {
     let app = demo_app(&pool).await;
     let activity = first_activity(&pool, "PAP-2026").await;
     let mut editor = signed_in(&app, "anaser.editeur").await;
@@ -403,10 +401,7 @@ async fn reading_pages_writes_nothing_to_the_session_and_a_save_s_message_shows_
     let with_message = stored_session(&pool).await;
     assert_ne!(with_message.0, signed_in_state.0, "the message is kept");
     let next = editor.get(&format!("/activities/{activity}")).await;
-    assert_eq!(
-        next.text("#flash"),
-        suivi::i18n::Lang::Fr.t("flash.saved")
-    );
+    assert_eq!(next.text("#flash"), suivi::i18n::Lang::Fr.t("flash.saved"));
     let shown = stored_session(&pool).await;
     assert_ne!(shown.0, with_message.0, "and taken once shown");
     let again = editor.get(&format!("/activities/{activity}")).await;
