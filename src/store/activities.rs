@@ -123,12 +123,15 @@ pub struct ActivityDetail {
     pub plan_title: String,
     pub start_year: i32,
     pub end_year: i32,
+    /// The plan's currency (ISO code), which the budget and spending are in.
+    pub currency: String,
     pub agency_id: i64,
     pub agency_code: String,
 }
 
 const DETAIL_COLUMNS: &str = "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, \
      pl.id AS plan_id, pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
+     pl.currency, \
      g.id AS agency_id, g.code AS agency_code \
      FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id";
 

@@ -14,6 +14,7 @@ mod binary;
 mod boards;
 mod browser;
 mod confirmations;
+mod currencies;
 mod dated;
 mod evidence;
 mod exports;

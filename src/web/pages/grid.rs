@@ -614,6 +614,7 @@ mod tests {
             plan_title: "PAP 2026".into(),
             start_year: 2026,
             end_year: 2026,
+            currency: "XOF".into(),
             agency_id: 1,
             agency_code: "ANASER".into(),
         }
