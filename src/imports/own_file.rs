@@ -3,8 +3,8 @@
 //! `layout::plan` reads them, the indicators of an indicator sheet, then the
 //! same `PlanFile` Suivi's template gives, checked against the regions, so
 //! that the rest of the import (the diff, the one transaction) is shared.
-//! What the plan has no place for yet (schedule, funding sources, associated
-//! units, remarks) stays in the preview and the JSON output, listed.
+//! What the plan has no place for (remarks, columns Suivi does not use)
+//! stays in the preview and the JSON output, listed.
 
 use serde::Serialize;
 
@@ -226,6 +226,7 @@ pub fn to_plan_file(
                 target: a.target,
                 budget: a.budget.unwrap_or(0),
                 responsible_unit: a.responsible.clone(),
+                associated_units: a.associated.clone(),
                 region_code,
                 planned_start: a.start,
                 planned_end: a.end,
@@ -314,6 +315,7 @@ pub fn to_plan_file(
         indicators,
         funding,
         has_funding_column: understood.layout.column(Meaning::Funding).is_some(),
+        has_associated_column: understood.layout.column(Meaning::Associated).is_some(),
     })
 }
 

@@ -118,6 +118,9 @@ pub struct ActivityDetail {
     pub target: Option<Decimal>,
     pub unit: Option<String>,
     pub budget: i64,
+    /// The units that carry it out, as they stand now.
+    pub responsible_unit: Option<String>,
+    pub associated_units: Option<String>,
     pub plan_id: i64,
     pub plan_code: String,
     pub plan_title: String,
@@ -130,6 +133,7 @@ pub struct ActivityDetail {
 }
 
 const DETAIL_COLUMNS: &str = "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, \
+     a.responsible_unit, a.associated_units, \
      pl.id AS plan_id, pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
      pl.currency, \
      g.id AS agency_id, g.code AS agency_code \

@@ -182,6 +182,10 @@ pub struct ActivityRow {
     pub unit: Option<String>,
     pub budget: i64,
     pub responsible_unit: Option<String>,
+    /// The units that carry it out beside the responsible one ("Structures
+    /// associées"); none for seals made before they were kept.
+    #[serde(default)]
+    pub associated_units: Option<String>,
     pub region_code: String,
     pub region_name: String,
     pub planned_start: Option<NaiveDate>,
@@ -229,7 +233,8 @@ macro_rules! activity_columns {
     () => {
         concat!(
             " a.id, a.plan_id, a.node_id, a.code, a.title, v.target, v.unit, v.budget, \
-             v.responsible_unit, v.region_code, r.name AS region_name, v.planned_start, \
+             v.responsible_unit, v.associated_units, v.region_code, r.name AS region_name, \
+             v.planned_start, \
              v.planned_end, a.retired_on, v.funding_line_id, fs.source AS funding_source, \
              sv.periods AS schedule, sv.first_end AS schedule_due, u.comment,",
             $crate::store::activities::latest_update_columns!()
@@ -248,7 +253,7 @@ macro_rules! activity_version_join {
     ($date_param:literal) => {
         concat!(
             " JOIN LATERAL (SELECT v.target, v.unit, v.budget, v.responsible_unit, \
-             v.region_code, v.planned_start, v.planned_end, v.funding_line_id \
+             v.associated_units, v.region_code, v.planned_start, v.planned_end, v.funding_line_id \
              FROM activity_versions v WHERE v.activity_id = a.id AND v.recorded_at <= known_at() \
              AND v.effective_on <= ",
             $date_param,

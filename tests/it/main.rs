@@ -27,6 +27,7 @@ mod imports;
 mod lists;
 mod mail;
 mod own_files;
+mod own_template;
 mod pages;
 mod progress;
 mod public;

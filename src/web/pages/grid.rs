@@ -609,6 +609,8 @@ mod tests {
             target: None,
             unit: None,
             budget: 0,
+            responsible_unit: None,
+            associated_units: None,
             plan_id: 1,
             plan_code: "PAP-2026".into(),
             plan_title: "PAP 2026".into(),
