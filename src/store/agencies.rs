@@ -168,18 +168,22 @@ macro_rules! plan_group_summaries {
             $group,
             " AS group_id,",
             summary_columns!($date),
-            "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
-            activity_version_join!($date),
-            latest_update_join!($date),
-            "WHERE ",
+            // The plans not settled are chosen first, and `OFFSET 0` keeps
+            // the planner from probing every activity of the year before it
+            // drops those of settled plans (it would: the `known_at()` test
+            // makes the anti-join a filter applied after the activity join).
+            "FROM (SELECT pl.* FROM plans pl WHERE ",
             $where,
-            " AND",
-            in_force!("a", $date),
-            "AND NOT EXISTS (SELECT 1 FROM plan_figures f WHERE f.plan_id = pl.id \
+            " AND NOT EXISTS (SELECT 1 FROM plan_figures f WHERE f.plan_id = pl.id \
              AND f.settled_on <= ",
             $date,
-            " AND known_at() = 'infinity') GROUP BY 1) parts \
-             GROUP BY group_id HAVING sum(planned) > 0"
+            " AND known_at() = 'infinity') OFFSET 0) pl \
+             JOIN activities a ON a.plan_id = pl.id",
+            activity_version_join!($date),
+            latest_update_join!($date),
+            "WHERE",
+            in_force!("a", $date),
+            "GROUP BY 1) parts GROUP BY group_id HAVING sum(planned) > 0"
         )
     };
 }
