@@ -212,9 +212,14 @@ pub struct ActivityRow {
 
 impl ActivityRow {
     pub fn figures(&self) -> ActivityFigures {
+        // A seal made before schedules had targets holds only the first end.
+        let due = match &self.schedule {
+            Some(periods) => schedule::late_from(&periods.0, self.latest.achieved),
+            None => self.schedule_due,
+        };
         self.latest
             .figures(self.target, self.budget, self.planned_end)
-            .with_schedule_due(self.schedule_due)
+            .with_schedule_due(due)
     }
 
     /// Its planned periods, in order (none without a schedule).

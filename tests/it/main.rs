@@ -24,6 +24,7 @@ mod fuzz;
 mod grid;
 mod hardening;
 mod imports;
+mod late_by_schedule;
 mod lists;
 mod mail;
 mod own_files;
