@@ -104,8 +104,9 @@ impl SummaryCounts {
 /// the rules of [`Summary::add`]: no update by the date is "not started";
 /// above target is done with achieved over a non-zero target (a ratio over
 /// one, exactly: compared, never divided); late is neither done nor
-/// abandoned with a planned end, or the end of its schedule's first period,
-/// before the date.
+/// abandoned with a planned end, or the day its schedule makes it late
+/// (`schedule_late_from`, never before its first period's end), before the
+/// date.
 macro_rules! summary_columns {
     ($date:literal) => {
         concat!(
@@ -121,9 +122,11 @@ macro_rules! summary_columns {
              count(*) FILTER (WHERE COALESCE(u.status, 'not_started') NOT IN ('done', 'abandoned') \
                  AND (v.planned_end < ",
             $date,
-            " OR sv.first_end < ",
+            " OR (sv.first_end < ",
             $date,
-            ")) AS late, \
+            " AND schedule_late_from(sv.periods, u.achieved) < ",
+            $date,
+            "))) AS late, \
              COALESCE(sum(v.budget) FILTER (WHERE pl.currency = 'XOF'), 0)::numeric AS budget, \
              COALESCE(sum(COALESCE(u.spent, 0)) FILTER (WHERE pl.currency = 'XOF'), 0)::numeric \
                  AS spent "

@@ -48,6 +48,8 @@ pub struct PlanSummary {
     pub status: String,
     /// Names and figures made up for the demonstration.
     pub illustrative: bool,
+    /// ISO 4217: the currency of every amount of the plan (`XOF` mostly).
+    pub currency: String,
 }
 
 impl From<&Plan> for PlanSummary {
@@ -62,6 +64,7 @@ impl From<&Plan> for PlanSummary {
             end_year: p.end_year,
             status: p.status.as_str().to_owned(),
             illustrative: p.illustrative,
+            currency: p.currency.clone(),
         }
     }
 }

@@ -13,23 +13,26 @@ use crate::domain;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::ActivityRow;
 
-/// Suivi keeps every amount in FCFA (XOF), without decimals.
-pub const CURRENCY: &str = "XOF";
+/// The currency of figures that add up several plans' money: the franc CFA.
+/// Only FCFA plans' amounts are added into them; the others are totalled
+/// per currency beside them, never converted nor added in.
+pub const CONSOLIDATED_CURRENCY: &str = "XOF";
 
-/// An amount of money: an integer in the currency's unit.
+/// An amount of money: an integer in the unit of its plan's currency
+/// (without decimals), never converted.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Money {
     #[schema(value_type = i64)]
     pub amount: i128,
-    /// ISO 4217: `XOF` (franc CFA).
+    /// ISO 4217: `XOF` (franc CFA, most plans), `USD`, `EUR`.
     pub currency: String,
 }
 
 impl Money {
-    pub fn xof(amount: impl Into<i128>) -> Money {
+    pub fn new(amount: impl Into<i128>, currency: &str) -> Money {
         Money {
             amount: amount.into(),
-            currency: CURRENCY.to_owned(),
+            currency: currency.to_owned(),
         }
     }
 }
@@ -80,8 +83,9 @@ pub struct Figures {
     pub budget_execution_rate: Option<Rate>,
 }
 
-impl From<&Summary> for Figures {
-    fn from(s: &Summary) -> Figures {
+impl Figures {
+    /// The figures of a summary whose money is in `currency`.
+    pub fn of(s: &Summary, currency: &str) -> Figures {
         Figures {
             planned: s.planned,
             done: s.done,
@@ -92,8 +96,8 @@ impl From<&Summary> for Figures {
             above_target: s.above_target,
             late: s.late,
             execution_rate: Rate::of(s.execution_rate()),
-            budget: Money::xof(s.budget),
-            spent: Money::xof(s.spent),
+            budget: Money::new(s.budget, currency),
+            spent: Money::new(s.spent, currency),
             budget_execution_rate: Rate::of(s.budget_execution_rate()),
         }
     }
@@ -139,7 +143,8 @@ pub struct Activity {
 }
 
 impl Activity {
-    pub fn of(row: &ActivityRow, as_of: NaiveDate) -> Activity {
+    /// The activity of a plan whose money is in `currency`.
+    pub fn of(row: &ActivityRow, as_of: NaiveDate, currency: &str) -> Activity {
         let figures = row.figures();
         Activity {
             id: row.id,
@@ -149,7 +154,7 @@ impl Activity {
             title: row.title.clone(),
             unit: row.unit.clone(),
             target: quantity(row.target),
-            budget: Money::xof(row.budget),
+            budget: Money::new(row.budget, currency),
             responsible_unit: row.responsible_unit.clone(),
             region_code: row.region_code.clone(),
             region_name: row.region_name.clone(),
@@ -158,7 +163,7 @@ impl Activity {
             as_of,
             status: figures.status.as_str().to_owned(),
             achieved: quantity(figures.achieved),
-            spent: Money::xof(figures.spent),
+            spent: Money::new(figures.spent, currency),
             update_id: row.latest.id,
             update_as_of: row.latest.as_of,
             achievement_rate: Rate::of(figures.achievement_rate()),

@@ -42,13 +42,14 @@ pub struct FundingOut {
     pub mobilised: Money,
 }
 
-impl From<&FundingLine> for FundingOut {
-    fn from(f: &FundingLine) -> FundingOut {
+impl FundingOut {
+    /// A funding line of a plan whose money is in `currency`.
+    pub fn of(f: &FundingLine, currency: &str) -> FundingOut {
         FundingOut {
             source: f.source.clone(),
             source_kind: f.source_kind.as_str().to_owned(),
-            planned: Money::xof(f.planned),
-            mobilised: Money::xof(f.mobilised),
+            planned: Money::new(f.planned, currency),
+            mobilised: Money::new(f.mobilised, currency),
         }
     }
 }
@@ -87,7 +88,10 @@ pub fn nodes_with_figures(
             code: n.code.clone(),
             title: n.title.clone(),
             level_name: plan.level_name(n.depth).to_owned(),
-            figures: Figures::from(&totals.get(&n.id).copied().unwrap_or_default()),
+            figures: Figures::of(
+                &totals.get(&n.id).copied().unwrap_or_default(),
+                &plan.currency,
+            ),
         })
         .collect()
 }
@@ -120,9 +124,12 @@ pub async fn show(
     Ok(Json(PlanDetail {
         level_names: plan.level_names.clone(),
         as_of,
-        figures: Figures::from(&summary_of(&activities, as_of)),
+        figures: Figures::of(&summary_of(&activities, as_of), &plan.currency),
         nodes: nodes_with_figures(&plan, &tree, &activities, as_of),
-        funding: funding.iter().map(FundingOut::from).collect(),
+        funding: funding
+            .iter()
+            .map(|line| FundingOut::of(line, &plan.currency))
+            .collect(),
         plan: PlanSummary::from(&plan),
     }))
 }
@@ -146,7 +153,10 @@ pub async fn activities(
     let as_of = query.date(state.today())?;
     let activities = plans::activities_as_of(&state.db, plan.id, as_of).await?;
     Ok(Json(
-        activities.iter().map(|a| Activity::of(a, as_of)).collect(),
+        activities
+            .iter()
+            .map(|a| Activity::of(a, as_of, &plan.currency))
+            .collect(),
     ))
 }
 

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::agencies::PlanSummary;
 use super::auth::ApiReadable;
-use super::model::{Figures, Money};
+use super::model::{Figures, Money, CONSOLIDATED_CURRENCY};
 use super::plans::{nodes_with_figures, FundingOut, Indicator, Node};
 use super::problem::{ApiError, ProblemBody};
 use crate::dashboard::Dashboard;
@@ -179,17 +179,28 @@ pub async fn show(
     let db = &state.db;
     let cutoff = session.cutoff;
     let Dashboard { figures, seal } = Dashboard::of(db, &session).await?;
+    // The previous session's figures are of the same agency's programme:
+    // in the reviewed plan's currency.
+    let currency = figures
+        .reviewed
+        .as_ref()
+        .map_or(CONSOLIDATED_CURRENCY, |r| r.plan.currency.as_str())
+        .to_owned();
     let reviewed = figures.reviewed.map(|r| {
         let tree = Tree::new(r.nodes);
         ReviewedOut {
-            figures: Figures::from(&r.headline),
+            figures: Figures::of(&r.headline, &r.plan.currency),
             nodes: nodes_with_figures(&r.plan, &tree, &r.activities, cutoff),
             indicators: r
                 .indicators
                 .iter()
                 .map(|i| Indicator::of(i, cutoff))
                 .collect(),
-            funding: r.funding.iter().map(FundingOut::from).collect(),
+            funding: r
+                .funding
+                .iter()
+                .map(|line| FundingOut::of(line, &r.plan.currency))
+                .collect(),
             plan: PlanSummary::from(&r.plan),
         }
     });
@@ -205,14 +216,14 @@ pub async fn show(
             session_id: p.session.id,
             number: p.session.number,
             cutoff: p.session.cutoff,
-            figures: Figures::from(&p.summary),
+            figures: Figures::of(&p.summary, &currency),
         }),
         adopted: figures.adopted.map(|a| AdoptedOut {
             plan: PlanSummary::from(&a.plan),
             activities: a.activities,
             leaf_nodes: a.leaf_nodes,
             leaf_level_name: a.leaf_level_name,
-            budget: Money::xof(a.budget),
+            budget: Money::new(a.budget, &a.plan.currency),
         }),
         resolutions: resolutions.iter().map(ResolutionOut::from).collect(),
         open_earlier: figures
