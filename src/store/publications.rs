@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{FromRow, PgPool};
 
-use super::audit;
+use super::audit::{self, Actor};
 use crate::domain::SessionKind;
 
 /// What can be published.
@@ -28,12 +28,13 @@ impl Target {
 }
 
 /// Publishes `target` of the agency; `false` when it already was (nothing
-/// written).
+/// written). `actor` is an admin or editor on the pages, or the command line
+/// (`suivi publish`, the demo).
 pub async fn publish(
     db: &PgPool,
     target: Target,
     agency_id: i64,
-    user_id: i64,
+    actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
     let mut tx = db.begin().await?;
@@ -44,7 +45,7 @@ pub async fn publish(
     .bind(agency_id)
     .bind(plan_id)
     .bind(session_id)
-    .bind(user_id)
+    .bind(actor.user_id())
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = id else {
@@ -53,13 +54,13 @@ pub async fn publish(
     audit::record(
         &mut *tx,
         &audit::Entry {
-            user_id: Some(user_id),
+            user_id: actor.user_id(),
             action: "publication.publish",
             object_type,
             object_id: Some(object_id),
             agency_id: Some(agency_id),
             before: None,
-            after: Some(json!({ "publication_id": id })),
+            after: actor.mark(Some(json!({ "publication_id": id }))),
         },
     )
     .await?;
@@ -72,7 +73,7 @@ pub async fn unpublish(
     db: &PgPool,
     target: Target,
     agency_id: i64,
-    user_id: i64,
+    actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
     let mut tx = db.begin().await?;
@@ -90,13 +91,13 @@ pub async fn unpublish(
     audit::record(
         &mut *tx,
         &audit::Entry {
-            user_id: Some(user_id),
+            user_id: actor.user_id(),
             action: "publication.unpublish",
             object_type,
             object_id: Some(object_id),
             agency_id: Some(agency_id),
             before: Some(json!({ "publication_id": id, "published_at": published_at })),
-            after: None,
+            after: actor.mark(None),
         },
     )
     .await?;

@@ -1131,9 +1131,14 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         suivi::store::publications::Target::Plan(plan),
         suivi::store::publications::Target::Session(session),
     ] {
-        suivi::store::publications::publish(&pool, target, ids.agency, admin_id)
-            .await
-            .unwrap();
+        suivi::store::publications::publish(
+            &pool,
+            target,
+            ids.agency,
+            suivi::store::audit::Actor::User(admin_id),
+        )
+        .await
+        .unwrap();
     }
     let cases = matrix(&ids);
 

@@ -73,12 +73,32 @@ async fn a_published_session_and_plan_are_public_with_their_open_data_until_unpu
     let session = session_id(&pool, "ANASER", 30).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let session_uri = format!("/public/sessions/{session}");
+    // The demo published both, from the command line: a newcomer's `/public`
+    // is not empty.
+    let by_demo: Vec<(String, Option<i64>, serde_json::Value)> = sqlx::query_as(
+        "SELECT object_type, user_id, after FROM audit_log \
+         WHERE action = 'publication.publish' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let types: Vec<&str> = by_demo.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(types, ["plan", "board_session"]);
+    assert!(by_demo
+        .iter()
+        .all(|(_, user, after)| user.is_none() && after["via"] == "cli"));
+    assert_eq!(fetch(&app, &session_uri, &[]).await.0, StatusCode::OK);
+
+    // An admin takes them off, then publishes them again.
+    let mut admin = signed_in(&app, "admin").await;
+    for what in [format!("/sessions/{session}"), format!("/plans/{plan}")] {
+        let undone = publish(&mut admin, &what, false).await;
+        assert_eq!(undone.status, StatusCode::SEE_OTHER, "{what}");
+    }
     assert_eq!(
         fetch(&app, &session_uri, &[]).await.0,
         StatusCode::NOT_FOUND
     );
-
-    let mut admin = signed_in(&app, "admin").await;
     let private = admin.get(&format!("/sessions/{session}")).await;
     assert_eq!(
         private.attrs("#publication", "action"),
@@ -92,11 +112,13 @@ async fn a_published_session_and_plan_are_public_with_their_open_data_until_unpu
             .status,
         StatusCode::SEE_OTHER
     );
-    let audited: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'publication.publish'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'publication.publish' \
+         AND user_id = (SELECT id FROM users WHERE login = 'admin')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(audited, 2);
 
     // The index lists both under ANASER.
@@ -188,19 +210,21 @@ async fn a_published_session_and_plan_are_public_with_their_open_data_until_unpu
     let (_, _, index) = fetch(&app, "/public", &[]).await;
     assert!(!index.contains(&format!("/public/sessions/{session}")));
     let audited: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE action = 'publication.unpublish' AND object_id = $1",
+        "SELECT count(*) FROM audit_log WHERE action = 'publication.unpublish' \
+         AND object_type = 'board_session' AND object_id = $1",
     )
     .bind(session)
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(audited, 2, "taken off twice");
 }
 
 #[sqlx::test]
 async fn editors_publish_only_where_an_admin_allows_it_and_only_sealed_sessions(pool: PgPool) {
     let app = demo_app(&pool).await;
-    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    // The PAP 2026: the demo published the PAP 2025 already.
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     let planned: i64 = sqlx::query_scalar(
         "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, reviewed_plan_id) \
          VALUES ($1, 31, 'ordinary', '2026-06-26', '2026-05-31', $2) RETURNING id",
@@ -282,11 +306,18 @@ async fn editors_publish_only_where_an_admin_allows_it_and_only_sealed_sessions(
             .status,
         StatusCode::CONFLICT
     );
-    let published: i64 = sqlx::query_scalar("SELECT count(*) FROM publications")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(published, 1);
+    let published: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT u.login FROM publications p LEFT JOIN users u ON u.id = p.published_by \
+         ORDER BY p.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        published,
+        [None, None, Some("anaser.editeur".to_owned())],
+        "the demo's two, and the editor's plan"
+    );
 }
 
 /// Every public route, with every id that is not published (every plan and
@@ -309,15 +340,25 @@ async fn nothing_unpublished_is_reachable_anonymously(pool: PgPool) {
         StatusCode::SEE_OTHER
     );
 
-    let plans: Vec<(i64, String)> = sqlx::query_as("SELECT id, title FROM plans WHERE id <> $1")
-        .bind(crss)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let sessions: Vec<i64> = sqlx::query_scalar("SELECT id FROM board_sessions")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    // Every plan and session not published (the demo published the PAP
+    // 2025 and the 30th session).
+    let plans: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, title FROM plans WHERE id NOT IN \
+         (SELECT plan_id FROM publications WHERE plan_id IS NOT NULL)",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(plans.iter().all(|(id, _)| *id != crss));
+    assert!(plans.len() >= 2, "{plans:?}");
+    let sessions: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM board_sessions WHERE id NOT IN \
+         (SELECT session_id FROM publications WHERE session_id IS NOT NULL)",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!sessions.is_empty());
     let routes: Vec<_> = routes_in_source()
         .into_iter()
         .filter(|r| r.path.starts_with("/public/"))
