@@ -21,6 +21,7 @@ pub mod names; // plans, activities, indicators and sessions named by their code
 pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
+pub mod publishing; // the `suivi publish` commands
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod schedule; // an activity's planned periods (chronogramme)
 pub mod serve; // the `suivi serve` command
