@@ -791,6 +791,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         )
         .expecting(StatusCode::GONE),
         get("/admin/mail", "/admin/mail".into(), Rule::AdminOnly),
+        post(
+            "/admin/mail",
+            "/admin/mail".into(),
+            &[("agency", "CRSS"), ("reminder_days", "7")],
+            Rule::AdminOnly,
+        ),
         // The public pages, on the plan and the session the test published
         // (`public.rs` checks that nothing unpublished answers).
         get("/public", "/public".into(), Rule::Public),
