@@ -36,4 +36,5 @@ mod sealing;
 mod search;
 mod sign_in;
 mod structure;
+mod upgrade;
 mod validation;

@@ -51,7 +51,7 @@ async fn counted_in_sql(
 
 /// Month ends from January of `first` to December of `last`, and the days
 /// given.
-fn dates(first: i32, last: i32, days: &[NaiveDate]) -> Vec<NaiveDate> {
+pub(crate) fn dates(first: i32, last: i32, days: &[NaiveDate]) -> Vec<NaiveDate> {
     let mut dates: Vec<NaiveDate> = (first..=last)
         .flat_map(|year| {
             (1..=12).map(move |month| {
@@ -203,7 +203,7 @@ async fn states_as_read(pool: &PgPool, as_of: NaiveDate) -> BTreeMap<i64, Option
     states
 }
 
-async fn assert_states_agree(pool: &PgPool, dates: &[NaiveDate]) -> usize {
+pub(crate) async fn assert_states_agree(pool: &PgPool, dates: &[NaiveDate]) -> usize {
     // Today's state is the latest update of each activity, whatever its date.
     let stale: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM activities a LEFT JOIN activity_state s ON s.activity_id = a.id \
@@ -445,7 +445,7 @@ async fn settled_plans(pool: &PgPool, year: i32, as_of: NaiveDate) -> i64 {
 
 /// The per-plan rows are today's figures recomputed from scratch: the
 /// triggers left nothing stale.
-async fn assert_plan_figures_fresh(pool: &PgPool) {
+pub(crate) async fn assert_plan_figures_fresh(pool: &PgPool) {
     let kept: Vec<(i64, String)> =
         sqlx::query_as("SELECT plan_id, row(f.*)::text FROM plan_figures f ORDER BY plan_id")
             .fetch_all(pool)
