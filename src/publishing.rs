@@ -25,6 +25,9 @@ pub enum PublishCommand {
         /// Take it off the public pages instead.
         #[arg(long)]
         off: bool,
+        /// Show the updates' comments on its public page (off unless chosen).
+        #[arg(long, conflicts_with = "off")]
+        with_comments: bool,
     },
     /// Publish a sealed board session: its id, AGENCY:NUMBER for an
     /// ordinary session (ANASER:30) or AGENCY:extraordinary:NUMBER.
@@ -33,6 +36,9 @@ pub enum PublishCommand {
         /// Take it off the public pages instead.
         #[arg(long)]
         off: bool,
+        /// Show the updates' comments on its public page (off unless chosen).
+        #[arg(long, conflicts_with = "off")]
+        with_comments: bool,
     },
     /// List what is published, by agency, with the public page of each.
     List,
@@ -40,7 +46,11 @@ pub enum PublishCommand {
 
 pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Result<()> {
     match command {
-        PublishCommand::Plan { name, off } => {
+        PublishCommand::Plan {
+            name,
+            off,
+            with_comments,
+        } => {
             let parsed = PlanName::parse(&name)
                 .ok_or_else(|| anyhow!(lang.t("api.error.bad_plan_code").into_owned()))?;
             let plan = plans::find_named(db, parsed)
@@ -54,18 +64,15 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
                 ],
             );
             let path = format!("/public/plans/{}", plan.id);
-            change(
-                db,
-                Target::Plan(plan.id),
-                plan.agency_id,
-                off,
-                &what,
-                &path,
-                lang,
-            )
-            .await
+            let target = Target::Plan(plan.id);
+            let choice = Choice { off, with_comments };
+            change(db, target, plan.agency_id, choice, &what, &path, lang).await
         }
-        PublishCommand::Session { name, off } => {
+        PublishCommand::Session {
+            name,
+            off,
+            with_comments,
+        } => {
             let parsed = SessionName::parse(&name)
                 .ok_or_else(|| anyhow!(lang.t("api.error.bad_session_code").into_owned()))?;
             let session = sessions::find_named(db, parsed).await?.ok_or_else(|| {
@@ -78,7 +85,8 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
             }
             let path = format!("/public/sessions/{}", session.id);
             let target = Target::Session(session.id);
-            change(db, target, session.agency_id, off, &what, &path, lang).await
+            let choice = Choice { off, with_comments };
+            change(db, target, session.agency_id, choice, &what, &path, lang).await
         }
         PublishCommand::List => {
             print!("{}", listing(&publications::index(db).await?, lang));
@@ -87,24 +95,32 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
     }
 }
 
+/// What the command asks: to take off, or to publish with or without the
+/// updates' comments.
+struct Choice {
+    off: bool,
+    with_comments: bool,
+}
+
 /// Publishes or takes off, and says which it did (or that nothing changed).
 async fn change(
     db: &PgPool,
     target: Target,
     agency_id: i64,
-    off: bool,
+    choice: Choice,
     what: &str,
     path: &str,
     lang: Lang,
 ) -> anyhow::Result<()> {
     let values = [("what", what), ("path", path)];
-    let key = if off {
+    let key = if choice.off {
         match publications::unpublish(db, target, agency_id, Actor::CommandLine).await? {
             true => "cli.publish.unpublished",
             false => "cli.publish.not_published",
         }
     } else {
-        match publications::publish(db, target, agency_id, Actor::CommandLine).await? {
+        let comments = choice.with_comments;
+        match publications::publish(db, target, agency_id, comments, Actor::CommandLine).await? {
             true => "cli.publish.published",
             false => "cli.publish.already",
         }

@@ -26,7 +26,8 @@ pub(super) async fn publish(pool: &PgPool) -> anyhow::Result<()> {
         .with_context(|| format!("no session {AGENCY}:{SESSION}"))?;
     anyhow::ensure!(session.is_sealed(), "the {SESSION}th session is not sealed");
     for target in [Target::Plan(plan.id), Target::Session(session.id)] {
-        publications::publish(pool, target, plan.agency_id, Actor::CommandLine).await?;
+        // Figures only: the demo's comments are illustrative staff notes.
+        publications::publish(pool, target, plan.agency_id, false, Actor::CommandLine).await?;
     }
     Ok(())
 }

@@ -1141,6 +1141,7 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
             &pool,
             target,
             ids.agency,
+            false,
             suivi::store::audit::Actor::User(admin_id),
         )
         .await

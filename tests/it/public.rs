@@ -435,3 +435,98 @@ async fn public_pages_are_limited_per_address(pool: PgPool) {
         StatusCode::OK
     );
 }
+
+/// The updates' comments go public only where whoever publishes chose so:
+/// on the page, in the JSON and as the CSV's last column.
+#[sqlx::test]
+async fn comments_are_public_only_where_the_publisher_chose_to_show_them(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let page_uri = format!("/public/plans/{plan}");
+    let json_of = || async {
+        let (status, _, json) = fetch(&app, &format!("{page_uri}/data.json"), &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    };
+    let csv_header = || async {
+        let (_, _, csv) = fetch(&app, &format!("{page_uri}/data.csv"), &[]).await;
+        parse_csv(csv.trim_start_matches('\u{feff}'), ';')[0].clone()
+    };
+    // The demo published it with figures only.
+    let (_, _, body) = fetch(&app, &page_uri, &[]).await;
+    assert!(!body.contains("id=\"comments\""));
+    let data = json_of().await;
+    let activities = data["activities"].as_array().unwrap();
+    assert!(activities.iter().all(|a| a.get("comment").is_none()));
+    let plain_header = csv_header().await;
+    assert!(!plain_header.contains(&"Commentaire".to_owned()));
+
+    // Taken off, then published again with the box ticked.
+    let mut admin = signed_in(&app, "admin").await;
+    publish(&mut admin, &format!("/plans/{plan}"), false).await;
+    let private = admin.get(&format!("/plans/{plan}")).await;
+    assert_eq!(
+        private.attrs("#publication input[name=show_comments]", "type"),
+        ["checkbox"]
+    );
+    let csrf = csrf_of(&private);
+    let done = admin
+        .post(
+            &format!("/plans/{plan}/publication"),
+            &[
+                ("csrf", &csrf),
+                ("publish", "true"),
+                ("show_comments", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let after: serde_json::Value = sqlx::query_scalar(
+        "SELECT after FROM audit_log WHERE action = 'publication.publish' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(after["show_comments"], true);
+
+    // Each comment shown is the one of the update the figures come from.
+    let data = json_of().await;
+    let commented: Vec<(String, String)> = data["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a["code"].as_str()?.to_owned(),
+                a.get("comment")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    assert!(!commented.is_empty(), "the demo's updates have comments");
+    for (code, comment) in &commented {
+        let latest: Option<String> = sqlx::query_scalar(
+            "SELECT u.comment FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+             WHERE a.plan_id = $1 AND a.code = $2 AND u.as_of <= $3 \
+             ORDER BY u.as_of DESC, u.id DESC LIMIT 1",
+        )
+        .bind(plan)
+        .bind(code)
+        .bind(
+            chrono::NaiveDate::parse_from_str(data["as_of"].as_str().unwrap(), "%Y-%m-%d").unwrap(),
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(latest.as_deref(), Some(comment.as_str()), "{code}");
+    }
+    let (_, _, body) = fetch(&app, &page_uri, &[]).await;
+    let shown = text_of(
+        &body,
+        &format!("#comments [data-activity=\"{}\"] dd", commented[0].0),
+    );
+    assert_eq!(shown, commented[0].1);
+    let header = csv_header().await;
+    assert_eq!(header.len(), plain_header.len() + 1);
+    assert_eq!(header.last().map(String::as_str), Some("Commentaire"));
+}

@@ -56,6 +56,8 @@ pub struct PublishInput {
     /// `true` to publish, `false` to take off.
     #[serde(default)]
     publish: String,
+    /// A ticked box (`on`): the public page shows the updates' comments.
+    show_comments: Option<String>,
 }
 
 async fn apply(
@@ -70,7 +72,10 @@ async fn apply(
     }
     let actor = Actor::User(user.user.id);
     match input.publish.as_str() {
-        "true" => publications::publish(&state.db, target, agency_id, actor).await?,
+        "true" => {
+            let comments = input.show_comments.is_some();
+            publications::publish(&state.db, target, agency_id, comments, actor).await?
+        }
         "false" => publications::unpublish(&state.db, target, agency_id, actor).await?,
         _ => return Err(AppError::bad_request("error.bad_request")),
     };
