@@ -15,6 +15,7 @@ use super::activities::LatestUpdate;
 use super::in_force;
 use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus};
 use crate::i18n::Lang;
+use crate::names::PlanName;
 use crate::performance::plan_tree::{Tree, TreeNode};
 use crate::performance::ActivityFigures;
 use crate::schedule::{self, PlannedPeriod};
@@ -95,6 +96,14 @@ pub async fn find_by_codes(
     .bind(plan_code)
     .fetch_optional(db)
     .await
+}
+
+/// A plan by the name a user gave (`crate::names`): its id or its codes.
+pub async fn find_named(db: &PgPool, name: PlanName<'_>) -> sqlx::Result<Option<Plan>> {
+    match name {
+        PlanName::Id(id) => find(db, id).await,
+        PlanName::Codes { agency, plan } => find_by_codes(db, agency, plan).await,
+    }
 }
 
 pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Plan>> {

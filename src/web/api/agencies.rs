@@ -99,7 +99,7 @@ pub async fn list(
 
 /// One agency, by id or code, with its plans.
 #[utoipa::path(get, path = "/api/v1/agencies/{agency}", tag = "agencies",
-    params(("agency" = String, Path, description = "The agency's id or code (ANASER)")),
+    params(("agency" = String, Path, description = "The agency's id or code (ANASER)", example = "ANASER")),
     responses(
         (status = 200, description = "The agency and its plans", body = AgencyDetail),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn show(
 
 /// The agency's board sessions, the most recent first.
 #[utoipa::path(get, path = "/api/v1/agencies/{agency}/sessions", tag = "sessions",
-    params(("agency" = String, Path, description = "The agency's id or code (ANASER)")),
+    params(("agency" = String, Path, description = "The agency's id or code (ANASER)", example = "ANASER")),
     responses(
         (status = 200, description = "The sessions", body = Vec<SessionSummary>),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),

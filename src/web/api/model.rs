@@ -178,7 +178,7 @@ impl Activity {
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// ISO 8601 date; today when absent.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, example = "2025-11-30")]
     pub as_of: Option<String>,
 }
 

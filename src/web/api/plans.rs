@@ -103,7 +103,7 @@ pub fn summary_of(activities: &[ActivityRow], as_of: NaiveDate) -> Summary {
 
 /// A plan, by id or `AGENCY:CODE`, with its tree and figures as of a date.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}", tag = "plans",
-    params(("plan" = String, Path, description = "The plan's id, or AGENCY:CODE (ANASER:PAP-2025)"), AsOfQuery),
+    params(("plan" = String, Path, description = "The plan's id, or AGENCY:CODE (ANASER:PAP-2025)", example = "ANASER:PAP-2025"), AsOfQuery),
     responses(
         (status = 200, description = "The plan as of the date", body = PlanDetail),
         (status = 400, description = "A malformed date or plan code", body = ProblemBody, content_type = "application/problem+json"),
@@ -136,7 +136,7 @@ pub async fn show(
 
 /// The plan's activities in force at the date, with their state then.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/activities", tag = "activities",
-    params(("plan" = String, Path, description = "The plan's id, or AGENCY:CODE (ANASER:PAP-2025)"), AsOfQuery),
+    params(("plan" = String, Path, description = "The plan's id, or AGENCY:CODE (ANASER:PAP-2025)", example = "ANASER:PAP-2025"), AsOfQuery),
     responses(
         (status = 200, description = "The activities as of the date", body = Vec<Activity>),
         (status = 400, description = "A malformed date or plan code", body = ProblemBody, content_type = "application/problem+json"),
@@ -236,7 +236,7 @@ impl Indicator {
 
 /// The plan's indicators in force at the date.
 #[utoipa::path(get, path = "/api/v1/plans/{plan}/indicators", tag = "indicators",
-    params(("plan" = String, Path, description = "The plan's id, or AGENCY:CODE (ANASER:PAP-2025)"), AsOfQuery),
+    params(("plan" = String, Path, description = "The plan's id, or AGENCY:CODE (ANASER:PAP-2025)", example = "ANASER:PAP-2025"), AsOfQuery),
     responses(
         (status = 200, description = "The indicators as of the date", body = Vec<Indicator>),
         (status = 400, description = "A malformed date or plan code", body = ProblemBody, content_type = "application/problem+json"),

@@ -163,7 +163,7 @@ pub struct SessionDetail {
 
 /// A board session with its (sealed) figures and its resolutions.
 #[utoipa::path(get, path = "/api/v1/sessions/{session}", tag = "sessions",
-    params(("session" = String, Path, description = "The session's id, AGENCY:NUMBER for an ordinary session (ANASER:30), or AGENCY:extraordinary:NUMBER")),
+    params(("session" = String, Path, description = "The session's id, AGENCY:NUMBER for an ordinary session (ANASER:30), or AGENCY:extraordinary:NUMBER", example = "ANASER:30")),
     responses(
         (status = 200, description = "The session and its figures", body = SessionDetail),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),
