@@ -130,10 +130,7 @@ impl Lang {
     /// An amount in a plan's currency (its ISO code): FCFA as [`Lang::fcfa`],
     /// another one by its code, `250 000 USD`.
     pub fn money(self, amount: impl Into<i128>, currency: &str) -> String {
-        match currency {
-            "XOF" => self.fcfa(amount),
-            other => format!("{}{NBSP}{other}", self.integer(amount)),
-        }
+        format!("{}{NBSP}{}", self.integer(amount), currency_label(currency))
     }
 
     /// An amount in FCFA: `12 500 000 FCFA`.
@@ -216,6 +213,15 @@ impl Lang {
             (_, day) => day.to_string(),
         };
         format!("{day} {month} {}", date.year())
+    }
+}
+
+/// How a currency shows beside an amount or in a column's title: the franc
+/// CFA (`XOF`) as `FCFA`, as its users write it; another one by its ISO code.
+pub fn currency_label(currency: &str) -> &str {
+    match currency {
+        "XOF" => "FCFA",
+        other => other,
     }
 }
 

@@ -1,10 +1,11 @@
 //! An activity's schedule (chronogramme): the periods it is planned in,
 //! quarters of a year or whole years, each with an optional target quantity
 //! or cost, as agencies write them in their PTA ("T1 T3", "2022 2023").
-//! Pure: the store keeps it dated (`store::schedules`), `performance` uses
-//! the end of its first period for "late", pages show its label.
+//! Pure: the store keeps it dated (`store::schedules`), [`late_from`] says
+//! from when an activity not done is late by it, pages show its label.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
@@ -59,6 +60,29 @@ pub fn first_end(periods: &[PlannedPeriod]) -> Option<NaiveDate> {
     periods.iter().filter_map(PlannedPeriod::ends_on).min()
 }
 
+/// The day after which an activity not done is late by its schedule: with
+/// targets per period, the end of the first period by which the targets
+/// planned so far (summed in order) exceed what was `achieved`; without
+/// any target, the end of its first period. `None`: never late by it. The
+/// same rule as the SQL function `schedule_late_from` (migration
+/// 20261202000930), which counts the figures kept per plan.
+pub fn late_from(periods: &[PlannedPeriod], achieved: Option<Decimal>) -> Option<NaiveDate> {
+    if periods.iter().all(|p| p.target.is_none()) {
+        return first_end(periods);
+    }
+    let achieved = achieved.unwrap_or_default();
+    let mut ended: Vec<(NaiveDate, i64)> = periods
+        .iter()
+        .filter_map(|p| Some((p.ends_on()?, p.target.unwrap_or(0))))
+        .collect();
+    ended.sort_by_key(|(end, _)| *end);
+    let mut planned = Decimal::ZERO;
+    ended.into_iter().find_map(|(end, target)| {
+        planned += Decimal::from(target);
+        (planned > achieved).then_some(end)
+    })
+}
+
 /// The compact label the plan page and the grid show: "T1 T3", "2022 2024".
 pub fn label(periods: &[PlannedPeriod], lang: Lang) -> String {
     periods
@@ -93,6 +117,31 @@ mod tests {
             ..quarter(2023, 1)
         };
         assert_eq!(year.ends_on(), Some(day(2023, 12, 31)));
+    }
+
+    #[test]
+    fn with_targets_late_comes_when_the_achieved_falls_behind_the_plan() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let with = |q, target| PlannedPeriod {
+            target,
+            ..quarter(2025, q)
+        };
+        // 10 in T1, 20 more in T3: 15 achieved keeps up until the end of T3.
+        let periods = [with(1, Some(10)), with(2, None), with(3, Some(20))];
+        assert_eq!(
+            late_from(&periods, Some(Decimal::from(15))),
+            day(2025, 9, 30)
+        );
+        assert_eq!(
+            late_from(&periods, Some(Decimal::from(5))),
+            day(2025, 3, 31)
+        );
+        assert_eq!(late_from(&periods, None), day(2025, 3, 31));
+        assert_eq!(late_from(&periods, Some(Decimal::from(30))), None);
+        // Without targets: its first period's end, whatever was achieved.
+        let plain = [quarter(2025, 2), quarter(2025, 4)];
+        assert_eq!(late_from(&plain, Some(Decimal::from(99))), day(2025, 6, 30));
+        assert_eq!(late_from(&[], None), None);
     }
 
     #[test]

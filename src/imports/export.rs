@@ -98,6 +98,7 @@ async fn plan_sheets(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result
             text(current.get(&activity.id).and_then(|a| a.comment.as_ref())),
             text(bases.get(&activity.id)),
             text(activity.funding_source.as_ref()),
+            text(activity.associated_units.as_ref()),
         ]);
         rows.push(row);
     }

@@ -3,8 +3,8 @@
 //! `layout::plan` reads them, the indicators of an indicator sheet, then the
 //! same `PlanFile` Suivi's template gives, checked against the regions, so
 //! that the rest of the import (the diff, the one transaction) is shared.
-//! What the plan has no place for yet (schedule, funding sources, associated
-//! units, remarks) stays in the preview and the JSON output, listed.
+//! What the plan has no place for (remarks, columns Suivi does not use)
+//! stays in the preview and the JSON output, listed.
 
 use serde::Serialize;
 
@@ -81,7 +81,7 @@ impl Understood {
 /// its first row has the template's `Code`, `Activité` and `Région`, which
 /// `plan_file` reads exactly.
 pub fn is_suivi_file(first_row: &[String]) -> bool {
-    let folded: Vec<String> = first_row.iter().map(|h| layout::words::fold(h)).collect();
+    let folded: Vec<String> = first_row.iter().map(|h| layout::folding::fold(h)).collect();
     ["code", "activite", "region"]
         .iter()
         .all(|h| folded.iter().any(|f| f == h))
@@ -191,9 +191,9 @@ pub fn to_plan_file(
         let region_code = match &a.region {
             None => "NAT".to_owned(),
             Some(text) => {
-                let folded = layout::words::fold(text);
+                let folded = layout::folding::fold(text);
                 match regions.iter().find(|(code, name)| {
-                    code.eq_ignore_ascii_case(text) || layout::words::fold(name) == folded
+                    code.eq_ignore_ascii_case(text) || layout::folding::fold(name) == folded
                 }) {
                     Some((code, _)) => code.clone(),
                     None => {
@@ -226,6 +226,7 @@ pub fn to_plan_file(
                 target: a.target,
                 budget: a.budget.unwrap_or(0),
                 responsible_unit: a.responsible.clone(),
+                associated_units: a.associated.clone(),
                 region_code,
                 planned_start: a.start,
                 planned_end: a.end,
@@ -267,7 +268,7 @@ pub fn to_plan_file(
                 let found = rows.nodes.iter().find(|n| {
                     n.code == code
                         || n.number.as_deref() == Some(code.as_str())
-                        || layout::words::fold(&n.title) == layout::words::fold(text)
+                        || layout::folding::fold(&n.title) == layout::folding::fold(text)
                 });
                 if found.is_none() {
                     problems.push(Problem {
@@ -314,6 +315,7 @@ pub fn to_plan_file(
         indicators,
         funding,
         has_funding_column: understood.layout.column(Meaning::Funding).is_some(),
+        has_associated_column: understood.layout.column(Meaning::Associated).is_some(),
     })
 }
 
@@ -371,7 +373,7 @@ fn line_of(funding: &layout::plan::Funding) -> (String, FundingSourceKind) {
         "donor",
         "donors",
     ];
-    let folded = layout::words::fold(&funding.text);
+    let folded = layout::folding::fold(&funding.text);
     let folded = folded.trim_matches(|c: char| !c.is_alphanumeric());
     match funding.kind {
         Some(kind @ (FundingSourceKind::State | FundingSourceKind::Own)) => {
@@ -408,7 +410,7 @@ fn group_funding(rows: &layout::plan::PlanRows) -> (Vec<FileFunding>, HashMap<us
         let budget = a.budget.unwrap_or(0);
         match lines
             .iter_mut()
-            .find(|l| layout::words::fold(&l.fields.source) == layout::words::fold(&source))
+            .find(|l| layout::folding::fold(&l.fields.source) == layout::folding::fold(&source))
         {
             Some(line) => line.fields.planned += budget,
             None => lines.push(FileFunding {
@@ -430,7 +432,7 @@ fn group_funding(rows: &layout::plan::PlanRows) -> (Vec<FileFunding>, HashMap<us
 /// the same, accents and case aside): the plan keeps its line as it is, and
 /// the activities name it as the plan spells it.
 pub fn settle_funding(file: &mut PlanFile, existing: &[FundingLine]) {
-    let fold = |s: &str| layout::words::fold(s);
+    let fold = |s: &str| layout::folding::fold(s);
     file.funding.retain(|line| {
         let Some(known) = existing
             .iter()

@@ -293,6 +293,9 @@ fn diff(
         if !file.has_funding_column {
             fields.funding_source = known.and_then(|k| k.funding_source.clone());
         }
+        if !file.has_associated_column {
+            fields.associated_units = known.and_then(|k| k.associated_units.clone());
+        }
         match known {
             None => changes.push(PlanChange::CreateActivity { fields, node_code }),
             Some(known)

@@ -137,17 +137,7 @@ pub async fn prepare_progress_with(
             .find(|(line, _)| *line == row.line)
             .and_then(|(_, key)| Status::ALL.iter().copied().find(|s| s.as_str() == key));
     }
-    let details: HashMap<String, activities::ActivityDetail> =
-        activities::details_for_plan(db, plan.id)
-            .await?
-            .into_iter()
-            .map(|d| (d.code.clone(), d))
-            .collect();
-    let current: HashMap<String, plans::ActivityRow> = plans::activities_as_of(db, plan.id, today)
-        .await?
-        .into_iter()
-        .map(|a| (a.code.clone(), a))
-        .collect();
+    let state = PlanState::load(db, plan, today).await?;
     let mut problems = rows.problems.clone();
     let code_column = found
         .column(layout::Meaning::Code)
@@ -163,7 +153,7 @@ pub async fn prepare_progress_with(
         left: Vec::new(),
     };
     for row in &rows.rows {
-        let (Some(detail), Some(now)) = (details.get(&row.code), current.get(&row.code)) else {
+        let Some((detail, now)) = state.get(&row.code) else {
             problems.push(Problem {
                 line: row.line,
                 column: code_column.clone(),
@@ -200,24 +190,21 @@ pub async fn prepare_progress_with(
         let achieved = row
             .achieved
             .or_else(|| Some(row.rate? * detail.target?).map(|a| a.normalize()));
-        let same = now.latest.status == Some(status)
-            && now.latest.achieved.map(|a| a.normalize()) == achieved.map(|a| a.normalize())
-            && now.latest.as_of == Some(as_of)
-            && now.comment == row.comment;
-        if same {
+        let update = NewProgress {
+            as_of,
+            status,
+            achieved,
+            spent: row.spent.or(now.latest.spent),
+            comment: row.comment.clone(),
+        };
+        if is_current(now, &update) {
             prepared.unchanged += 1;
             continue;
         }
         prepared.batch.push(BatchRow {
             activity: detail.clone(),
             base: None,
-            update: NewProgress {
-                as_of,
-                status,
-                achieved,
-                spent: row.spent.or(now.latest.spent),
-                comment: row.comment.clone(),
-            },
+            update,
         });
         prepared.lines.push((row.line, row.code.clone()));
     }
@@ -253,21 +240,11 @@ async fn prepare_suivi_progress(
         Ok(file) => file,
         Err(problems) => return Ok(Err(problems)),
     };
-    let details: HashMap<String, activities::ActivityDetail> =
-        activities::details_for_plan(db, plan.id)
-            .await?
-            .into_iter()
-            .map(|d| (d.code.clone(), d))
-            .collect();
-    let current: HashMap<String, plans::ActivityRow> = plans::activities_as_of(db, plan.id, today)
-        .await?
-        .into_iter()
-        .map(|a| (a.code.clone(), a))
-        .collect();
+    let state = PlanState::load(db, plan, today).await?;
     let unknown: Vec<Problem> = file
         .activities
         .iter()
-        .filter(|a| !details.contains_key(&a.fields.code))
+        .filter(|a| state.get(&a.fields.code).is_none())
         .map(|a| Problem {
             line: a.line,
             column: "Code".into(),
@@ -282,32 +259,27 @@ async fn prepare_suivi_progress(
     let mut batch = Vec::new();
     let mut lines = Vec::new();
     for row in &file.activities {
-        let Some(progress) = &row.progress else {
+        let (Some(progress), Some((detail, now))) = (&row.progress, state.get(&row.fields.code))
+        else {
             unchanged += 1;
             continue;
         };
-        let now = &current[&row.fields.code];
-        let same = now.latest.status == Some(progress.status)
-            && now.latest.achieved.map(|a| a.normalize())
-                == progress.achieved.map(|a| a.normalize())
-            && now.latest.spent == progress.spent
-            && now.latest.as_of == Some(progress.as_of)
-            && now.comment == progress.comment;
+        let update = NewProgress {
+            as_of: progress.as_of,
+            status: progress.status,
+            achieved: progress.achieved,
+            spent: progress.spent,
+            comment: progress.comment.clone(),
+        };
         let untouched_new = now.latest.status.is_none() && progress.status == Status::NotStarted;
-        if same || untouched_new {
+        if is_current(now, &update) || untouched_new {
             unchanged += 1;
             continue;
         }
         batch.push(BatchRow {
-            activity: details[&row.fields.code].clone(),
+            activity: detail.clone(),
             base: progress.base,
-            update: NewProgress {
-                as_of: progress.as_of,
-                status: progress.status,
-                achieved: progress.achieved,
-                spent: progress.spent,
-                comment: progress.comment.clone(),
-            },
+            update,
         });
         lines.push((row.line, row.fields.code.clone()));
     }
@@ -318,4 +290,42 @@ async fn prepare_suivi_progress(
         understood: None,
         left: Vec::new(),
     }))
+}
+
+/// The plan's activities by code, as a progress row is checked against
+/// them: what recording needs (rights, years, freezes) and their state now.
+struct PlanState {
+    details: HashMap<String, activities::ActivityDetail>,
+    current: HashMap<String, plans::ActivityRow>,
+}
+
+impl PlanState {
+    async fn load(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result<PlanState> {
+        let details = activities::details_for_plan(db, plan.id)
+            .await?
+            .into_iter()
+            .map(|d| (d.code.clone(), d))
+            .collect();
+        let current = plans::activities_as_of(db, plan.id, today)
+            .await?
+            .into_iter()
+            .map(|a| (a.code.clone(), a))
+            .collect();
+        Ok(PlanState { details, current })
+    }
+
+    /// The activity of that code in force today, with its state.
+    fn get(&self, code: &str) -> Option<(&activities::ActivityDetail, &plans::ActivityRow)> {
+        Some((self.details.get(code)?, self.current.get(code)?))
+    }
+}
+
+/// The update says what the activity's latest one says already: nothing to
+/// record (quantities compared as numbers, `12.50` as `12.5`).
+fn is_current(now: &plans::ActivityRow, update: &NewProgress) -> bool {
+    now.latest.status == Some(update.status)
+        && now.latest.achieved.map(|a| a.normalize()) == update.achieved.map(|a| a.normalize())
+        && now.latest.spent == update.spent
+        && now.latest.as_of == Some(update.as_of)
+        && now.comment == update.comment
 }

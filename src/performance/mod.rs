@@ -68,7 +68,8 @@ pub struct ActivityFigures {
     pub budget: i64,
     pub spent: i64,
     pub planned_end: Option<NaiveDate>,
-    /// The end of the first period of its schedule in force at the date.
+    /// The day after which it is late by its schedule in force at the date
+    /// (`schedule::late_from`).
     pub schedule_due: Option<NaiveDate>,
 }
 

@@ -7,7 +7,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::i18n::Lang;
+use super::figures::CurrencyLine;
+use crate::i18n::{currency_label, Lang};
 use crate::performance::{ActivityFigures, Ratio, Summary};
 use crate::store::reports::ReportActivity;
 
@@ -55,6 +56,7 @@ pub fn activity<W: CellWriter>(
     cells.date(activity.latest.as_of)?;
     cells.money(figures.budget.into())?;
     cells.money(figures.spent.into())?;
+    cells.text(currency_label(&row.currency))?;
     cells.optional_text(activity.responsible_unit.as_deref())?;
     cells.text(&activity.region_name)?;
     cells.date(activity.planned_start)?;
@@ -63,8 +65,13 @@ pub fn activity<W: CellWriter>(
     cells.optional_text(activity.comment.as_deref())
 }
 
-/// A summary's figures, under the summary columns of either format.
-pub fn summary<W: CellWriter>(cells: &mut W, summary: &Summary) -> Result<(), W::Error> {
+/// A summary's figures, its money in `currency`, under the summary columns
+/// of either format.
+pub fn summary<W: CellWriter>(
+    cells: &mut W,
+    summary: &Summary,
+    currency: &str,
+) -> Result<(), W::Error> {
     for count in [
         summary.planned,
         summary.done,
@@ -78,7 +85,17 @@ pub fn summary<W: CellWriter>(cells: &mut W, summary: &Summary) -> Result<(), W:
         cells.count(count)?;
     }
     cells.percent(summary.execution_rate())?;
+    cells.text(currency_label(currency))?;
     cells.money(summary.budget)?;
     cells.money(summary.spent)?;
     cells.percent(summary.budget_execution_rate())
+}
+
+/// One currency's figures and funding: the summary columns, then the
+/// funding ones.
+pub fn currency<W: CellWriter>(cells: &mut W, line: &CurrencyLine) -> Result<(), W::Error> {
+    summary(cells, &line.summary, &line.currency)?;
+    cells.money(line.funding_planned)?;
+    cells.money(line.funding_mobilised)?;
+    cells.percent(line.mobilisation_rate())
 }

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use super::cells::{self, CellWriter};
 use super::figures::Synthesis;
 use super::{ReportData, Separator};
-use crate::i18n::Lang;
+use crate::i18n::{currency_label, Lang};
 use crate::performance::{ActivityFigures, Ratio, Summary};
 use crate::store::reports::ReportActivity;
 
@@ -215,7 +215,7 @@ pub fn activity_row(
     writer.end_row();
 }
 
-const ACTIVITY_COLUMNS: [&str; 20] = [
+const ACTIVITY_COLUMNS: [&str; 21] = [
     "report.col.agency",
     "report.col.plan",
     "report.col.node_code",
@@ -230,6 +230,7 @@ const ACTIVITY_COLUMNS: [&str; 20] = [
     "report.col.status_date",
     "report.col.budget",
     "report.col.spent",
+    "report.col.currency",
     "report.col.responsible",
     "report.col.region",
     "report.col.planned_start",
@@ -244,7 +245,7 @@ pub fn activities_header(writer: &mut CsvWriter, lang: Lang) {
 }
 
 /// The summary columns shared by every breakdown.
-pub const SUMMARY_COLUMNS: [&str; 12] = [
+pub const SUMMARY_COLUMNS: [&str; 13] = [
     "report.col.planned",
     "report.col.done",
     "report.col.in_progress",
@@ -254,17 +255,27 @@ pub const SUMMARY_COLUMNS: [&str; 12] = [
     "report.col.above_target",
     "report.col.late",
     "report.col.execution_rate",
+    "report.col.currency",
     "report.col.budget",
     "report.col.spent",
     "report.col.budget_rate",
 ];
 
-fn summary_cells(writer: &mut CsvWriter, summary: &Summary) {
-    let Ok(()) = cells::summary(writer, summary);
+/// The columns a currency's line adds after the summary ones.
+pub const CURRENCY_FUNDING_COLUMNS: [&str; 3] = [
+    "report.col.funding_planned",
+    "report.col.mobilised",
+    "report.col.mobilisation_rate",
+];
+
+fn summary_cells(writer: &mut CsvWriter, summary: &Summary, currency: &str) {
+    let Ok(()) = cells::summary(writer, summary, currency);
 }
 
 /// The summary as one table: a line for the whole, then one per node of
-/// each plan, per region and per agency, the first column saying which.
+/// each plan, per region and per agency, the first column saying which;
+/// then, when the plans have several currencies, one per currency (with its
+/// funding in the last columns).
 pub fn summary(writer: &mut CsvWriter, data: &ReportData, synthesis: &Synthesis) {
     let lang = data.heading.lang;
     writer.header(
@@ -278,14 +289,18 @@ pub fn summary(writer: &mut CsvWriter, data: &ReportData, synthesis: &Synthesis)
         ],
     );
     writer.header(lang, &SUMMARY_COLUMNS);
+    if !synthesis.currencies.is_empty() {
+        writer.header(lang, &CURRENCY_FUNDING_COLUMNS);
+    }
     writer.end_row();
 
+    let currency = synthesis.currency.as_str();
     writer.text(&lang.t("report.section.total"));
     writer.empty();
     writer.empty();
     writer.empty();
     writer.text(&data.heading.subject_line());
-    summary_cells(writer, &synthesis.total);
+    summary_cells(writer, &synthesis.total, currency);
     writer.end_row();
     for node in &synthesis.nodes {
         writer.text(&lang.t("report.section.tree"));
@@ -293,7 +308,7 @@ pub fn summary(writer: &mut CsvWriter, data: &ReportData, synthesis: &Synthesis)
         writer.text(&node.level_name);
         writer.text(&node.code);
         writer.text(&node.title);
-        summary_cells(writer, &node.summary);
+        summary_cells(writer, &node.summary, currency);
         writer.end_row();
     }
     for (section, groups) in [
@@ -306,9 +321,18 @@ pub fn summary(writer: &mut CsvWriter, data: &ReportData, synthesis: &Synthesis)
             writer.empty();
             writer.text(&group.code);
             writer.text(&group.label);
-            summary_cells(writer, &group.summary);
+            summary_cells(writer, &group.summary, currency);
             writer.end_row();
         }
+    }
+    for line in &synthesis.currencies {
+        writer.text(&lang.t("report.section.currencies"));
+        writer.empty();
+        writer.empty();
+        writer.text(&line.currency);
+        writer.text(currency_label(&line.currency));
+        let Ok(()) = cells::currency(writer, line);
+        writer.end_row();
     }
 }
 
@@ -369,11 +393,12 @@ pub fn indicators(writer: &mut CsvWriter, data: &ReportData) {
     }
 }
 
-pub const FUNDING_COLUMNS: [&str; 7] = [
+pub const FUNDING_COLUMNS: [&str; 8] = [
     "report.col.agency",
     "report.col.plan",
     "report.col.source",
     "report.col.source_kind",
+    "report.col.currency",
     "report.col.funding_planned",
     "report.col.mobilised",
     "report.col.mobilisation_rate",
@@ -388,6 +413,7 @@ pub fn funding(writer: &mut CsvWriter, data: &ReportData) {
         writer.text(&line.plan_code);
         writer.text(&line.source);
         writer.text(&lang.t(line.source_kind.label_key()));
+        writer.text(currency_label(&line.currency));
         writer.integer(line.planned);
         writer.integer(line.mobilised);
         writer.percent(Ratio::new(

@@ -146,6 +146,18 @@ impl ReportData {
         self.plans.iter().any(|plan| plan.illustrative)
     }
 
+    /// The currency the report adds money up in: its plans' one currency, or
+    /// FCFA when they have several (the others are totalled apart, never
+    /// added in).
+    pub fn currency(&self) -> &str {
+        match self.plans.split_first() {
+            Some((first, rest)) if rest.iter().all(|plan| plan.currency == first.currency) => {
+                &first.currency
+            }
+            _ => "XOF",
+        }
+    }
+
     /// More than one agency's plans: the report breaks down by agency.
     pub fn spans_agencies(&self) -> bool {
         self.plans
@@ -239,12 +251,12 @@ impl OpenReport {
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<(ReportData, Tally), ReportError> {
         let as_of = self.data.heading.as_of;
-        let mut tally = Tally::default();
+        let mut tally = Tally::new(self.data.currency());
         {
             let mut activities = self.activities();
             while let Some(row) = activities.try_next().await? {
                 tally.add(&row, &row.activity.figures(), as_of);
-                if tally.rows() % PROGRESS_EVERY == 0 {
+                if tally.rows().is_multiple_of(PROGRESS_EVERY) {
                     progress(tally.rows());
                 }
             }
@@ -262,9 +274,10 @@ pub async fn xlsx(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<std::fs::File, ReportError> {
     let (lang, as_of) = (report.data.heading.lang, report.data.heading.as_of);
+    let currency = report.data.currency().to_owned();
     let (sender, mut receiver) = mpsc::channel::<ReportActivity>(1024);
     let writer = tokio::task::spawn_blocking(move || {
-        let mut book = xlsx::Workbook::new(lang, as_of)?;
+        let mut book = xlsx::Workbook::new(lang, as_of, &currency)?;
         while let Some(row) = receiver.blocking_recv() {
             book.activity(&row)?;
         }
@@ -305,7 +318,7 @@ pub async fn pdf(
 ) -> Result<Vec<u8>, ReportError> {
     let as_of = report.data.heading.as_of;
     let keep = !report.data.heading.is_consolidated();
-    let mut tally = Tally::default();
+    let mut tally = Tally::new(report.data.currency());
     let mut kept = Vec::new();
     {
         let mut activities = report.activities();
@@ -315,7 +328,7 @@ pub async fn pdf(
             if keep {
                 kept.push((row, figures));
             }
-            if tally.rows() % PROGRESS_EVERY == 0 {
+            if tally.rows().is_multiple_of(PROGRESS_EVERY) {
                 progress(tally.rows());
             }
         }
@@ -409,7 +422,11 @@ pub async fn session_pdf(
         periods: Vec::new(),
         funding: Vec::new(),
     };
-    let mut tally = Tally::default();
+    let currency = figures
+        .reviewed
+        .as_ref()
+        .map_or("XOF", |reviewed| reviewed.plan.currency.as_str());
+    let mut tally = Tally::new(currency);
     let mut kept = Vec::new();
     // A session that reviewed no plan gets its title page and resolutions.
     if let Some(reviewed) = figures.reviewed {
@@ -424,6 +441,7 @@ pub async fn session_pdf(
                 agency_id: plan.agency_id,
                 agency_code: plan.agency_code.clone(),
                 plan_code: plan.code.clone(),
+                currency: plan.currency.clone(),
                 node_code,
                 node_title,
                 activity,
@@ -460,6 +478,7 @@ pub async fn session_pdf(
                 plan_id: plan.id,
                 agency_code: plan.agency_code.clone(),
                 plan_code: plan.code.clone(),
+                currency: plan.currency.clone(),
                 source: line.source,
                 source_kind: line.source_kind,
                 planned: line.planned,

@@ -1,6 +1,6 @@
 //! The report as an Excel workbook (rust_xlsxwriter): sheets Synthèse,
 //! Activités, Indicateurs and Financement, headers in the reader's language,
-//! money in FCFA as whole numbers with a grouping format, rates as real
+//! money as whole numbers with a grouping format beside its currency, rates as real
 //! percentage cells (the exact fraction, shown rounded), dates as date cells
 //! in the reader's short date format, a frozen header row, filters and set
 //! column widths on every table sheet.
@@ -18,10 +18,12 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Worksheet, XlsxError};
 
 use super::cells::{self, CellWriter};
-use super::csv::{period_header, FUNDING_COLUMNS, INDICATOR_COLUMNS, SUMMARY_COLUMNS};
+use super::csv::{
+    period_header, CURRENCY_FUNDING_COLUMNS, FUNDING_COLUMNS, INDICATOR_COLUMNS, SUMMARY_COLUMNS,
+};
 use super::figures::{GroupLine, Synthesis, Tally};
 use super::{ReportData, ReportError};
-use crate::i18n::Lang;
+use crate::i18n::{currency_label, Lang};
 use crate::performance::{ActivityFigures, Ratio};
 use crate::store::reports::ReportActivity;
 
@@ -43,7 +45,7 @@ enum Kind {
 }
 
 /// The activities sheet's columns: catalog key, width (characters), kind.
-const ACTIVITY_COLUMNS: [(&str, f64, Kind); 20] = [
+const ACTIVITY_COLUMNS: [(&str, f64, Kind); 21] = [
     ("report.col.agency", 10.0, Kind::Text),
     ("report.col.plan", 12.0, Kind::Text),
     ("report.col.node_code", 11.0, Kind::Text),
@@ -58,6 +60,7 @@ const ACTIVITY_COLUMNS: [(&str, f64, Kind); 20] = [
     ("report.col.status_date", 13.0, Kind::Date),
     ("report.col.budget", 15.0, Kind::Money),
     ("report.col.spent", 15.0, Kind::Money),
+    ("report.col.currency", 8.0, Kind::Text),
     ("report.col.responsible", 22.0, Kind::Text),
     ("report.col.region", 18.0, Kind::Text),
     ("report.col.planned_start", 12.0, Kind::Date),
@@ -111,7 +114,8 @@ pub struct Workbook {
 }
 
 impl Workbook {
-    pub fn new(lang: Lang, as_of: NaiveDate) -> Result<Workbook, ReportError> {
+    /// A workbook adding up money in `currency` (the report's).
+    pub fn new(lang: Lang, as_of: NaiveDate, currency: &str) -> Result<Workbook, ReportError> {
         let formats = Formats::new();
         let mut book = rust_xlsxwriter::Workbook::new();
         book.add_worksheet()
@@ -133,7 +137,7 @@ impl Workbook {
             formats,
             lang,
             as_of,
-            tally: Tally::default(),
+            tally: Tally::new(currency),
             next_row: 1,
         })
     }
@@ -431,6 +435,10 @@ fn write_summary(
             11.0,
             10.0,
             12.0,
+            8.0,
+            15.0,
+            15.0,
+            12.0,
             15.0,
             15.0,
             12.0,
@@ -487,6 +495,7 @@ fn write_summary(
             synthesis.mobilisation_rate(),
         ),
     ];
+    // The key amounts say their currency in their label.
     let amounts = [
         ("report.headline.budget", total.budget),
         ("report.headline.spent", total.spent),
@@ -502,9 +511,10 @@ fn write_summary(
         cells.percent(rate)?;
         row += 1;
     }
+    let currency = currency_label(&synthesis.currency);
     for (key, amount) in amounts {
         let mut cells = Cells::new(sheet, formats, row);
-        cells.text(&lang.t(key))?;
+        cells.text(&lang.t_with(key, &[("currency", currency)]))?;
         cells.money(amount)?;
         row += 1;
     }
@@ -532,7 +542,7 @@ fn write_summary(
             cells.text(&node.plan_code)?;
             cells.text(&node.code)?;
             cells.styled_text(&node.title, &formats.wrap)?;
-            cells::summary(&mut cells, &node.summary)?;
+            cells::summary(&mut cells, &node.summary, &synthesis.currency)?;
             // Excel does not grow a row for its wrapped text by itself: a
             // row of default height lets a long title spill over the next.
             sheet.set_row_height(row, wrapped_height(&node.title, TITLE_WIDTH))?;
@@ -556,16 +566,59 @@ fn write_summary(
     for (title_key, label_key, groups, shown) in groups {
         if shown {
             row += 1;
-            row = write_groups(sheet, formats, lang, row, (title_key, label_key), groups)?;
+            row = write_groups(
+                sheet,
+                formats,
+                (lang, &synthesis.currency),
+                row,
+                (title_key, label_key),
+                groups,
+            )?;
         }
     }
+    if !synthesis.currencies.is_empty() {
+        row += 1;
+        write_currencies(sheet, formats, lang, row, synthesis)?;
+    }
     Ok(())
+}
+
+/// Each currency's own figures, its money never added to another's.
+fn write_currencies(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    lang: Lang,
+    mut row: u32,
+    synthesis: &Synthesis,
+) -> Result<u32, XlsxError> {
+    sheet.write_string_with_format(
+        row,
+        0,
+        lang.t("report.section.currencies"),
+        &formats.section,
+    )?;
+    row += 1;
+    let mut keys = vec!["report.col.currency", "", "report.col.code", ""];
+    keys.extend(SUMMARY_COLUMNS);
+    keys.extend(CURRENCY_FUNDING_COLUMNS);
+    header_row(sheet, formats, lang, row, &keys, &[])?;
+    row += 1;
+    for line in &synthesis.currencies {
+        let mut cells = Cells::new(sheet, formats, row);
+        cells.text(currency_label(&line.currency))?;
+        cells.skip()?;
+        cells.text(&line.currency)?;
+        cells.skip()?;
+        cells::currency(&mut cells, line)?;
+        row += 1;
+    }
+    Ok(row)
 }
 
 fn write_groups(
     sheet: &mut Worksheet,
     formats: &Formats,
-    lang: Lang,
+    (lang, currency): (Lang, &str),
     mut row: u32,
     (title_key, label_key): (&str, &str),
     groups: &[GroupLine],
@@ -583,7 +636,7 @@ fn write_groups(
         cells.skip()?;
         cells.text(&group.code)?;
         cells.skip()?;
-        cells::summary(&mut cells, &group.summary)?;
+        cells::summary(&mut cells, &group.summary, currency)?;
         row += 1;
     }
     Ok(row)
@@ -637,13 +690,14 @@ fn write_funding(
 ) -> Result<(), XlsxError> {
     let lang = data.heading.lang;
     let columns = header_row(sheet, formats, lang, 0, &FUNDING_COLUMNS, &[])?;
-    set_widths(sheet, &[10.0, 12.0, 36.0, 20.0, 16.0, 16.0, 14.0])?;
+    set_widths(sheet, &[10.0, 12.0, 36.0, 20.0, 8.0, 16.0, 16.0, 14.0])?;
     for (index, line) in data.funding.iter().enumerate() {
         let mut cells = Cells::new(sheet, formats, row_index(index + 1));
         cells.text(&line.agency_code)?;
         cells.text(&line.plan_code)?;
         cells.text(&line.source)?;
         cells.text(&lang.t(line.source_kind.label_key()))?;
+        cells.text(currency_label(&line.currency))?;
         cells.money(line.planned.into())?;
         cells.money(line.mobilised.into())?;
         cells.percent(Ratio::new(

@@ -119,17 +119,24 @@ pub struct ActivityDetail {
     pub target: Option<Decimal>,
     pub unit: Option<String>,
     pub budget: i64,
+    /// The units that carry it out, as they stand now.
+    pub responsible_unit: Option<String>,
+    pub associated_units: Option<String>,
     pub plan_id: i64,
     pub plan_code: String,
     pub plan_title: String,
     pub start_year: i32,
     pub end_year: i32,
+    /// The plan's currency (ISO code), which the budget and spending are in.
+    pub currency: String,
     pub agency_id: i64,
     pub agency_code: String,
 }
 
 const DETAIL_COLUMNS: &str = "SELECT a.id, a.code, a.title, a.target, a.unit, a.budget, \
+     a.responsible_unit, a.associated_units, \
      pl.id AS plan_id, pl.code AS plan_code, pl.title AS plan_title, pl.start_year, pl.end_year, \
+     pl.currency, \
      g.id AS agency_id, g.code AS agency_code \
      FROM activities a JOIN plans pl ON pl.id = a.plan_id JOIN agencies g ON g.id = pl.agency_id";
 

@@ -104,8 +104,9 @@ impl SummaryCounts {
 /// the rules of [`Summary::add`]: no update by the date is "not started";
 /// above target is done with achieved over a non-zero target (a ratio over
 /// one, exactly: compared, never divided); late is neither done nor
-/// abandoned with a planned end, or the end of its schedule's first period,
-/// before the date.
+/// abandoned with a planned end, or the day its schedule makes it late
+/// (`schedule_late_from`, never before its first period's end), before the
+/// date.
 macro_rules! summary_columns {
     ($date:literal) => {
         concat!(
@@ -121,9 +122,11 @@ macro_rules! summary_columns {
              count(*) FILTER (WHERE COALESCE(u.status, 'not_started') NOT IN ('done', 'abandoned') \
                  AND (v.planned_end < ",
             $date,
-            " OR sv.first_end < ",
+            " OR (sv.first_end < ",
             $date,
-            ")) AS late, \
+            " AND schedule_late_from(sv.periods, u.achieved) < ",
+            $date,
+            "))) AS late, \
              COALESCE(sum(v.budget) FILTER (WHERE pl.currency = 'XOF'), 0)::numeric AS budget, \
              COALESCE(sum(COALESCE(u.spent, 0)) FILTER (WHERE pl.currency = 'XOF'), 0)::numeric \
                  AS spent "
@@ -168,18 +171,22 @@ macro_rules! plan_group_summaries {
             $group,
             " AS group_id,",
             summary_columns!($date),
-            "FROM plans pl JOIN activities a ON a.plan_id = pl.id",
-            activity_version_join!($date),
-            latest_update_join!($date),
-            "WHERE ",
+            // The plans not settled are chosen first, and `OFFSET 0` keeps
+            // the planner from probing every activity of the year before it
+            // drops those of settled plans (it would: the `known_at()` test
+            // makes the anti-join a filter applied after the activity join).
+            "FROM (SELECT pl.* FROM plans pl WHERE ",
             $where,
-            " AND",
-            in_force!("a", $date),
-            "AND NOT EXISTS (SELECT 1 FROM plan_figures f WHERE f.plan_id = pl.id \
+            " AND NOT EXISTS (SELECT 1 FROM plan_figures f WHERE f.plan_id = pl.id \
              AND f.settled_on <= ",
             $date,
-            " AND known_at() = 'infinity') GROUP BY 1) parts \
-             GROUP BY group_id HAVING sum(planned) > 0"
+            " AND known_at() = 'infinity') OFFSET 0) pl \
+             JOIN activities a ON a.plan_id = pl.id",
+            activity_version_join!($date),
+            latest_update_join!($date),
+            "WHERE",
+            in_force!("a", $date),
+            "GROUP BY 1) parts GROUP BY group_id HAVING sum(planned) > 0"
         )
     };
 }

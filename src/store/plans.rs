@@ -191,6 +191,10 @@ pub struct ActivityRow {
     pub unit: Option<String>,
     pub budget: i64,
     pub responsible_unit: Option<String>,
+    /// The units that carry it out beside the responsible one ("Structures
+    /// associées"); none for seals made before they were kept.
+    #[serde(default)]
+    pub associated_units: Option<String>,
     pub region_code: String,
     pub region_name: String,
     pub planned_start: Option<NaiveDate>,
@@ -217,9 +221,14 @@ pub struct ActivityRow {
 
 impl ActivityRow {
     pub fn figures(&self) -> ActivityFigures {
+        // A seal made before schedules had targets holds only the first end.
+        let due = match &self.schedule {
+            Some(periods) => schedule::late_from(&periods.0, self.latest.achieved),
+            None => self.schedule_due,
+        };
         self.latest
             .figures(self.target, self.budget, self.planned_end)
-            .with_schedule_due(self.schedule_due)
+            .with_schedule_due(due)
     }
 
     /// Its planned periods, in order (none without a schedule).
@@ -238,7 +247,8 @@ macro_rules! activity_columns {
     () => {
         concat!(
             " a.id, a.plan_id, a.node_id, a.code, a.title, v.target, v.unit, v.budget, \
-             v.responsible_unit, v.region_code, r.name AS region_name, v.planned_start, \
+             v.responsible_unit, v.associated_units, v.region_code, r.name AS region_name, \
+             v.planned_start, \
              v.planned_end, a.retired_on, v.funding_line_id, fs.source AS funding_source, \
              sv.periods AS schedule, sv.first_end AS schedule_due, u.comment,",
             $crate::store::activities::latest_update_columns!()
@@ -257,7 +267,7 @@ macro_rules! activity_version_join {
     ($date_param:literal) => {
         concat!(
             " JOIN LATERAL (SELECT v.target, v.unit, v.budget, v.responsible_unit, \
-             v.region_code, v.planned_start, v.planned_end, v.funding_line_id \
+             v.associated_units, v.region_code, v.planned_start, v.planned_end, v.funding_line_id \
              FROM activity_versions v WHERE v.activity_id = a.id AND v.recorded_at <= known_at() \
              AND v.effective_on <= ",
             $date_param,
@@ -405,14 +415,18 @@ pub(super) async fn with_values(
     // As known at `known_at()`: the value recorded by then, which is the
     // current one unless it was corrected since (then a revision holds it).
     let values: Vec<(i64, NaiveDate, Decimal)> = sqlx::query_as(
+        // The plans' indicators are joined in each branch, so that both read
+        // their index by indicator rather than every value of every plan.
         "SELECT v.indicator_id, v.period_end, v.value FROM ( \
-             SELECT indicator_id, period_end, value FROM indicator_values \
-             WHERE recorded_at <= known_at() \
+             SELECT x.indicator_id, x.period_end, x.value FROM indicators i \
+             JOIN indicator_values x ON x.indicator_id = i.id \
+             WHERE i.plan_id = ANY($1) AND x.recorded_at <= known_at() \
              UNION ALL \
-             SELECT indicator_id, period_end, value FROM indicator_value_revisions \
-             WHERE recorded_at <= known_at() AND replaced_at > known_at() \
-         ) v JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = ANY($1) \
-         ORDER BY v.indicator_id, v.period_end",
+             SELECT r.indicator_id, r.period_end, r.value FROM indicators i \
+             JOIN indicator_value_revisions r ON r.indicator_id = i.id \
+             WHERE i.plan_id = ANY($1) AND r.recorded_at <= known_at() \
+             AND r.replaced_at > known_at() \
+         ) v ORDER BY v.indicator_id, v.period_end",
     )
     .bind(plan_ids)
     .fetch_all(conn)

@@ -113,6 +113,8 @@ pub struct ReportActivity {
     pub agency_id: i64,
     pub agency_code: String,
     pub plan_code: String,
+    /// The plan's currency (ISO code), which its money is in.
+    pub currency: String,
     pub node_code: String,
     pub node_title: String,
     #[sqlx(flatten)]
@@ -127,7 +129,7 @@ pub fn activities<'c>(
     as_of: NaiveDate,
 ) -> BoxStream<'c, sqlx::Result<ReportActivity>> {
     sqlx::query_as(concat!(
-        "SELECT pl.agency_id, g.code AS agency_code, pl.code AS plan_code, \
+        "SELECT pl.agency_id, g.code AS agency_code, pl.code AS plan_code, pl.currency, \
          n.code AS node_code, n.title AS node_title,",
         activity_columns!(),
         activities_from!(),
@@ -181,6 +183,8 @@ pub struct ReportFunding {
     pub plan_id: i64,
     pub agency_code: String,
     pub plan_code: String,
+    /// The plan's currency (ISO code).
+    pub currency: String,
     pub source: String,
     pub source_kind: FundingSourceKind,
     pub planned: i64,
@@ -194,7 +198,7 @@ pub async fn funding(
     as_of: NaiveDate,
 ) -> sqlx::Result<Vec<ReportFunding>> {
     sqlx::query_as(&format!(
-        "SELECT f.id, f.plan_id, g.code AS agency_code, pl.code AS plan_code, fv.source, \
+        "SELECT f.id, f.plan_id, g.code AS agency_code, pl.code AS plan_code, pl.currency, fv.source, \
          fv.source_kind, fv.planned, fv.mobilised \
          FROM funding_lines f {} JOIN plans pl ON pl.id = f.plan_id \
          JOIN agencies g ON g.id = pl.agency_id \

@@ -40,6 +40,8 @@ pub struct Submitted {
     pub activity_title: String,
     pub plan_id: i64,
     pub plan_code: String,
+    /// The plan's currency (ISO code), which `spent` is in.
+    pub currency: String,
     pub agency_id: i64,
     pub agency_code: String,
     pub as_of: NaiveDate,
@@ -58,7 +60,7 @@ pub const QUEUE_PAGE: i64 = 200;
 
 /// The columns of [`Submitted`], for [`filtered`].
 const SUBMITTED_COLUMNS: &str = "SELECT u.id AS update_id, a.id AS activity_id, \
-     a.code AS activity_code, a.title AS activity_title, pl.id AS plan_id, pl.code AS plan_code, \
+     a.code AS activity_code, a.title AS activity_title, pl.id AS plan_id, pl.code AS plan_code, pl.currency, \
      g.id AS agency_id, g.code AS agency_code, u.as_of, u.status, u.achieved, u.spent, \
      u.comment, u.author, u.recorded_at, \
      (SELECT count(*) FROM attachments t WHERE t.update_id = u.id AND NOT EXISTS \

@@ -141,6 +141,11 @@ impl Ctx {
         self.lang.fcfa(amount.fcfa())
     }
 
+    /// How a currency shows in a column's title: `Dépensé (FCFA)`.
+    pub fn currency<'a>(&self, currency: &'a str) -> &'a str {
+        crate::i18n::currency_label(currency)
+    }
+
     /// An amount in a plan's currency (`XOF` shows as FCFA).
     pub fn money(&self, amount: impl Amount, currency: &str) -> String {
         self.lang.money(amount.fcfa(), currency)

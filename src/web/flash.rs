@@ -58,7 +58,14 @@ pub async fn take(parts: &mut Parts, session: &Session) -> Option<String> {
     if let Some(Taken(message)) = parts.extensions.get::<Taken>() {
         return message.clone();
     }
-    let message = session.remove::<String>(FLASH_KEY).await.ok().flatten();
+    // Looked up before it is removed: `Session::remove` marks the session
+    // modified even when the key is absent, and a modified session is
+    // written back to PostgreSQL, so every page would cost a write.
+    let pending = session.get::<String>(FLASH_KEY).await.ok().flatten();
+    let message = match pending {
+        Some(_) => session.remove::<String>(FLASH_KEY).await.ok().flatten(),
+        None => None,
+    };
     parts.extensions.insert(Taken(message.clone()));
     message
 }

@@ -161,7 +161,7 @@ async fn the_anaser_workbook_holds_the_figures_of_the_30th_session(pool: PgPool)
         "{first:?}"
     );
     assert!(
-        matches!(first.get(16), Some(Data::DateTime(_))),
+        matches!(first.get(17), Some(Data::DateTime(_))),
         "{first:?}"
     );
     let budget = number(first.get(12));
@@ -172,13 +172,15 @@ async fn the_anaser_workbook_holds_the_figures_of_the_30th_session(pool: PgPool)
     assert!(indicators.len() > 1);
     let funding = sheet(&mut book, "Financement");
     assert!(funding.len() > 1);
-    assert_eq!(text(funding[0].get(4)), "Prévu (FCFA)");
+    assert_eq!(text(funding[0].get(4)), "Devise");
+    assert_eq!(text(funding[0].get(5)), "Prévu");
+    assert_eq!(text(funding[1].get(4)), "FCFA");
 
     // Frozen header, filters, money and percentage formats, date cells.
     let activity_xml = xlsx_part(&page.bytes, "xl/worksheets/sheet2.xml");
     assert!(activity_xml.contains(r#"ySplit="1""#), "frozen header row");
     assert!(
-        activity_xml.contains("<autoFilter ref=\"A1:T50\""),
+        activity_xml.contains("<autoFilter ref=\"A1:U50\""),
         "filters"
     );
     let styles = xlsx_part(&page.bytes, "xl/styles.xml");
@@ -249,7 +251,9 @@ async fn the_csv_opens_in_french_excel(pool: PgPool) {
     // Decimal comma, plain integers, ISO dates.
     let rate = column(&rows, "Taux de réalisation");
     assert!(rows[1..].iter().any(|r| r[rate].contains(',')));
-    let budget = column(&rows, "Budget (FCFA)");
+    let budget = column(&rows, "Budget");
+    let currency = column(&rows, "Devise");
+    assert!(rows[1..].iter().all(|r| r[currency] == "FCFA"));
     assert!(rows[1..].iter().all(|r| r[budget].parse::<i64>().is_ok()));
     let end = column(&rows, "Fin prévue");
     assert!(rows[1..].iter().all(

@@ -365,3 +365,46 @@ async fn a_held_session_freezes_updates_dated_before_its_cutoff(pool: PgPool) {
         ["progress.record", "progress.record_frozen_override"]
     );
 }
+
+/// The stored session, as the store last wrote it.
+async fn stored_session(pool: &PgPool) -> (Vec<u8>, String) {
+    sqlx::query_as("SELECT data, expiry_date::text FROM tower_sessions.session")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn reading_pages_writes_nothing_to_the_session_and_a_save_s_message_shows_once(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let activity = first_activity(&pool, "PAP-2026").await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    let (csrf, base) = load_form(&mut editor, activity).await;
+    let signed_in_state = stored_session(&pool).await;
+    for uri in ["/", "/agencies/ANASER", &format!("/activities/{activity}")] {
+        let page = editor.get(uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+    }
+    assert_eq!(
+        stored_session(&pool).await,
+        signed_in_state,
+        "pages read are not a write each"
+    );
+
+    let saved = editor
+        .post(
+            &format!("/activities/{activity}/progress"),
+            &valid(&csrf, &base),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let with_message = stored_session(&pool).await;
+    assert_ne!(with_message.0, signed_in_state.0, "the message is kept");
+    let next = editor.get(&format!("/activities/{activity}")).await;
+    assert_eq!(next.text("#flash"), suivi::i18n::Lang::Fr.t("flash.saved"));
+    let shown = stored_session(&pool).await;
+    assert_ne!(shown.0, with_message.0, "and taken once shown");
+    let again = editor.get(&format!("/activities/{activity}")).await;
+    assert!(again.texts("#flash").is_empty(), "shown once only");
+    assert_eq!(stored_session(&pool).await, shown);
+}

@@ -743,6 +743,7 @@ async fn a_node_that_holds_items_is_never_retired(pool: PgPool) {
         target: None,
         budget: 0,
         responsible_unit: None,
+        associated_units: None,
         region_code: "NAT".to_owned(),
         planned_start: None,
         planned_end: None,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::words::fold;
+use super::folding::fold;
 
 /// The currency of a plan's amounts: FCFA unless the file says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::words::{fold, meaning_of, Meaning};
+use super::folding::fold;
+use super::words::{meaning_of, Meaning};
 use crate::imports::limits::cell_name;
 use crate::imports::table::{Row, Sheet};
 

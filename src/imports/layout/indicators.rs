@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::amount;
 use super::detect::{Column, Layout};
-use super::words::{self, fold, Meaning};
+use super::folding::fold;
+use super::words::{self, Meaning};
 use crate::domain::Direction;
 use crate::imports::plan_file::Problem;
 use crate::imports::table::Sheet;

@@ -12,6 +12,7 @@
 
 pub mod amount;
 pub mod detect;
+pub mod folding;
 pub mod indicators;
 pub mod plan;
 pub mod progress;

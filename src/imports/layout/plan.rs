@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::amount::{self, Amount, Currency};
 use super::detect::{Column, Layout};
-use super::words::{self, fold, Meaning};
+use super::folding::fold;
+use super::words::{self, Meaning};
 use crate::domain::FundingSourceKind;
 use crate::i18n::Lang;
 use crate::imports::plan_file::Problem;

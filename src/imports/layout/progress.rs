@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use super::amount::{self, Amount};
 use super::detect::{Column, Layout};
+use super::folding::fold;
 use super::plan::{clean_code, Ignored};
-use super::words::{self, fold, Meaning};
+use super::words::{self, Meaning};
 use crate::domain::Status;
 use crate::imports::plan_file::Problem;
 use crate::imports::table::Sheet;

@@ -2,31 +2,12 @@
 //! headers in French and English with their variants, the level words that
 //! open a section row ("Action prioritaire 1 : …"), total and note rows,
 //! funding sources, statuses and directions as people write them. Pure
-//! matching on folded text (lowercase, no accents, single spaces); nothing
-//! here reads a file.
+//! matching on folded text ([`fold`]: lowercase, no accents, single spaces);
+//! nothing here reads a file.
 
+use super::amount;
+use super::folding::fold;
 use crate::domain::{Direction, FundingSourceKind, Status};
-
-/// Lowercase, accents removed, apostrophes straightened, single spaces: how
-/// every word of a file is compared.
-pub fn fold(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            '’' | '`' | '´' => '\'',
-            '\u{a0}' | '\u{202f}' | '\n' | '\r' | '\t' => ' ',
-            c => c,
-        })
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// What a column holds, as the preview names it and a saved mapping keeps it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -685,7 +666,7 @@ pub fn funding_kind(folded: &str) -> Option<FundingSourceKind> {
 /// is undecidable ("NR", empty, "Suspendue") and goes to the user.
 pub fn status_of(folded: &str) -> Option<Status> {
     let t = folded.trim_matches(|c: char| c == '.' || c == ' ');
-    if let Some(rate) = super::amount::rate(t) {
+    if let Some(rate) = amount::rate(t) {
         return Some(status_of_rate(rate));
     }
     let t = t.trim_end_matches('s');

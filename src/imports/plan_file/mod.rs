@@ -24,7 +24,7 @@ use crate::store::structure::ActivityFields;
 pub const LEVEL_SEPARATOR: &str = " · ";
 
 /// The activity columns, after the level columns: (key, French header).
-pub const COLUMNS: [(&str, &str); 16] = [
+pub const COLUMNS: [(&str, &str); 17] = [
     ("code", "Code"),
     ("title", "Activité"),
     ("target", "Cible"),
@@ -40,8 +40,9 @@ pub const COLUMNS: [(&str, &str); 16] = [
     ("as_of", "À la date du"),
     ("comment", "Commentaire"),
     ("base", "Version (ne pas modifier)"),
-    // Last, so that files written before it keep their columns' places.
+    // Last, so that files written before them keep their columns' places.
     ("funding", "Source de financement"),
+    ("associated", "Structures associées"),
 ];
 
 /// A level of the tree as the file gives it.
@@ -100,6 +101,9 @@ pub struct PlanFile {
     /// without it (made before it existed, or by hand) leaves the
     /// activities' sources as they are.
     pub has_funding_column: bool,
+    /// Whether it has the "Structures associées" column: a file without it
+    /// leaves the activities' associated units as they are.
+    pub has_associated_column: bool,
 }
 
 /// What the file is checked against.
@@ -208,6 +212,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
     let mut file = PlanFile {
         level_names: level_names.clone(),
         has_funding_column: find("funding", "Source de financement").is_some(),
+        has_associated_column: find("associated", "Structures associées").is_some(),
         ..PlanFile::default()
     };
     for (index, row) in table.iter().enumerate().skip(1) {
@@ -425,6 +430,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
                 unit: Some(field("unit").to_owned()).filter(|u| !u.is_empty()),
                 budget: budget.unwrap_or(0),
                 responsible_unit: Some(field("responsible").to_owned()).filter(|u| !u.is_empty()),
+                associated_units: Some(field("associated").to_owned()).filter(|u| !u.is_empty()),
                 region_code: region_code.unwrap_or_default(),
                 planned_start,
                 planned_end,

@@ -18,7 +18,7 @@ use krilla::metadata::Metadata;
 use self::canvas::{Canvas, Color, Column, Row, Weight, CONTENT_WIDTH, MARGIN};
 use super::figures::{GroupLine, Synthesis};
 use super::{ReportData, ReportError, Subject};
-use crate::i18n::Lang;
+use crate::i18n::{currency_label, Lang};
 use crate::performance::{ActivityFigures, Ratio, Summary};
 use crate::store::reports::ReportActivity;
 use crate::store::sessions::Resolution;
@@ -230,15 +230,19 @@ fn key_figures(
         (
             lang.t("report.headline.budget_rate").into_owned(),
             lang.percent(total.budget_execution_rate()),
-            format!("{} / {}", lang.fcfa(total.spent), lang.fcfa(total.budget)),
+            format!(
+                "{} / {}",
+                lang.money(total.spent, &synthesis.currency),
+                lang.money(total.budget, &synthesis.currency)
+            ),
         ),
         (
             lang.t("report.headline.funding_rate").into_owned(),
             lang.percent(synthesis.mobilisation_rate()),
             format!(
                 "{} / {}",
-                lang.fcfa(synthesis.funding_mobilised),
-                lang.fcfa(synthesis.funding_planned)
+                lang.money(synthesis.funding_mobilised, &synthesis.currency),
+                lang.money(synthesis.funding_planned, &synthesis.currency)
             ),
         ),
     ];
@@ -301,15 +305,22 @@ fn key_figures(
     }
 }
 
-/// The columns of a breakdown table after its first ones.
-fn summary_columns(lang: Lang) -> Vec<Column> {
+/// The columns of a breakdown table after its first ones, its money in
+/// `currency`.
+fn summary_columns(lang: Lang, currency: &str) -> Vec<Column> {
     vec![
         Column::number(lang.t("report.col.planned"), 1.0),
         Column::number(lang.t("report.col.done"), 1.0),
         Column::number(lang.t("report.col.execution_rate"), 1.2),
         Column::number(lang.t("report.col.above_target"), 1.1),
         Column::number(lang.t("report.col.late"), 1.0),
-        Column::number(lang.t("report.col.budget"), 1.9),
+        Column::number(
+            lang.t_with(
+                "report.col.budget_in",
+                &[("currency", currency_label(currency))],
+            ),
+            1.9,
+        ),
         Column::number(lang.t("report.col.budget_rate"), 1.3),
     ]
 }
@@ -334,7 +345,7 @@ fn breakdowns(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
             Column::text(lang.t("report.col.code"), 1.1),
             Column::text(lang.t("report.col.item"), 4.5),
         ];
-        columns.extend(summary_columns(lang));
+        columns.extend(summary_columns(lang, &synthesis.currency));
         let rows: Vec<Row> = synthesis
             .nodes
             .iter()
@@ -353,10 +364,11 @@ fn breakdowns(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
             .collect();
         canvas.table(&columns, &rows);
     }
+    let currency = synthesis.currency.as_str();
     if data.spans_agencies() {
         group_table(
             canvas,
-            lang,
+            (lang, currency),
             "report.section.agencies",
             "report.col.agency",
             &synthesis.agencies,
@@ -364,23 +376,61 @@ fn breakdowns(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
     }
     group_table(
         canvas,
-        lang,
+        (lang, currency),
         "report.section.regions",
         "report.col.region",
         &synthesis.regions,
     );
+    currencies(canvas, lang, synthesis);
+}
+
+/// Each currency's own figures when the plans have several: their money is
+/// never added together.
+fn currencies(canvas: &mut Canvas, lang: Lang, synthesis: &Synthesis) {
+    if synthesis.currencies.is_empty() {
+        return;
+    }
+    canvas.heading(&lang.t("report.section.currencies"), 12.0, 60.0);
+    let columns = vec![
+        Column::text(lang.t("report.col.currency"), 1.8),
+        Column::number(lang.t("report.col.planned"), 1.0),
+        Column::number(lang.t("report.col.done"), 1.0),
+        Column::number(lang.t("report.col.budget"), 2.4),
+        Column::number(lang.t("report.col.spent"), 2.4),
+        Column::number(lang.t("report.col.budget_rate"), 1.3),
+        Column::number(lang.t("report.col.funding_planned"), 2.4),
+        Column::number(lang.t("report.col.mobilisation_rate"), 1.3),
+    ];
+    let rows: Vec<Row> = synthesis
+        .currencies
+        .iter()
+        .map(|line| {
+            let summary = &line.summary;
+            Row::new(vec![
+                currency_label(&line.currency).to_owned(),
+                count(lang, summary.planned),
+                count(lang, summary.done),
+                lang.money(summary.budget, &line.currency),
+                lang.money(summary.spent, &line.currency),
+                lang.percent(summary.budget_execution_rate()),
+                lang.money(line.funding_planned, &line.currency),
+                lang.percent(line.mobilisation_rate()),
+            ])
+        })
+        .collect();
+    canvas.table(&columns, &rows);
 }
 
 fn group_table(
     canvas: &mut Canvas,
-    lang: Lang,
+    (lang, currency): (Lang, &str),
     title_key: &str,
     label_key: &str,
     groups: &[GroupLine],
 ) {
     canvas.heading(&lang.t(title_key), 12.0, 60.0);
     let mut columns = vec![Column::text(lang.t(label_key), 5.6)];
-    columns.extend(summary_columns(lang));
+    columns.extend(summary_columns(lang, currency));
     let rows: Vec<Row> = groups
         .iter()
         .map(|group| {
@@ -460,8 +510,8 @@ fn funding(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthesis) {
             Row::new(vec![
                 line.source.clone(),
                 lang.t(line.source_kind.label_key()).into_owned(),
-                lang.integer(line.planned),
-                lang.integer(line.mobilised),
+                lang.money(line.planned, &line.currency),
+                lang.money(line.mobilised, &line.currency),
                 lang.percent(Ratio::new(
                     i128::from(line.mobilised),
                     i128::from(line.planned),
@@ -499,8 +549,8 @@ fn funding_execution(canvas: &mut Canvas, data: &ReportData, synthesis: &Synthes
             Row::new(vec![
                 line.source.clone(),
                 lang.integer(i128::from(summary.planned)),
-                lang.integer(summary.budget),
-                lang.integer(summary.spent),
+                lang.money(summary.budget, &line.currency),
+                lang.money(summary.spent, &line.currency),
                 lang.percent(summary.budget_execution_rate()),
             ])
         })
@@ -552,8 +602,8 @@ fn activity_list(
                 lang.t(figures.status.label_key()).into_owned(),
                 achieved,
                 lang.percent(figures.achievement_rate()),
-                lang.integer(figures.budget),
-                lang.integer(figures.spent),
+                lang.money(figures.budget, &row.currency),
+                lang.money(figures.spent, &row.currency),
             ])
         })
         .collect();
@@ -572,7 +622,7 @@ fn adopted_programme(canvas: &mut Canvas, lang: Lang, adopted: &crate::dashboard
     let rows = vec![Row::new(vec![
         count(lang, adopted.activities as u64),
         count(lang, adopted.leaf_nodes as u64),
-        lang.fcfa(adopted.budget),
+        lang.money(adopted.budget, &adopted.plan.currency),
     ])];
     canvas.table(&columns, &rows);
 }

@@ -25,6 +25,8 @@ pub struct ActivityFields {
     pub target: Option<Decimal>,
     pub budget: i64,
     pub responsible_unit: Option<String>,
+    /// The units beside the responsible one ("Structures associées").
+    pub associated_units: Option<String>,
     pub region_code: String,
     pub planned_start: Option<NaiveDate>,
     pub planned_end: Option<NaiveDate>,
@@ -42,6 +44,7 @@ impl From<&ActivityRow> for ActivityFields {
             target: row.target,
             budget: row.budget,
             responsible_unit: row.responsible_unit.clone(),
+            associated_units: row.associated_units.clone(),
             region_code: row.region_code.clone(),
             planned_start: row.planned_start,
             planned_end: row.planned_end,

@@ -78,10 +78,10 @@ pub(in crate::store) async fn insert_activity(
     sqlx::query_scalar(
         "INSERT INTO activities (plan_id, node_id, position, code, title, unit, target, \
          budget, responsible_unit, region_code, planned_start, planned_end, added_on, \
-         funding_line_id) \
+         funding_line_id, associated_units) \
          VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM activities \
          WHERE plan_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-         (SELECT id FROM funding_lines WHERE plan_id = $1 AND source = $13)) RETURNING id",
+         (SELECT id FROM funding_lines WHERE plan_id = $1 AND source = $13), $14) RETURNING id",
     )
     .bind(plan_id)
     .bind(node_id)
@@ -96,6 +96,7 @@ pub(in crate::store) async fn insert_activity(
     .bind(fields.planned_end)
     .bind(added_on)
     .bind(fields.funding_source.as_deref())
+    .bind(fields.associated_units.as_deref())
     .fetch_one(conn)
     .await
 }
@@ -114,9 +115,10 @@ pub(in crate::store) async fn write_activity(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO activity_versions (activity_id, effective_on, recorded_by, target, unit, \
-         budget, responsible_unit, region_code, planned_start, planned_end, funding_line_id) \
+         budget, responsible_unit, region_code, planned_start, planned_end, funding_line_id, \
+         associated_units) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT f.id FROM funding_lines f \
-         JOIN activities a ON a.plan_id = f.plan_id WHERE a.id = $1 AND f.source = $11))",
+         JOIN activities a ON a.plan_id = f.plan_id WHERE a.id = $1 AND f.source = $11), $12)",
     )
     .bind(id)
     .bind(effective_on)
@@ -129,6 +131,7 @@ pub(in crate::store) async fn write_activity(
     .bind(fields.planned_start)
     .bind(fields.planned_end)
     .bind(fields.funding_source.as_deref())
+    .bind(fields.associated_units.as_deref())
     .execute(&mut *conn)
     .await?;
     // The copy in `activities` follows the latest version, which is not
@@ -138,7 +141,8 @@ pub(in crate::store) async fn write_activity(
         "UPDATE activities a SET node_id = $2, code = $3, title = $4, unit = v.unit, \
          target = v.target, budget = v.budget, responsible_unit = v.responsible_unit, \
          region_code = v.region_code, planned_start = v.planned_start, \
-         planned_end = v.planned_end, funding_line_id = v.funding_line_id \
+         planned_end = v.planned_end, funding_line_id = v.funding_line_id, \
+         associated_units = v.associated_units \
          FROM (SELECT * FROM activity_versions WHERE activity_id = $1 \
          ORDER BY effective_on DESC, recorded_at DESC, id DESC LIMIT 1) v WHERE a.id = $1",
     )

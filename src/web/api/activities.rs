@@ -42,15 +42,16 @@ pub struct Update {
     pub review_reason: Option<String>,
 }
 
-impl From<&ProgressRow> for Update {
-    fn from(row: &ProgressRow) -> Update {
+impl Update {
+    /// An update of an activity whose plan's money is in `currency`.
+    pub fn of(row: &ProgressRow, currency: &str) -> Update {
         Update {
             id: row.id,
             activity_id: row.activity_id,
             as_of: row.as_of,
             status: row.status.as_str().to_owned(),
             achieved: quantity(row.achieved),
-            spent: row.spent.map(Money::xof),
+            spent: row.spent.map(|spent| Money::new(spent, currency)),
             comment: row.comment.clone(),
             author: row.author.clone(),
             recorded_at: row.recorded_at,
@@ -95,9 +96,12 @@ pub async fn show(
         .ok_or(ApiError::NotFound)?;
     let history = activities::history(&state.db, activity.id).await?;
     Ok(Json(ActivityDetailOut {
-        activity: Activity::of(row, as_of),
+        activity: Activity::of(row, as_of, &activity.currency),
         latest_recorded_id: history.first().map(|u| u.id),
-        history: history.iter().map(Update::from).collect(),
+        history: history
+            .iter()
+            .map(|update| Update::of(update, &activity.currency))
+            .collect(),
     }))
 }
 
@@ -126,7 +130,7 @@ pub struct NewUpdate {
     #[serde(default, deserialize_with = "number_or_text")]
     #[schema(value_type = Option<String>)]
     pub achieved: Option<String>,
-    /// The amount spent so far, in XOF.
+    /// The amount spent so far, in the plan's currency (its `currency`).
     #[serde(default)]
     pub spent: Option<i64>,
     #[serde(default)]
@@ -209,14 +213,19 @@ pub async fn record(
                 token = user.token_id,
                 "progress recorded through the API"
             );
-            Ok((StatusCode::CREATED, Json(Update::from(&row))))
+            Ok((
+                StatusCode::CREATED,
+                Json(Update::of(&row, &activity.currency)),
+            ))
         }
         RecordOutcome::Frozen {
             session_number,
             cutoff,
         } => Err(problem::frozen(session_number, cutoff)),
         RecordOutcome::Conflict { latest } => Err(ApiError::Conflict {
-            latest: latest.as_ref().map(|l| json!(Update::from(l))),
+            latest: latest
+                .as_ref()
+                .map(|l| json!(Update::of(l, &activity.currency))),
             yours: json!(input),
         }),
     }

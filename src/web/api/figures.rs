@@ -1,6 +1,8 @@
 //! `/api/v1/figures/{year}`: the consolidated figures of a year, as the home
 //! page computes them — every agency the token's user may read (a ministry
 //! covering the agencies under it) and the total, each activity counted once.
+//! Their money is the FCFA plans' (`XOF`); the plans in another currency have
+//! their own totals per currency beside them, never converted nor added in.
 
 use std::collections::HashMap;
 
@@ -11,9 +13,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::ApiUser;
-use super::model::{AsOfQuery, Figures};
+use super::model::{AsOfQuery, Figures, Money, Rate, CONSOLIDATED_CURRENCY};
 use super::problem::{ApiError, ProblemBody};
-use crate::performance::{self, Summary};
+use crate::performance::{self, Ratio, Summary};
 use crate::store::agencies;
 use crate::web::AppState;
 
@@ -28,12 +30,28 @@ pub struct AgencyFigures {
     pub figures: Figures,
 }
 
+/// The money of the plans in one currency other than FCFA.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CurrencyTotal {
+    /// ISO 4217 (`USD`).
+    pub currency: String,
+    pub budget: Money,
+    pub spent: Money,
+    /// Spent over budgeted; null without a budget.
+    pub budget_execution_rate: Option<Rate>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct YearFigures {
     pub year: i32,
     pub as_of: NaiveDate,
+    /// Every activity counted; the money of FCFA plans only (`XOF`).
     pub total: Figures,
+    /// The same for each agency (FCFA money only).
     pub agencies: Vec<AgencyFigures>,
+    /// The budget and spending of the plans in each other currency, in the
+    /// order of their codes (empty when every plan is in FCFA).
+    pub other_currencies: Vec<CurrencyTotal>,
 }
 
 /// The consolidated figures of a year, as of a date (by default the year's
@@ -78,10 +96,21 @@ pub async fn year(
         total.merge(summary);
     }
     let totals = performance::rollup(&parents, own);
+    let other_currencies =
+        agencies::other_currency_totals(&state.db, year, as_of, user.readable_filter())
+            .await?
+            .into_iter()
+            .map(|(currency, budget, spent)| CurrencyTotal {
+                budget: Money::new(budget, &currency),
+                spent: Money::new(spent, &currency),
+                budget_execution_rate: Rate::of(Ratio::new(spent, budget)),
+                currency,
+            })
+            .collect();
     Ok(Json(YearFigures {
         year,
         as_of,
-        total: Figures::from(&total),
+        total: Figures::of(&total, CONSOLIDATED_CURRENCY),
         agencies: all
             .iter()
             .map(|a| AgencyFigures {
@@ -89,8 +118,12 @@ pub async fn year(
                 agency_code: a.code.clone(),
                 agency_name: a.name.clone(),
                 parent_code: a.parent_code.clone(),
-                figures: Figures::from(&totals.get(&a.id).copied().unwrap_or_default()),
+                figures: Figures::of(
+                    &totals.get(&a.id).copied().unwrap_or_default(),
+                    CONSOLIDATED_CURRENCY,
+                ),
             })
             .collect(),
+        other_currencies,
     }))
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::ApiEditable;
-use super::plans::Indicator;
+use super::model::Indicator;
 use super::problem::{ApiError, FieldProblem, ProblemBody};
 use crate::store::plans::{self, IndicatorRow, Plan};
 use crate::store::structure::{self, Change};

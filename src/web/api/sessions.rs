@@ -9,57 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::agencies::PlanSummary;
 use super::auth::ApiReadable;
-use super::model::{Figures, Money};
-use super::plans::{nodes_with_figures, FundingOut, Indicator, Node};
+use super::model::{nodes_with_figures, FundingOut, Indicator, Node, PlanSummary, SessionSummary};
+use super::model::{Figures, Money, CONSOLIDATED_CURRENCY};
 use super::problem::{ApiError, ProblemBody};
 use crate::dashboard::Dashboard;
 use crate::performance::plan_tree::Tree;
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::AppState;
-
-/// A session as listed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionSummary {
-    pub id: i64,
-    pub agency_code: String,
-    pub number: i32,
-    /// `ordinary` or `extraordinary`.
-    pub kind: String,
-    pub held_on: NaiveDate,
-    /// The date the figures stop at.
-    pub cutoff: NaiveDate,
-    /// `planned` or `held`.
-    pub status: String,
-    pub place: Option<String>,
-    pub chair: Option<String>,
-    pub reviewed_plan_id: Option<i64>,
-    pub adopted_plan_id: Option<i64>,
-    /// Held, and its figures sealed.
-    pub sealed: bool,
-    pub illustrative: bool,
-}
-
-impl From<&BoardSession> for SessionSummary {
-    fn from(s: &BoardSession) -> SessionSummary {
-        SessionSummary {
-            id: s.id,
-            agency_code: s.agency_code.clone(),
-            number: s.number,
-            kind: s.kind.as_str().to_owned(),
-            held_on: s.held_on,
-            cutoff: s.cutoff,
-            status: s.status.as_str().to_owned(),
-            place: s.place.clone(),
-            chair: s.chair.clone(),
-            reviewed_plan_id: s.reviewed_plan_id,
-            adopted_plan_id: s.adopted_plan_id,
-            sealed: s.is_sealed(),
-            illustrative: s.illustrative,
-        }
-    }
-}
 
 /// The seal the figures come from.
 #[derive(Debug, Serialize, ToSchema)]
@@ -179,17 +136,28 @@ pub async fn show(
     let db = &state.db;
     let cutoff = session.cutoff;
     let Dashboard { figures, seal } = Dashboard::of(db, &session).await?;
+    // The previous session's figures are of the same agency's programme:
+    // in the reviewed plan's currency.
+    let currency = figures
+        .reviewed
+        .as_ref()
+        .map_or(CONSOLIDATED_CURRENCY, |r| r.plan.currency.as_str())
+        .to_owned();
     let reviewed = figures.reviewed.map(|r| {
         let tree = Tree::new(r.nodes);
         ReviewedOut {
-            figures: Figures::from(&r.headline),
+            figures: Figures::of(&r.headline, &r.plan.currency),
             nodes: nodes_with_figures(&r.plan, &tree, &r.activities, cutoff),
             indicators: r
                 .indicators
                 .iter()
                 .map(|i| Indicator::of(i, cutoff))
                 .collect(),
-            funding: r.funding.iter().map(FundingOut::from).collect(),
+            funding: r
+                .funding
+                .iter()
+                .map(|line| FundingOut::of(line, &r.plan.currency))
+                .collect(),
             plan: PlanSummary::from(&r.plan),
         }
     });
@@ -205,14 +173,14 @@ pub async fn show(
             session_id: p.session.id,
             number: p.session.number,
             cutoff: p.session.cutoff,
-            figures: Figures::from(&p.summary),
+            figures: Figures::of(&p.summary, &currency),
         }),
         adopted: figures.adopted.map(|a| AdoptedOut {
             plan: PlanSummary::from(&a.plan),
             activities: a.activities,
             leaf_nodes: a.leaf_nodes,
             leaf_level_name: a.leaf_level_name,
-            budget: Money::xof(a.budget),
+            budget: Money::new(a.budget, &a.plan.currency),
         }),
         resolutions: resolutions.iter().map(ResolutionOut::from).collect(),
         open_earlier: figures

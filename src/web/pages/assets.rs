@@ -38,13 +38,14 @@ const fn fnv1a(bytes: &[u8]) -> u64 {
 /// The bulk grid's columns after the activity, by the catalog keys of their
 /// headings: on a phone each cell shows its column's name above its input.
 /// One rule per column and language here rather than a `data-label` on each
-/// of a plan's hundreds of cells keeps the grid's page light.
-const GRID_COLUMNS: [(&str, &str); 5] = [
-    ("activity.status", ""),
-    ("activity.achieved", ""),
-    ("progress.spent", " (FCFA)"),
-    ("progress.as_of", ""),
-    ("progress.comment", ""),
+/// of a plan's hundreds of cells keeps the grid's page light. The stylesheet
+/// is the same for every plan: the currency is in the grid's heading only.
+const GRID_COLUMNS: [&str; 5] = [
+    "activity.status",
+    "activity.achieved",
+    "progress.spent",
+    "progress.as_of",
+    "progress.comment",
 ];
 
 /// The stylesheet as served: the file, then the grid's column labels in
@@ -53,8 +54,8 @@ static SERVED: LazyLock<String> = LazyLock::new(|| {
     let mut css = String::from(STYLESHEET);
     css.push_str("@media (max-width: 40rem) {\n");
     for lang in Lang::ALL {
-        for (n, (key, suffix)) in GRID_COLUMNS.iter().enumerate() {
-            let label = format!("{}{suffix}", lang.t(key));
+        for (n, key) in GRID_COLUMNS.iter().enumerate() {
+            let label = lang.t(key);
             let _ = writeln!(
                 css,
                 "  html[lang={}] table.grid > tbody > tr > td:nth-child({}):not([colspan])::before {{ content: \"{}\"; }}",

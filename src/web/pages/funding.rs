@@ -91,8 +91,9 @@ impl FundingInput {
     }
 }
 
-/// An amount in FCFA, required (0 written as such), as everywhere a typed
-/// amount: spaces and a "FCFA" suffix accepted, never negative.
+/// An amount in the plan's currency, required (0 written as such), as
+/// everywhere a typed amount: spaces (and a "FCFA" suffix) accepted, never
+/// negative.
 fn amount(errors: &mut FieldErrors, field: &'static str, text: &str) -> i64 {
     if text.trim().is_empty() {
         errors.set(field, "error.value.empty");

@@ -168,7 +168,7 @@ impl Checker<'_> {
         let expected: Vec<String> = [
             fr.t("activity.status").into_owned(),
             fr.t("activity.achieved").into_owned(),
-            format!("{} (FCFA)", fr.t("progress.spent")),
+            fr.t("progress.spent").into_owned(),
             fr.t("progress.as_of").into_owned(),
             fr.t("progress.comment").into_owned(),
         ]

@@ -11,7 +11,7 @@ use super::super::forms::{self, optional_date, optional_text, FieldErrors};
 use super::super::render;
 use super::{
     change, node_of_plan, optional_quantity, possible_parents, required_code, required_title,
-    structure_link, NoFields, RESPONSIBLE_MAX, UNIT_MAX,
+    structure_link, NoFields, ASSOCIATED_MAX, RESPONSIBLE_MAX, UNIT_MAX,
 };
 use crate::domain::Fcfa;
 use crate::store::funding;
@@ -38,6 +38,8 @@ pub struct ActivityInput {
     pub budget: String,
     #[serde(default)]
     pub responsible_unit: String,
+    #[serde(default)]
+    pub associated_units: String,
     #[serde(default)]
     pub region: String,
     #[serde(default)]
@@ -66,6 +68,7 @@ impl ActivityInput {
                 .unwrap_or_default(),
             budget: row.budget.to_string(),
             responsible_unit: row.responsible_unit.clone().unwrap_or_default(),
+            associated_units: row.associated_units.clone().unwrap_or_default(),
             region: row.region_code.clone(),
             planned_start: row.planned_start.map(|d| d.to_string()).unwrap_or_default(),
             planned_end: row.planned_end.map(|d| d.to_string()).unwrap_or_default(),
@@ -153,6 +156,12 @@ fn validate_activity(
         &input.responsible_unit,
         RESPONSIBLE_MAX,
     );
+    let associated_units = optional_text(
+        &mut errors,
+        "associated_units",
+        &input.associated_units,
+        ASSOCIATED_MAX,
+    );
     let region_code = input.region.trim().to_owned();
     if !regions.iter().any(|r| r.code == region_code) {
         errors.set("region", "structure.error.region");
@@ -180,6 +189,7 @@ fn validate_activity(
                 target,
                 budget,
                 responsible_unit,
+                associated_units,
                 region_code,
                 planned_start,
                 planned_end,

@@ -45,6 +45,8 @@ const CODE_MAX: usize = 64;
 const TITLE_MAX: usize = 500;
 const UNIT_MAX: usize = 64;
 const RESPONSIBLE_MAX: usize = 200;
+/// Several units, as the database allows.
+const ASSOCIATED_MAX: usize = 500;
 const PERIOD_LABEL_MAX: usize = 32;
 
 /// The structure page, where every change goes back to.
