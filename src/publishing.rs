@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 use crate::names::{PlanName, SessionName};
 use crate::store::audit::Actor;
 use crate::store::plans;
-use crate::store::publications::{self, Published, Target};
+use crate::store::publications::{self, Published, Shown, Target};
 use crate::store::sessions::{self, BoardSession};
 
 #[derive(Debug, Subcommand)]
@@ -28,6 +28,9 @@ pub enum PublishCommand {
         /// Show the updates' comments on its public page (off unless chosen).
         #[arg(long, conflicts_with = "off")]
         with_comments: bool,
+        /// Show the updates' attachments on its public page (off unless chosen).
+        #[arg(long, conflicts_with = "off")]
+        with_attachments: bool,
     },
     /// Publish a sealed board session: its id, AGENCY:NUMBER for an
     /// ordinary session (ANASER:30) or AGENCY:extraordinary:NUMBER.
@@ -39,6 +42,9 @@ pub enum PublishCommand {
         /// Show the updates' comments on its public page (off unless chosen).
         #[arg(long, conflicts_with = "off")]
         with_comments: bool,
+        /// Show the updates' attachments on its public page (off unless chosen).
+        #[arg(long, conflicts_with = "off")]
+        with_attachments: bool,
     },
     /// List what is published, by agency, with the public page of each.
     List,
@@ -50,6 +56,7 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
             name,
             off,
             with_comments,
+            with_attachments,
         } => {
             let parsed = PlanName::parse(&name)
                 .ok_or_else(|| anyhow!(lang.t("api.error.bad_plan_code").into_owned()))?;
@@ -65,13 +72,20 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
             );
             let path = format!("/public/plans/{}", plan.id);
             let target = Target::Plan(plan.id);
-            let choice = Choice { off, with_comments };
+            let choice = Choice {
+                off,
+                shown: Shown {
+                    comments: with_comments,
+                    attachments: with_attachments,
+                },
+            };
             change(db, target, plan.agency_id, choice, &what, &path, lang).await
         }
         PublishCommand::Session {
             name,
             off,
             with_comments,
+            with_attachments,
         } => {
             let parsed = SessionName::parse(&name)
                 .ok_or_else(|| anyhow!(lang.t("api.error.bad_session_code").into_owned()))?;
@@ -85,7 +99,13 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
             }
             let path = format!("/public/sessions/{}", session.id);
             let target = Target::Session(session.id);
-            let choice = Choice { off, with_comments };
+            let choice = Choice {
+                off,
+                shown: Shown {
+                    comments: with_comments,
+                    attachments: with_attachments,
+                },
+            };
             change(db, target, session.agency_id, choice, &what, &path, lang).await
         }
         PublishCommand::List => {
@@ -95,11 +115,10 @@ pub async fn run(db: &PgPool, command: PublishCommand, lang: Lang) -> anyhow::Re
     }
 }
 
-/// What the command asks: to take off, or to publish with or without the
-/// updates' comments.
+/// What the command asks: to take off, or to publish showing `shown`.
 struct Choice {
     off: bool,
-    with_comments: bool,
+    shown: Shown,
 }
 
 /// Publishes or takes off, and says which it did (or that nothing changed).
@@ -119,8 +138,8 @@ async fn change(
             false => "cli.publish.not_published",
         }
     } else {
-        let comments = choice.with_comments;
-        match publications::publish(db, target, agency_id, comments, Actor::CommandLine).await? {
+        let shown = choice.shown;
+        match publications::publish(db, target, agency_id, shown, Actor::CommandLine).await? {
             true => "cli.publish.published",
             false => "cli.publish.already",
         }

@@ -9,7 +9,7 @@ use anyhow::Context;
 use sqlx::PgPool;
 
 use crate::store::audit::Actor;
-use crate::store::publications::{self, Target};
+use crate::store::publications::{self, Shown, Target};
 use crate::store::{plans, sessions};
 
 const AGENCY: &str = "ANASER";
@@ -26,8 +26,9 @@ pub(super) async fn publish(pool: &PgPool) -> anyhow::Result<()> {
         .with_context(|| format!("no session {AGENCY}:{SESSION}"))?;
     anyhow::ensure!(session.is_sealed(), "the {SESSION}th session is not sealed");
     for target in [Target::Plan(plan.id), Target::Session(session.id)] {
-        // Figures only: the demo's comments are illustrative staff notes.
-        publications::publish(pool, target, plan.agency_id, false, Actor::CommandLine).await?;
+        // Figures only: the demo's comments and evidence are illustrative.
+        let shown = Shown::default();
+        publications::publish(pool, target, plan.agency_id, shown, Actor::CommandLine).await?;
     }
     Ok(())
 }

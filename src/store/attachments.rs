@@ -244,6 +244,18 @@ pub async fn for_activity(db: &PgPool, activity_id: i64) -> sqlx::Result<Vec<Att
     .await
 }
 
+/// The attachments of these updates still in force (none withdrawn), in the
+/// order they were added: what a public page that shows attachments lists.
+pub async fn for_updates(db: &PgPool, update_ids: &[i64]) -> sqlx::Result<Vec<AttachmentRow>> {
+    sqlx::query_as(&format!(
+        "{ATTACHMENT_COLUMNS} WHERE t.update_id = ANY($1) AND w.attachment_id IS NULL \
+         ORDER BY t.id"
+    ))
+    .bind(update_ids)
+    .fetch_all(db)
+    .await
+}
+
 /// Per activity of the plan, how many attachments (not withdrawn) its
 /// updates dated on or before `as_of` carry: the evidence behind its state
 /// as of that date. Activities without any are left out.

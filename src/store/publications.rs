@@ -1,6 +1,6 @@
 //! What agencies published on the public pages: plans and sealed sessions,
-//! each with whether its page shows the updates' comments (chosen when
-//! published; off unless chosen).
+//! each with whether its page shows the updates' comments and attachments
+//! ([`Shown`], chosen when published; off unless chosen).
 //! Publishing and unpublishing are one row added or removed, with its audit
 //! row in the same transaction; whether an agency's editors may publish (or
 //! only admins) is the agency's `editors_may_publish`. The public pages ask
@@ -29,28 +29,40 @@ impl Target {
     }
 }
 
-/// Publishes `target` of the agency, with the updates' comments shown or
-/// not; `false` when it already was (nothing written, its choice kept).
+/// What a public page shows beyond the figures: the comments and the
+/// attachments of the updates they come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct Shown {
+    #[sqlx(rename = "show_comments")]
+    pub comments: bool,
+    #[sqlx(rename = "show_attachments")]
+    pub attachments: bool,
+}
+
+/// Publishes `target` of the agency, showing what `shown` says beyond the
+/// figures; `false` when it already was (nothing written, its choice kept).
 /// `actor` is an admin or editor on the pages, or the command line (`suivi
 /// publish`, the demo).
 pub async fn publish(
     db: &PgPool,
     target: Target,
     agency_id: i64,
-    show_comments: bool,
+    shown: Shown,
     actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
     let mut tx = db.begin().await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO publications (agency_id, plan_id, session_id, published_by, show_comments) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO publications \
+         (agency_id, plan_id, session_id, published_by, show_comments, show_attachments) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(agency_id)
     .bind(plan_id)
     .bind(session_id)
     .bind(actor.user_id())
-    .bind(show_comments)
+    .bind(shown.comments)
+    .bind(shown.attachments)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = id else {
@@ -65,9 +77,11 @@ pub async fn publish(
             object_id: Some(object_id),
             agency_id: Some(agency_id),
             before: None,
-            after: actor.mark(Some(
-                json!({ "publication_id": id, "show_comments": show_comments }),
-            )),
+            after: actor.mark(Some(json!({
+                "publication_id": id,
+                "show_comments": shown.comments,
+                "show_attachments": shown.attachments,
+            }))),
         },
     )
     .await?;
@@ -112,13 +126,13 @@ pub async fn unpublish(
     Ok(true)
 }
 
-/// Whether the published `target` shows the updates' comments; `None` when
-/// it is not published.
-pub async fn shows_comments(db: &PgPool, target: Target) -> sqlx::Result<Option<bool>> {
+/// What the published `target` shows beyond its figures; `None` when it is
+/// not published.
+pub async fn shown(db: &PgPool, target: Target) -> sqlx::Result<Option<Shown>> {
     let (plan_id, session_id, _, _) = target.columns();
-    sqlx::query_scalar(
-        "SELECT show_comments FROM publications WHERE plan_id IS NOT DISTINCT FROM $1 \
-         AND session_id IS NOT DISTINCT FROM $2",
+    sqlx::query_as(
+        "SELECT show_comments, show_attachments FROM publications \
+         WHERE plan_id IS NOT DISTINCT FROM $1 AND session_id IS NOT DISTINCT FROM $2",
     )
     .bind(plan_id)
     .bind(session_id)

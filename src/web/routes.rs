@@ -245,6 +245,14 @@ pub fn public() -> Router<AppState> {
             "/public/sessions/{id}/{file}",
             get(pages::public::session_file),
         )
+        .route(
+            "/public/plans/{id}/attachments/{attachment}",
+            get(pages::public::plan_attachment),
+        )
+        .route(
+            "/public/sessions/{id}/attachments/{attachment}",
+            get(pages::public::session_attachment),
+        )
 }
 
 /// The routes that take a file larger than the router's 2 MB: attaching

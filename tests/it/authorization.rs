@@ -180,6 +180,8 @@ struct Ids {
     /// An update of agency A waiting for validation (the demo's).
     submitted: i64,
     attachment: i64,
+    /// A file on an update that the 30th session's figures come from.
+    session_attachment: i64,
     /// An API token of agency A's editor.
     token: i64,
     /// Agency A, its parent, and agency B's editor with their role there.
@@ -195,6 +197,7 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         next_plan,
         session,
         planned_session,
+        session_attachment,
         activity,
         resolution,
         node,
@@ -576,6 +579,11 @@ fn matrix(ids: &Ids) -> Vec<Case> {
             format!("/public/sessions/{session}/data.json"),
             Rule::Public,
         ),
+        get(
+            "/public/sessions/{id}/attachments/{attachment}",
+            format!("/public/sessions/{session}/attachments/{session_attachment}"),
+            Rule::Public,
+        ),
         post(
             "/sessions/{id}/publication",
             format!("/sessions/{session}/publication"),
@@ -808,6 +816,13 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         get(
             "/public/plans/{id}/{file}",
             format!("/public/plans/{plan}/data.csv"),
+            Rule::Public,
+        ),
+        // A file of the update A1.01's figures come from (the session's is
+        // with the session's lines, before it is reopened).
+        get(
+            "/public/plans/{id}/attachments/{attachment}",
+            format!("/public/plans/{plan}/attachments/{attachment}"),
             Rule::Public,
         ),
         // Publishing again what is published: allowed, changes nothing.
@@ -1107,6 +1122,20 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .unwrap();
+    // The session's figures are as of its cutoff: a file on the update
+    // that was the latest by then.
+    let session_attachment: i64 = sqlx::query_scalar(
+        "SELECT t.id FROM attachments t JOIN progress_updates u ON u.id = t.update_id \
+         JOIN activities a ON a.id = u.activity_id WHERE a.plan_id = $1 AND t.kind = 'file' \
+         AND u.as_of <= '2025-11-30' AND NOT EXISTS (SELECT 1 FROM progress_updates later \
+             WHERE later.activity_id = u.activity_id AND later.as_of <= '2025-11-30' \
+             AND (later.as_of, later.id) > (u.as_of, u.id)) \
+         ORDER BY t.id LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let ids = Ids {
         token: token.id,
         submitted,
@@ -1115,6 +1144,7 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         funding,
         update,
         attachment,
+        session_attachment,
         plan,
         next_plan,
         session,
@@ -1133,19 +1163,23 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
+    // Published (the demo did), now showing the updates' attachments, so
+    // that their public downloads answer.
     for target in [
         suivi::store::publications::Target::Plan(plan),
         suivi::store::publications::Target::Session(session),
     ] {
-        suivi::store::publications::publish(
-            &pool,
-            target,
-            ids.agency,
-            false,
-            suivi::store::audit::Actor::User(admin_id),
-        )
-        .await
-        .unwrap();
+        let admin = suivi::store::audit::Actor::User(admin_id);
+        suivi::store::publications::unpublish(&pool, target, ids.agency, admin)
+            .await
+            .unwrap();
+        let shown = suivi::store::publications::Shown {
+            comments: true,
+            attachments: true,
+        };
+        suivi::store::publications::publish(&pool, target, ids.agency, shown, admin)
+            .await
+            .unwrap();
     }
     let cases = matrix(&ids);
 

@@ -363,7 +363,12 @@ async fn nothing_unpublished_is_reachable_anonymously(pool: PgPool) {
         .into_iter()
         .filter(|r| r.path.starts_with("/public/"))
         .collect();
-    assert_eq!(routes.len(), 4, "{routes:?}");
+    assert_eq!(routes.len(), 6, "{routes:?}");
+    let attachments: Vec<String> = sqlx::query_scalar("SELECT id::text FROM attachments")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!attachments.is_empty());
     let mut failures = Vec::new();
     for route in &routes {
         let ids: Vec<String> = if route.path.starts_with("/public/plans") {
@@ -371,18 +376,28 @@ async fn nothing_unpublished_is_reachable_anonymously(pool: PgPool) {
         } else {
             sessions.iter().map(i64::to_string).collect()
         };
-        let files: &[&str] = if route.path.ends_with("{file}") {
-            &["data.csv", "data.json"]
+        let files: Vec<&str> = if route.path.ends_with("{file}") {
+            vec!["data.csv", "data.json"]
+        } else if route.path.ends_with("{attachment}") {
+            attachments
+                .iter()
+                .map(String::as_str)
+                .chain(["0", "x"])
+                .collect()
         } else {
-            &[""]
+            vec![""]
         };
         for id in ids
             .iter()
             .map(String::as_str)
             .chain(["999999", "0", "-1", "abc"])
         {
-            for file in files {
-                let uri = route.path.replace("{id}", id).replace("{file}", file);
+            for file in &files {
+                let uri = route
+                    .path
+                    .replace("{id}", id)
+                    .replace("{file}", file)
+                    .replace("{attachment}", file);
                 let (status, _, body) = fetch(&app, &uri, &[]).await;
                 if status != StatusCode::NOT_FOUND {
                     failures.push(format!("{uri} -> {status}"));
@@ -529,4 +544,113 @@ async fn comments_are_public_only_where_the_publisher_chose_to_show_them(pool: P
     let header = csv_header().await;
     assert_eq!(header.len(), plain_header.len() + 1);
     assert_eq!(header.last().map(String::as_str), Some("Commentaire"));
+}
+
+/// Attachments go public only where the publisher chose so: listed on the
+/// page and in the JSON, a file downloaded from the public page itself (only
+/// one it lists), a link as it is; nothing once taken off.
+#[sqlx::test]
+async fn attachments_are_public_only_where_the_publisher_chose_to_show_them(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let page_uri = format!("/public/plans/{plan}");
+    // The demo's evidence on PAP 2025: two files and a link.
+    let evidence: Vec<(i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT t.id, t.url, t.update_id FROM attachments t \
+         JOIN progress_updates u ON u.id = t.update_id JOIN activities a ON a.id = u.activity_id \
+         WHERE a.plan_id = $1 ORDER BY t.id",
+    )
+    .bind(plan)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let file = evidence.iter().find(|(_, url, _)| url.is_none()).unwrap().0;
+    let link = evidence.iter().find(|(_, url, _)| url.is_some()).unwrap().0;
+    let file_uri = format!("{page_uri}/attachments/{file}");
+
+    // Published by the demo with figures only: nothing listed, no download.
+    let (_, _, body) = fetch(&app, &page_uri, &[]).await;
+    assert!(!body.contains("id=\"evidence\""));
+    assert_eq!(fetch(&app, &file_uri, &[]).await.0, StatusCode::NOT_FOUND);
+
+    let mut admin = signed_in(&app, "admin").await;
+    publish(&mut admin, &format!("/plans/{plan}"), false).await;
+    let private = admin.get(&format!("/plans/{plan}")).await;
+    assert_eq!(
+        private.attrs("#publication input[name=show_attachments]", "type"),
+        ["checkbox"]
+    );
+    let csrf = csrf_of(&private);
+    let done = admin
+        .post(
+            &format!("/plans/{plan}/publication"),
+            &[
+                ("csrf", &csrf),
+                ("publish", "true"),
+                ("show_attachments", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+
+    let (status, _, body) = fetch(&app, &page_uri, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = Page {
+        status,
+        content_type: String::new(),
+        body: body.clone(),
+        bytes: Vec::new(),
+        location: None,
+        disposition: None,
+        etag: None,
+        cache_control: None,
+    };
+    assert_eq!(
+        page.attrs(&format!("#evidence [data-attachment=\"{file}\"] a"), "href"),
+        [file_uri.as_str()]
+    );
+    let link_url = evidence.iter().find(|e| e.0 == link).unwrap().1.clone();
+    assert_eq!(
+        page.attrs(&format!("#evidence [data-attachment=\"{link}\"] a"), "href"),
+        [link_url.unwrap()]
+    );
+    assert!(
+        !body.contains("id=\"comments\""),
+        "comments were not chosen"
+    );
+    let (_, _, json) = fetch(&app, &format!("{page_uri}/data.json"), &[]).await;
+    let data: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let listed: Vec<i64> = data["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["attachments"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        listed.contains(&file) && listed.contains(&link),
+        "{listed:?}"
+    );
+
+    // The file itself, from the public page; no other id, and not a link.
+    let (status, headers, _) = fetch(&app, &file_uri, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(headers.get(header::SET_COOKIE).is_none());
+    for other in [link, 999_999] {
+        let uri = format!("{page_uri}/attachments/{other}");
+        assert_eq!(
+            fetch(&app, &uri, &[]).await.0,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+    // Nor from the 30th session's page, published with figures only.
+    let session = session_id(&pool, "ANASER", 30).await;
+    let elsewhere = format!("/public/sessions/{session}/attachments/{file}");
+    assert_eq!(fetch(&app, &elsewhere, &[]).await.0, StatusCode::NOT_FOUND);
+
+    // Taken off: gone at once.
+    publish(&mut admin, &format!("/plans/{plan}"), false).await;
+    assert_eq!(fetch(&app, &file_uri, &[]).await.0, StatusCode::NOT_FOUND);
 }

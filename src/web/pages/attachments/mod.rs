@@ -333,6 +333,16 @@ pub async fn download(
     if attachment.is_withdrawn() && !user.user.is_admin {
         return Err(AppError::NotFound);
     }
+    file_answer(&state, &attachment).await
+}
+
+/// The attachment's file as a download, once the caller has checked that
+/// the reader may have it (here, or a public page that shows it); a link is
+/// a 404, having nothing to download.
+pub async fn file_answer(
+    state: &AppState,
+    attachment: &AttachmentRow,
+) -> Result<Response, AppError> {
     // A link has nothing to download: the page links to it directly.
     let (Some(file_type), Some(size)) = (attachment.file_type, attachment.size_bytes) else {
         return Err(AppError::NotFound);

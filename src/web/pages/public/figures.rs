@@ -1,8 +1,8 @@
 //! The figures a public page shows, as one value that the page, its CSV and
 //! its JSON all come from ("open data of the same"). Only what may be made
 //! public goes in: figures, titles, codes, regions and units, never a staff
-//! name or an attachment, and the updates' comments only where the publisher
-//! chose to show them (`with_comments`). Rates are exact (numerator and
+//! name, and the updates' comments and attachments only where the publisher
+//! chose to show them (`with_comments`, `with_attachments`). Rates are exact (numerator and
 //! denominator) with their rounded percentage beside them.
 
 use std::collections::HashMap;
@@ -15,6 +15,7 @@ use crate::domain::{
     Direction, FundingSourceKind, PlanKind, ResolutionStatus, SessionKind, Status,
 };
 use crate::performance::{Ratio, Summary};
+use crate::store::attachments::AttachmentRow;
 use crate::store::plans::{FundingLine, Plan};
 use crate::store::sessions::Resolution;
 use crate::web::pages::views::{IndicatorView, PlanTree};
@@ -131,9 +132,23 @@ pub struct Activity {
     /// shows comments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// That update, to find its comment.
+    /// The evidence attached to that update, where the page shows it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<PublicAttachment>,
+    /// That update, to find its comment and attachments.
     #[serde(skip)]
     pub update_id: Option<i64>,
+}
+
+/// A piece of evidence as a public page shows it: its title, and where to
+/// get it (the public page's own download for a file, the address of a link).
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicAttachment {
+    pub id: i64,
+    pub title: String,
+    /// `file` or `link`.
+    pub kind: &'static str,
+    pub href: String,
 }
 
 /// A resolution and its follow-up: its status and the date of the latest
@@ -303,6 +318,7 @@ impl OpenData {
                     budget: v.activity.budget,
                     spent: v.activity.latest.spent,
                     comment: None,
+                    attachments: Vec::new(),
                     update_id: v.activity.latest.id,
                 })
                 .collect(),
@@ -318,6 +334,51 @@ impl OpenData {
             activity.comment = activity.update_id.and_then(|id| comments.get(&id)).cloned();
         }
         self
+    }
+
+    /// Adds the attachments (not withdrawn) of the updates the figures come
+    /// from: files downloaded under `base` (the public page's path), links
+    /// as they are.
+    pub fn with_attachments(mut self, stored: &[AttachmentRow], base: &str) -> OpenData {
+        for activity in &mut self.activities {
+            let Some(update_id) = activity.update_id else {
+                continue;
+            };
+            activity.attachments = stored
+                .iter()
+                .filter(|a| a.update_id == update_id && !a.is_withdrawn())
+                .filter_map(|a| {
+                    let (kind, href) = match (&a.url, a.file_type) {
+                        (Some(url), _) => ("link", url.clone()),
+                        (None, Some(_)) => ("file", format!("{base}/attachments/{}", a.id)),
+                        (None, None) => return None,
+                    };
+                    Some(PublicAttachment {
+                        id: a.id,
+                        title: a.title().to_owned(),
+                        kind,
+                        href,
+                    })
+                })
+                .collect();
+        }
+        self
+    }
+
+    /// Whether the page lists this attachment as a file to download.
+    pub fn lists_file(&self, attachment_id: i64) -> bool {
+        self.activities
+            .iter()
+            .flat_map(|a| &a.attachments)
+            .any(|a| a.id == attachment_id && a.kind == "file")
+    }
+
+    /// The activities with evidence shown, for the page.
+    pub fn with_evidence(&self) -> Vec<&Activity> {
+        self.activities
+            .iter()
+            .filter(|a| !a.attachments.is_empty())
+            .collect()
     }
 
     /// The update ids the figures come from.

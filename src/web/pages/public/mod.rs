@@ -21,8 +21,9 @@ use self::figures::{OpenData, PublicResolution, SessionRef};
 use super::views::{IndicatorView, PlanTree};
 use crate::dashboard::Dashboard;
 use crate::performance::plan_tree::Tree;
+use crate::store::attachments;
 use crate::store::plans::{self, Plan};
-use crate::store::publications::{self, Published, Target};
+use crate::store::publications::{self, Published, Shown, Target};
 use crate::store::sessions::{self, BoardSession};
 use crate::web::public_access::{cacheable, WithinLimit};
 use crate::web::{AppError, AppState, Ctx};
@@ -88,7 +89,7 @@ fn public_id(raw: &str) -> Result<i64, AppError> {
 /// The published plan's figures as of today (a finished plan: its last day).
 async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Published>), AppError> {
     let id = public_id(raw_id)?;
-    let shows_comments = publications::shows_comments(&state.db, Target::Plan(id))
+    let shown = publications::shown(&state.db, Target::Plan(id))
         .await?
         .ok_or(AppError::NotFound)?;
     let plan = plans::find(&state.db, id)
@@ -103,9 +104,7 @@ async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Publ
     );
     let funding = plans::funding(&state.db, id, as_of).await?;
     let mut data = OpenData::build(&plan, &tree, indicators, funding, as_of);
-    if shows_comments {
-        data = with_comments(state, data).await?;
-    }
+    data = with_chosen(state, data, shown, &format!("/public/plans/{id}")).await?;
     let sessions = publications::sessions_of_plan(&state.db, id).await?;
     for published in &sessions {
         let Some(session) = published.session_id else {
@@ -119,10 +118,24 @@ async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Publ
     Ok((data, sessions))
 }
 
-/// The figures with the comments of the updates they come from.
-async fn with_comments(state: &AppState, data: OpenData) -> Result<OpenData, AppError> {
-    let comments = publications::update_comments(&state.db, &data.update_ids()).await?;
-    Ok(data.with_comments(&comments))
+/// The figures with what the publisher chose to show of the updates they
+/// come from: their comments, their attachments (files downloaded under
+/// `base`).
+async fn with_chosen(
+    state: &AppState,
+    mut data: OpenData,
+    shown: Shown,
+    base: &str,
+) -> Result<OpenData, AppError> {
+    if shown.comments {
+        let comments = publications::update_comments(&state.db, &data.update_ids()).await?;
+        data = data.with_comments(&comments);
+    }
+    if shown.attachments {
+        let stored = attachments::for_updates(&state.db, &data.update_ids()).await?;
+        data = data.with_attachments(&stored, base);
+    }
+    Ok(data)
 }
 
 async fn resolutions_of(
@@ -141,7 +154,7 @@ async fn resolutions_of(
 /// (never, or reopened) has none to show.
 async fn session_data(state: &AppState, raw_id: &str) -> Result<OpenData, AppError> {
     let id = public_id(raw_id)?;
-    let shows_comments = publications::shows_comments(&state.db, Target::Session(id))
+    let shown = publications::shown(&state.db, Target::Session(id))
         .await?
         .ok_or(AppError::NotFound)?;
     let session = sessions::find(&state.db, id)
@@ -170,10 +183,7 @@ async fn session_data(state: &AppState, raw_id: &str) -> Result<OpenData, AppErr
         seal_digest: seal.digest,
     });
     data.resolutions = resolutions_of(state, &session).await?;
-    if shows_comments {
-        data = with_comments(state, data).await?;
-    }
-    Ok(data)
+    with_chosen(state, data, shown, &format!("/public/sessions/{id}")).await
 }
 
 pub async fn plan(
@@ -244,4 +254,36 @@ pub async fn session_file(
         format.extension()
     );
     open_data::answer(&headers, format, &name, &data, ctx.lang)
+}
+
+/// A file the published plan's page lists (its publisher chose to show
+/// attachments); anything else is a 404, as an unpublished page is.
+pub async fn plan_attachment(
+    State(state): State<AppState>,
+    _: WithinLimit,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (data, _) = plan_data(&state, &id).await?;
+    listed_file(&state, &data, &attachment).await
+}
+
+/// A file the published session's page lists.
+pub async fn session_attachment(
+    State(state): State<AppState>,
+    _: WithinLimit,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let data = session_data(&state, &id).await?;
+    listed_file(&state, &data, &attachment).await
+}
+
+async fn listed_file(state: &AppState, data: &OpenData, raw: &str) -> Result<Response, AppError> {
+    let id = public_id(raw)?;
+    if !data.lists_file(id) {
+        return Err(AppError::NotFound);
+    }
+    let attachment = attachments::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::attachments::file_answer(state, &attachment).await
 }

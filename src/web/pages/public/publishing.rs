@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::store::agencies::Agency;
 use crate::store::audit::Actor;
 use crate::store::plans::Plan;
-use crate::store::publications::{self, AgencySetting, Published, Target};
+use crate::store::publications::{self, AgencySetting, Published, Shown, Target};
 use crate::store::sessions::BoardSession;
 use crate::web::auth::{Admin, CurrentUser};
 use crate::web::csrf::CsrfForm;
@@ -56,8 +56,10 @@ pub struct PublishInput {
     /// `true` to publish, `false` to take off.
     #[serde(default)]
     publish: String,
-    /// A ticked box (`on`): the public page shows the updates' comments.
+    /// Ticked boxes (`on`): the public page shows the updates' comments,
+    /// their attachments.
     show_comments: Option<String>,
+    show_attachments: Option<String>,
 }
 
 async fn apply(
@@ -73,8 +75,11 @@ async fn apply(
     let actor = Actor::User(user.user.id);
     match input.publish.as_str() {
         "true" => {
-            let comments = input.show_comments.is_some();
-            publications::publish(&state.db, target, agency_id, comments, actor).await?
+            let shown = Shown {
+                comments: input.show_comments.is_some(),
+                attachments: input.show_attachments.is_some(),
+            };
+            publications::publish(&state.db, target, agency_id, shown, actor).await?
         }
         "false" => publications::unpublish(&state.db, target, agency_id, actor).await?,
         _ => return Err(AppError::bad_request("error.bad_request")),
