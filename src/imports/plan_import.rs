@@ -12,6 +12,7 @@ use super::layout::Choices;
 use super::own_file::{self, Understood};
 use super::plan_file::{self, Context, PlanFile, Problem};
 use super::{read_file, read_workbook, regions, unreadable};
+use crate::schedule;
 use crate::store::funding::{self, FundingFields};
 use crate::store::imports::{self, NewPlan, PlanChange};
 use crate::store::plans::{FundingLine, Plan};
@@ -320,10 +321,11 @@ fn diff(
         // says another one than the activity has.
         if let Some(periods) = &activity.schedule {
             let now = known.map_or(&[][..], |k| k.periods());
+            let periods = schedule::keeping_quantities(periods, now);
             if now != periods.as_slice() {
                 changes.push(PlanChange::SetSchedule {
                     code: activity.fields.code.clone(),
-                    periods: periods.clone(),
+                    periods,
                 });
             }
         }

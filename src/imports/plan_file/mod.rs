@@ -8,7 +8,7 @@
 mod funding;
 mod indicators;
 
-use crate::schedule::PlannedPeriod;
+use crate::schedule::{self, PlannedPeriod};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -24,7 +24,7 @@ use crate::store::structure::ActivityFields;
 pub const LEVEL_SEPARATOR: &str = " · ";
 
 /// The activity columns, after the level columns: (key, French header).
-pub const COLUMNS: [(&str, &str); 17] = [
+pub const COLUMNS: [(&str, &str); 18] = [
     ("code", "Code"),
     ("title", "Activité"),
     ("target", "Cible"),
@@ -43,6 +43,7 @@ pub const COLUMNS: [(&str, &str); 17] = [
     // Last, so that files written before them keep their columns' places.
     ("funding", "Source de financement"),
     ("associated", "Structures associées"),
+    ("schedule", "Chronogramme"),
 ];
 
 /// A level of the tree as the file gives it.
@@ -64,8 +65,9 @@ pub struct FileActivity {
     pub node: String,
     pub fields: ActivityFields,
     pub progress: Option<FileProgress>,
-    /// Its schedule, when the file has one (an agency's own file with a
-    /// chronogramme); `None` leaves the activity's schedule as it is.
+    /// Its schedule, when the file has a chronogramme (an agency's own file,
+    /// or Suivi's with its "Chronogramme" column); `None` leaves the
+    /// activity's schedule as it is.
     pub schedule: Option<Vec<PlannedPeriod>>,
 }
 
@@ -215,6 +217,8 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
         has_associated_column: find("associated", "Structures associées").is_some(),
         ..PlanFile::default()
     };
+    // Without the column (a file made before it), schedules stay as they are.
+    let has_schedule_column = find("schedule", "Chronogramme").is_some();
     for (index, row) in table.iter().enumerate().skip(1) {
         let line = index + 1;
         let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("");
@@ -304,6 +308,17 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
         if title.is_empty() {
             problem("title", "error.value.empty", "");
         }
+        let schedule = if has_schedule_column {
+            match schedule::parse_file_text(field("schedule"), context.years) {
+                Ok(periods) => Some(periods),
+                Err(word) => {
+                    problem("schedule", "imports.error.schedule", &word);
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let quantity = |text: &str| -> Result<Option<Decimal>, &'static str> {
             if text.is_empty() {
                 Ok(None)
@@ -438,7 +453,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
                 funding_source: Some(field("funding").to_owned()).filter(|f| !f.is_empty()),
             },
             progress,
-            schedule: None,
+            schedule,
         });
     }
     if file.activities.is_empty() && problems.is_empty() {
