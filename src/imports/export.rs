@@ -64,7 +64,11 @@ async fn plan_sheets(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result
     let mut header: Vec<String> = (0..levels)
         .map(|d| plan.level_name(d as i32).to_owned())
         .collect();
-    header.extend(COLUMNS.iter().map(|(_, f)| (*f).to_owned()));
+    header.extend(
+        COLUMNS
+            .iter()
+            .map(|(_, f)| plan_file::title_in(f, &plan.currency)),
+    );
     let in_force = structure
         .activities
         .iter()
@@ -213,7 +217,7 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
     let sheet = text_sheet(
         &mut workbook,
         plan_file::FUNDING_SHEET,
-        &funding_header(),
+        &funding_header(&plan.currency),
         &sheets.funding,
         |column| if column == 0 { 40.0 } else { 18.0 },
     )?;
@@ -221,10 +225,10 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
     Ok(workbook.save_to_buffer()?)
 }
 
-fn funding_header() -> Vec<&'static str> {
+fn funding_header(currency: &str) -> Vec<String> {
     plan_file::FUNDING_COLUMNS
         .iter()
-        .map(|(_, title)| *title)
+        .map(|(_, title)| plan_file::title_in(title, currency))
         .collect()
 }
 
@@ -240,7 +244,7 @@ const INSTRUCTIONS: [&str; 11] = [
     "Modèle de fichier de plan pour Suivi : remplissez la feuille « Plan » (une ligne par activité) et, si vous le souhaitez, la feuille « Indicateurs ».",
     "Colonnes de niveaux : toutes les colonnes avant « Code » sont les niveaux du plan, du plus haut au plus bas ; leur en-tête est le nom du niveau (par exemple Objectif stratégique, Action prioritaire). Écrivez « CODE · Intitulé » la première fois qu’un niveau apparaît, puis le code seul suffit.",
     "Code : le code de l’activité, unique dans le plan, sans espace (B1.01). C’est par ce code que Suivi retrouve l’activité lors d’un nouvel import.",
-    "Nombres : la virgule décimale est acceptée (12,5) ; les montants sont en FCFA, sans décimales, espaces permis (1 500 000).",
+    "Nombres : la virgule décimale est acceptée (12,5) ; les montants sont dans la monnaie du plan (FCFA, ou celle que nomme l’en-tête : Budget (USD)), sans décimales, espaces permis (1 500 000).",
     "Région : le code (KAY) ou le nom (Kayes) d’une région du Mali, ou NAT pour une activité nationale.",
     "Structures associées : les structures qui exécutent l’activité avec la structure responsable. Chronogramme : les périodes prévues, T1 à T4 pour un plan annuel, les années (2023 2024) ou un trimestre avec son année (2024-T2) pour un plan pluriannuel ; les quantités par période restent celles de Suivi.",
     "Dates : AAAA-MM-JJ ou JJ/MM/AAAA.",
@@ -335,7 +339,7 @@ pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
     text_sheet(
         &mut workbook,
         plan_file::FUNDING_SHEET,
-        &funding_header(),
+        &funding_header("XOF"),
         &funding,
         |column| if column == 0 { 40.0 } else { 18.0 },
     )?;

@@ -17,7 +17,8 @@ pub use indicators::{parse_indicators, FileIndicator, INDICATOR_COLUMNS, INDICAT
 
 use super::table::Table;
 use crate::domain::{self, Fcfa, Status};
-use crate::i18n::Lang;
+use crate::i18n::{currency_label, Lang};
+use crate::imports::layout::amount::Currency;
 use crate::store::structure::ActivityFields;
 
 /// Between a level's code and its title in a level cell.
@@ -122,6 +123,46 @@ pub struct Context<'a> {
     pub with_progress: bool,
 }
 
+/// A column's title in a plan's file: a money column names the plan's
+/// currency, `Budget (FCFA)`, `Budget (USD)`.
+pub fn title_in(french: &str, currency: &str) -> String {
+    match french.strip_suffix(" (FCFA)") {
+        Some(name) => format!("{name} ({})", currency_label(currency)),
+        None => french.to_owned(),
+    }
+}
+
+/// A header as compared with a column's title: normalised, the currency
+/// in brackets after a money column's name left aside (`Budget (USD)` is
+/// the budget column; [`money_currency`] says in which currency).
+fn header_key(text: &str) -> String {
+    let folded = normalize(text);
+    match folded.rsplit_once(" (") {
+        Some((name, rest)) if rest.ends_with(')') && Currency::named_in(rest).is_some() => {
+            name.to_owned()
+        }
+        _ => folded,
+    }
+}
+
+/// Whether a header is the column of that key and French title.
+fn is_column(header: &str, (key, french): (&str, &str)) -> bool {
+    header_key(header) == header_key(french) || normalize(header) == key
+}
+
+/// The currency the plan sheet's money columns name (`Budget (USD)`), if
+/// they name one: a file's amounts must be in its plan's currency.
+pub fn money_currency(table: &Table) -> Option<Currency> {
+    let header = table.first()?;
+    COLUMNS
+        .iter()
+        .filter(|(_, french)| french.ends_with("(FCFA)"))
+        .find_map(|column| {
+            let title = header.iter().find(|h| is_column(h, *column))?;
+            Currency::named_in(title)
+        })
+}
+
 /// Lowercase, no accents, single spaces: how headers and statuses are matched.
 fn normalize(text: &str) -> String {
     let folded: String = text
@@ -162,11 +203,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
             value: String::new(),
         }]);
     };
-    let find = |key: &str, french: &str| {
-        header
-            .iter()
-            .position(|h| normalize(h) == normalize(french) || normalize(h) == key)
-    };
+    let find = |key: &str, french: &str| header.iter().position(|h| is_column(h, (key, french)));
     let Some(code_column) = find("code", "Code") else {
         return Err(vec![Problem {
             line: 1,
