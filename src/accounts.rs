@@ -1,14 +1,16 @@
 //! The `suivi user` commands: create accounts and set passwords from the
 //! command line. The password comes from `SUIVI_PASSWORD` or standard input.
-//! The store writes the audit rows, under `Actor::CommandLine`.
+//! The store writes the audit rows, under `Actor::CommandLine`. Messages
+//! in the command line's language.
 
 use std::io::BufRead;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail};
 use clap::Subcommand;
 use sqlx::PgPool;
 
 use crate::domain::Role;
+use crate::i18n::Lang;
 use crate::passwords;
 use crate::store::agencies;
 use crate::store::audit::Actor;
@@ -40,15 +42,15 @@ pub enum UserCommand {
     SetPassword { login: String },
 }
 
-pub async fn run(db: &PgPool, command: UserCommand) -> anyhow::Result<()> {
+pub async fn run(db: &PgPool, command: UserCommand, lang: Lang) -> anyhow::Result<()> {
     match command {
         UserCommand::Add {
             login,
             name,
             admin,
             roles,
-        } => add(db, &login, &name, admin, &roles).await,
-        UserCommand::SetPassword { login } => set_password(db, &login).await,
+        } => add(db, &login, &name, admin, &roles, lang).await,
+        UserCommand::SetPassword { login } => set_password(db, &login, lang).await,
     }
 }
 
@@ -58,26 +60,27 @@ async fn add(
     name: &str,
     is_admin: bool,
     roles: &[String],
+    lang: Lang,
 ) -> anyhow::Result<()> {
     // Check everything before asking for a password or writing anything.
     let mut agency_roles = Vec::new();
     for spec in roles {
-        let (code, role) = spec.split_once(':').with_context(|| {
-            format!("role {spec:?}: expected AGENCY:editor|board|viewer|validator")
+        let (code, role) = spec
+            .split_once(':')
+            .ok_or_else(|| anyhow!(lang.t_with("cli.user.role_spec", &[("spec", spec)])))?;
+        let role: Role = role
+            .parse()
+            .map_err(|_| anyhow!(lang.t_with("cli.user.role_unknown", &[("spec", spec)])))?;
+        let agency = agencies::find_by_code(db, code).await?.ok_or_else(|| {
+            anyhow!(lang.t_with("cli.user.no_agency", &[("spec", spec), ("code", code)]))
         })?;
-        let role: Role = role.parse().map_err(|_| {
-            anyhow::anyhow!("role {spec:?}: the role is editor, board, viewer or validator")
-        })?;
-        let agency = agencies::find_by_code(db, code)
-            .await?
-            .with_context(|| format!("role {spec:?}: no agency {code}"))?;
         agency_roles.push(AgencyRole {
             agency_id: agency.id,
             agency_code: agency.code,
             role,
         });
     }
-    let password = read_password()?;
+    let password = read_password(lang)?;
     let hash = tokio::task::spawn_blocking(move || passwords::hash(&password)).await??;
     let created = users::add(
         db,
@@ -89,28 +92,32 @@ async fn add(
         Actor::CommandLine,
     )
     .await
-    .context("cannot create the account (the login allows a-z, 0-9, '.', '_', '-')")?;
+    .map_err(|error| anyhow!(error).context(lang.t("cli.user.cannot_create").into_owned()))?;
     if created.is_none() {
-        bail!("the login {login} is taken");
+        bail!(lang.t_with("cli.user.taken", &[("login", login)]));
     }
-    println!("account {login} created");
+    println!("{}", lang.t_with("cli.user.created", &[("login", login)]));
     Ok(())
 }
 
-async fn set_password(db: &PgPool, login: &str) -> anyhow::Result<()> {
+async fn set_password(db: &PgPool, login: &str, lang: Lang) -> anyhow::Result<()> {
+    let no_account = || anyhow!(lang.t_with("cli.no_account", &[("login", login)]));
     let user = users::find_by_login(db, login)
         .await?
-        .with_context(|| format!("no account {login}"))?;
-    let password = read_password()?;
+        .ok_or_else(no_account)?;
+    let password = read_password(lang)?;
     let hash = tokio::task::spawn_blocking(move || passwords::hash(&password)).await??;
     users::change_password(db, user.id, &hash, Actor::CommandLine)
         .await?
-        .with_context(|| format!("no account {login}"))?;
-    println!("password of {login} changed");
+        .ok_or_else(no_account)?;
+    println!(
+        "{}",
+        lang.t_with("cli.user.password_changed", &[("login", login)])
+    );
     Ok(())
 }
 
-fn read_password() -> anyhow::Result<String> {
+fn read_password(lang: Lang) -> anyhow::Result<String> {
     let password = match std::env::var(PASSWORD_VAR) {
         Ok(password) => password,
         Err(_) => {
@@ -118,16 +125,20 @@ fn read_password() -> anyhow::Result<String> {
             std::io::stdin()
                 .lock()
                 .read_line(&mut line)
-                .context("cannot read the password from standard input")?;
+                .map_err(|error| {
+                    anyhow!(error).context(lang.t("cli.user.password_unreadable").into_owned())
+                })?;
             line.trim_end_matches(['\n', '\r']).to_owned()
         }
     };
-    if let Err(key) = passwords::check_new(&password) {
-        bail!(
-            "password refused ({key}): between {} and {} characters",
-            passwords::MIN_LENGTH,
-            passwords::MAX_LENGTH
-        );
+    if passwords::check_new(&password).is_err() {
+        bail!(lang.t_with(
+            "cli.user.password_refused",
+            &[
+                ("min", &passwords::MIN_LENGTH.to_string()),
+                ("max", &passwords::MAX_LENGTH.to_string()),
+            ]
+        ));
     }
     Ok(password)
 }

@@ -85,6 +85,24 @@ impl Lang {
         best.map_or(Lang::Fr, |(lang, _)| lang)
     }
 
+    /// The command line's language when neither `--lang` nor `SUIVI_LANG`
+    /// says, from the POSIX locale (`LC_ALL`, else `LC_MESSAGES`, else
+    /// `LANG`: the first one set): English for an English locale (`en_GB.UTF-8`),
+    /// French for anything else, `C` and no locale included, as Suivi speaks
+    /// French first.
+    pub fn from_locale(locale: Option<&str>) -> Lang {
+        match locale.map(str::trim) {
+            Some(locale)
+                if locale
+                    .get(..2)
+                    .is_some_and(|l| l.eq_ignore_ascii_case("en")) =>
+            {
+                Lang::En
+            }
+            _ => Lang::Fr,
+        }
+    }
+
     /// The catalog's text for `key` in this language.
     pub fn t<'a>(self, key: &'a str) -> Cow<'a, str> {
         rust_i18n::t!(key, locale = self.code())
@@ -268,6 +286,17 @@ mod tests {
             "1\u{202f}200"
         );
         assert_eq!(Lang::En.quantity(Decimal::new(1_234_500, 0)), "1,234,500");
+    }
+
+    #[test]
+    fn the_command_line_follows_an_english_locale_else_speaks_french() {
+        assert_eq!(Lang::from_locale(Some("en_GB.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_locale(Some("en")), Lang::En);
+        assert_eq!(Lang::from_locale(Some("fr_FR.UTF-8")), Lang::Fr);
+        assert_eq!(Lang::from_locale(Some("C.UTF-8")), Lang::Fr);
+        assert_eq!(Lang::from_locale(Some("de_DE")), Lang::Fr);
+        assert_eq!(Lang::from_locale(Some("e")), Lang::Fr);
+        assert_eq!(Lang::from_locale(None), Lang::Fr);
     }
 
     #[test]

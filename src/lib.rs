@@ -17,9 +17,11 @@ pub mod generate; // synthetic national-scale data
 pub mod i18n; // languages and formats
 pub mod imports; // plans and progress in from spreadsheets
 pub mod mail; // e-mail: the outbox's sender, reminders
+pub mod names; // plans, activities, indicators and sessions named by their codes
 pub mod passwords; // argon2id hashing
 pub mod performance; // pure figures
 pub mod postgres; // the private cluster
+pub mod publishing; // the `suivi publish` commands
 pub mod reports; // yearly reports and dashboards as XLSX, CSV and PDF
 pub mod schedule; // an activity's planned periods (chronogramme)
 pub mod serve; // the `suivi serve` command

@@ -1,12 +1,14 @@
 //! The `suivi token` command: creating a personal API token for an account
 //! from the server's shell (for scripts, and the API checks of CI). The
 //! secret is printed once on standard output; the store writes the audit
-//! row under `Actor::CommandLine`.
+//! row under `Actor::CommandLine`. Messages in the command line's language.
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, bail};
 use chrono::{Duration, Utc};
 use clap::{Subcommand, ValueEnum};
 use sqlx::PgPool;
+
+use crate::i18n::Lang;
 
 use crate::store::api_tokens::{self, Scope};
 use crate::store::audit::Actor;
@@ -37,7 +39,7 @@ pub enum TokenCommand {
     },
 }
 
-pub async fn run(db: &PgPool, command: TokenCommand) -> anyhow::Result<()> {
+pub async fn run(db: &PgPool, command: TokenCommand, lang: Lang) -> anyhow::Result<()> {
     match command {
         TokenCommand::Create {
             login,
@@ -47,10 +49,10 @@ pub async fn run(db: &PgPool, command: TokenCommand) -> anyhow::Result<()> {
         } => {
             let user = users::find_by_login(db, &login)
                 .await?
-                .with_context(|| format!("no account with the login {login}"))?;
+                .ok_or_else(|| anyhow!(lang.t_with("cli.no_account", &[("login", &login)])))?;
             let label = label.trim();
             if label.is_empty() || label.chars().count() > 100 {
-                bail!("the label must have 1 to 100 characters");
+                bail!(lang.t("cli.token.bad_label").into_owned());
             }
             let scope = match scope {
                 ScopeArg::Read => Scope::Read,
@@ -60,11 +62,18 @@ pub async fn run(db: &PgPool, command: TokenCommand) -> anyhow::Result<()> {
             let (token, secret) =
                 api_tokens::create(db, user.id, label, scope, expires_at, Actor::CommandLine)
                     .await?;
+            // On standard error: standard output is the secret alone, for scripts.
             eprintln!(
-                "token {} for {login} ({}, until {})",
-                token.id,
-                scope.as_str(),
-                token.expires_at.format("%Y-%m-%d")
+                "{}",
+                lang.t_with(
+                    "cli.token.created",
+                    &[
+                        ("id", &token.id.to_string()),
+                        ("login", &login),
+                        ("scope", &lang.t(scope.label_key())),
+                        ("until", &lang.date(token.expires_at.date_naive())),
+                    ]
+                )
             );
             println!("{secret}");
             Ok(())

@@ -1,29 +1,43 @@
 //! `suivi verify`: recomputes every sealed board session from the dated data
 //! and compares it with its seal (`dashboard::verify`); any difference is
-//! printed, and the command fails, since a seal that moves is a bug.
+//! printed (in the command line's language), and the command fails, since a
+//! seal that moves is a bug.
 
-pub async fn run(db: &sqlx::PgPool) -> anyhow::Result<()> {
+use crate::i18n::Lang;
+
+pub async fn run(db: &sqlx::PgPool, lang: Lang) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let (checked, discrepancies) = crate::dashboard::verify(db).await?;
     for found in &discrepancies {
         println!(
-            "session {} (id {}): differs from its seal in {}",
-            found.session,
-            found.session_id,
-            found.parts.join(", ")
+            "{}",
+            lang.t_with(
+                "cli.verify.differs",
+                &[
+                    ("session", &found.session.to_string()),
+                    ("id", &found.session_id.to_string()),
+                    ("parts", &found.parts.join(", ")),
+                ]
+            )
         );
     }
+    let differ = discrepancies.len().to_string();
+    let tenths = i64::try_from(started.elapsed().as_millis() / 100).unwrap_or(i64::MAX);
+    let tenths_of_seconds = rust_decimal::Decimal::new(tenths, 1);
     println!(
-        "{checked} sealed sessions checked in {:.1} s, {} differ",
-        started.elapsed().as_secs_f64(),
-        discrepancies.len()
+        "{}",
+        lang.t_with(
+            "cli.verify.checked",
+            &[
+                ("checked", &checked.to_string()),
+                ("seconds", &lang.quantity(tenths_of_seconds)),
+                ("differ", &differ),
+            ]
+        )
     );
     if discrepancies.is_empty() {
         Ok(())
     } else {
-        anyhow::bail!(
-            "{} sealed sessions differ from their seals",
-            discrepancies.len()
-        )
+        anyhow::bail!(lang.t_with("cli.verify.failed", &[("differ", &differ)]))
     }
 }

@@ -16,11 +16,13 @@
 //! resolutions. The plans and sessions are therefore marked `illustrative`.
 //!
 //! The data is written as tables below; `load` inserts it in one transaction,
-//! once: a second run finds ANASER and changes nothing. Nothing depends on the
+//! once: a second run finds ANASER and changes nothing. Once sealed, the PAP
+//! 2025 and the 30th session are published (`publications`). Nothing depends on the
 //! clock or on randomness, so every load gives the same rows.
 
 mod data;
 mod evidence;
+mod publications;
 #[cfg(test)]
 mod tests;
 mod updates;
@@ -107,6 +109,11 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
     crate::dashboard::seal_never_sealed(pool)
         .await
         .context("sealing the demo's held sessions")?;
+    if outcome == DemoOutcome::Loaded {
+        publications::publish(pool)
+            .await
+            .context("publishing the demo's plan and session")?;
+    }
     Ok(outcome)
 }
 

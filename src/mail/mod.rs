@@ -1,8 +1,9 @@
 //! E-mail: the SMTP settings, the sender that each instance runs over the
 //! outbox (`store::mail`), the planner that queues the reminders due and the validators'
 //! daily digest, and
-//! the `suivi mail test` command. Without an SMTP URL nothing is sent and
-//! nothing fails: messages wait in the outbox, which admins see.
+//! the `suivi mail test` and `suivi mail outbox` commands. Without an SMTP URL
+//! nothing is sent and nothing fails: messages wait in the outbox, which
+//! admins see (on `/admin/mail`, or with `suivi mail outbox`).
 //!
 //! Several instances may run the sender on one database: each takes one
 //! message at a time with `FOR UPDATE SKIP LOCKED` and keeps it locked while
@@ -20,7 +21,8 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
 
-use crate::store::mail::{self as outbox, NewMail, Queued};
+use crate::i18n::Lang;
+use crate::store::mail::{self as outbox, NewMail, OutboxRow, Queued};
 
 /// The mail settings of `suivi serve` and `suivi mail`.
 #[derive(Debug, Clone, Args)]
@@ -45,11 +47,18 @@ pub struct MailArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MailCommand {
-    /// Send a test message to ADDRESS now, through the outbox.
+    /// Send a test message to ADDRESS now, through the outbox, in the
+    /// command's language.
     Test {
         address: String,
         #[command(flatten)]
         mail: MailArgs,
+    },
+    /// List the outbox, newest first: what waits, what went, what failed.
+    Outbox {
+        /// How many messages to list.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
     },
 }
 
@@ -191,12 +200,19 @@ pub async fn run(db: PgPool, mailer: Mailer, today: impl Fn() -> chrono::NaiveDa
     }
 }
 
-/// `suivi mail test ADDRESS`: queues a test message and sends what is due.
-pub async fn run_command(db: &PgPool, command: MailCommand) -> anyhow::Result<()> {
+/// `suivi mail test ADDRESS`: queues a test message and sends what is due;
+/// `suivi mail outbox`: lists the outbox.
+pub async fn run_command(db: &PgPool, command: MailCommand, lang: Lang) -> anyhow::Result<()> {
     match command {
+        MailCommand::Outbox { limit } => {
+            print!("{}", outbox_table(&outbox::recent(db, limit).await?, lang));
+            Ok(())
+        }
         MailCommand::Test { address, mail } => {
             let mailer = Mailer::new(&mail)?;
-            let _: Mailbox = address.parse()?;
+            if address.parse::<Mailbox>().is_err() {
+                anyhow::bail!(lang.t_with("cli.mail.bad_address", &[("address", &address)]));
+            }
             outbox::enqueue(
                 db,
                 &NewMail {
@@ -204,23 +220,76 @@ pub async fn run_command(db: &PgPool, command: MailCommand) -> anyhow::Result<()
                     dedupe_key: None,
                     user_id: None,
                     recipient: &address,
-                    lang: "fr",
+                    lang: lang.code(),
                     params: serde_json::json!({}),
                 },
             )
             .await?;
             if !mailer.sends() {
-                println!("queued for {address}; no --smtp-url, so it stays in the outbox");
+                println!(
+                    "{}",
+                    lang.t_with("cli.mail.queued", &[("address", &address)])
+                );
                 return Ok(());
             }
             let sent = send_due(db, &mailer, Utc::now()).await?;
-            println!("sent {}, failed {}", sent.sent, sent.failed);
+            println!(
+                "{}",
+                lang.t_with(
+                    "cli.mail.sent",
+                    &[
+                        ("sent", &sent.sent.to_string()),
+                        ("failed", &sent.failed.to_string())
+                    ]
+                )
+            );
             if sent.failed > 0 {
-                anyhow::bail!("a message could not be sent (see the outbox on /admin/mail)");
+                anyhow::bail!(lang.t("cli.mail.failed").into_owned());
             }
             Ok(())
         }
     }
+}
+
+/// The outbox as the admins' page shows it, one tab-separated line per
+/// message under a heading line, or a line saying it is empty.
+fn outbox_table(rows: &[OutboxRow], lang: Lang) -> String {
+    if rows.is_empty() {
+        return format!("{}\n", lang.t("mail.outbox.empty"));
+    }
+    let when = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M").to_string();
+    let heading = [
+        "mail.outbox.kind",
+        "mail.outbox.to",
+        "mail.outbox.queued",
+        "mail.outbox.state",
+        "mail.outbox.attempts",
+        "mail.outbox.error",
+    ]
+    .map(|key| lang.t(key).into_owned());
+    let mut out = heading.join("\t") + "\n";
+    for row in rows {
+        let state = match (row.sent_at, row.failed_at) {
+            (Some(at), _) => format!("{} {}", lang.t("mail.outbox.sent"), when(at)),
+            (None, Some(_)) => lang.t("mail.outbox.failed").into_owned(),
+            (None, None) => lang.t("mail.outbox.waiting").into_owned(),
+        };
+        let line = [
+            lang.t(&format!("mail.kind.{}", row.kind)).into_owned(),
+            row.recipient.clone(),
+            when(row.created_at),
+            state,
+            row.attempts.to_string(),
+            // One line per message, whatever the server answered.
+            row.last_error
+                .as_deref()
+                .unwrap_or("")
+                .replace(['\t', '\n', '\r'], " "),
+        ];
+        out.push_str(&line.join("\t"));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use sqlx::{FromRow, PgPool};
 
 use super::{audit, to_json};
 use crate::domain::{Review, Status};
+use crate::names::ItemName;
 use crate::performance::{ActivityFigures, Update};
 
 /// The "state as of a date" of every activity `a` is its latest progress
@@ -164,6 +165,14 @@ pub async fn find_by_codes(
     .bind(code)
     .fetch_optional(db)
     .await
+}
+
+/// An activity by the name a user gave (`crate::names`): its id or its codes.
+pub async fn find_named(db: &PgPool, name: ItemName<'_>) -> sqlx::Result<Option<ActivityDetail>> {
+    match name {
+        ItemName::Id(id) => find(db, id).await,
+        ItemName::Codes { agency, plan, code } => find_by_codes(db, agency, plan, code).await,
+    }
 }
 
 /// Every activity of the plan still in force, for the bulk entry grid.

@@ -1,8 +1,8 @@
 //! Mail in the database: the outbox (every message, queued in the
 //! transaction of its event and taken by one sender at a time with `FOR
 //! UPDATE SKIP LOCKED`), who gets which kind (an address, a language and the
-//! kinds turned off, per account), the reminders due, and password-reset
-//! links. What a message says is rendered when it is sent (`mail`).
+//! kinds turned off, per account), the reminders due and how many days
+//! before a cutoff each agency wants them, and password-reset links. What a message says is rendered when it is sent (`mail`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
@@ -126,6 +126,65 @@ pub async fn recent(db: &PgPool, limit: i64) -> sqlx::Result<Vec<OutboxRow>> {
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// The fewest and most days before a cutoff an agency's reminder may go
+/// (as the schema's check).
+pub const REMINDER_DAYS: std::ops::RangeInclusive<i32> = 1..=90;
+
+/// An agency's reminder setting, for the admins' mail page.
+#[derive(Debug, Clone, FromRow)]
+pub struct ReminderSetting {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub reminder_days: i32,
+}
+
+pub async fn reminder_settings(db: &PgPool) -> sqlx::Result<Vec<ReminderSetting>> {
+    sqlx::query_as("SELECT id, code, name, reminder_days FROM agencies ORDER BY code")
+        .fetch_all(db)
+        .await
+}
+
+/// Sets how many days before a session's cutoff the agency's editors are
+/// reminded (`days` within [`REMINDER_DAYS`]), audited as
+/// `agency.reminder_days`; `false` when nothing changes.
+pub async fn set_reminder_days(
+    db: &PgPool,
+    agency_id: i64,
+    days: i32,
+    admin_id: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let before: Option<i32> =
+        sqlx::query_scalar("SELECT reminder_days FROM agencies WHERE id = $1 FOR UPDATE")
+            .bind(agency_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(before) = before.filter(|b| *b != days) else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE agencies SET reminder_days = $2 WHERE id = $1")
+        .bind(agency_id)
+        .bind(days)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        &audit::Entry {
+            user_id: Some(admin_id),
+            action: "agency.reminder_days",
+            object_type: "agency",
+            object_id: Some(agency_id),
+            agency_id: Some(agency_id),
+            before: Some(json!({ "reminder_days": before })),
+            after: Some(json!({ "reminder_days": days })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Someone who gets a kind of mail.

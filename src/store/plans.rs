@@ -15,6 +15,7 @@ use super::activities::LatestUpdate;
 use super::in_force;
 use crate::domain::{Direction, FundingSourceKind, PlanKind, PlanStatus};
 use crate::i18n::Lang;
+use crate::names::PlanName;
 use crate::performance::plan_tree::{Tree, TreeNode};
 use crate::performance::ActivityFigures;
 use crate::schedule::{self, PlannedPeriod};
@@ -95,6 +96,14 @@ pub async fn find_by_codes(
     .bind(plan_code)
     .fetch_optional(db)
     .await
+}
+
+/// A plan by the name a user gave (`crate::names`): its id or its codes.
+pub async fn find_named(db: &PgPool, name: PlanName<'_>) -> sqlx::Result<Option<Plan>> {
+    match name {
+        PlanName::Id(id) => find(db, id).await,
+        PlanName::Codes { agency, plan } => find_by_codes(db, agency, plan).await,
+    }
 }
 
 pub async fn list_for_agency(db: &PgPool, agency_id: i64) -> sqlx::Result<Vec<Plan>> {
@@ -406,14 +415,18 @@ pub(super) async fn with_values(
     // As known at `known_at()`: the value recorded by then, which is the
     // current one unless it was corrected since (then a revision holds it).
     let values: Vec<(i64, NaiveDate, Decimal)> = sqlx::query_as(
+        // The plans' indicators are joined in each branch, so that both read
+        // their index by indicator rather than every value of every plan.
         "SELECT v.indicator_id, v.period_end, v.value FROM ( \
-             SELECT indicator_id, period_end, value FROM indicator_values \
-             WHERE recorded_at <= known_at() \
+             SELECT x.indicator_id, x.period_end, x.value FROM indicators i \
+             JOIN indicator_values x ON x.indicator_id = i.id \
+             WHERE i.plan_id = ANY($1) AND x.recorded_at <= known_at() \
              UNION ALL \
-             SELECT indicator_id, period_end, value FROM indicator_value_revisions \
-             WHERE recorded_at <= known_at() AND replaced_at > known_at() \
-         ) v JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = ANY($1) \
-         ORDER BY v.indicator_id, v.period_end",
+             SELECT r.indicator_id, r.period_end, r.value FROM indicators i \
+             JOIN indicator_value_revisions r ON r.indicator_id = i.id \
+             WHERE i.plan_id = ANY($1) AND r.recorded_at <= known_at() \
+             AND r.replaced_at > known_at() \
+         ) v ORDER BY v.indicator_id, v.period_end",
     )
     .bind(plan_ids)
     .fetch_all(conn)

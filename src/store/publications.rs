@@ -1,4 +1,6 @@
-//! What agencies published on the public pages: plans and sealed sessions.
+//! What agencies published on the public pages: plans and sealed sessions,
+//! each with whether its page shows the updates' comments (chosen when
+//! published; off unless chosen).
 //! Publishing and unpublishing are one row added or removed, with its audit
 //! row in the same transaction; whether an agency's editors may publish (or
 //! only admins) is the agency's `editors_may_publish`. The public pages ask
@@ -8,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{FromRow, PgPool};
 
-use super::audit;
+use super::audit::{self, Actor};
 use crate::domain::SessionKind;
 
 /// What can be published.
@@ -27,24 +29,28 @@ impl Target {
     }
 }
 
-/// Publishes `target` of the agency; `false` when it already was (nothing
-/// written).
+/// Publishes `target` of the agency, with the updates' comments shown or
+/// not; `false` when it already was (nothing written, its choice kept).
+/// `actor` is an admin or editor on the pages, or the command line (`suivi
+/// publish`, the demo).
 pub async fn publish(
     db: &PgPool,
     target: Target,
     agency_id: i64,
-    user_id: i64,
+    show_comments: bool,
+    actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
     let mut tx = db.begin().await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO publications (agency_id, plan_id, session_id, published_by) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO publications (agency_id, plan_id, session_id, published_by, show_comments) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(agency_id)
     .bind(plan_id)
     .bind(session_id)
-    .bind(user_id)
+    .bind(actor.user_id())
+    .bind(show_comments)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(id) = id else {
@@ -53,13 +59,15 @@ pub async fn publish(
     audit::record(
         &mut *tx,
         &audit::Entry {
-            user_id: Some(user_id),
+            user_id: actor.user_id(),
             action: "publication.publish",
             object_type,
             object_id: Some(object_id),
             agency_id: Some(agency_id),
             before: None,
-            after: Some(json!({ "publication_id": id })),
+            after: actor.mark(Some(
+                json!({ "publication_id": id, "show_comments": show_comments }),
+            )),
         },
     )
     .await?;
@@ -72,7 +80,7 @@ pub async fn unpublish(
     db: &PgPool,
     target: Target,
     agency_id: i64,
-    user_id: i64,
+    actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
     let mut tx = db.begin().await?;
@@ -90,18 +98,48 @@ pub async fn unpublish(
     audit::record(
         &mut *tx,
         &audit::Entry {
-            user_id: Some(user_id),
+            user_id: actor.user_id(),
             action: "publication.unpublish",
             object_type,
             object_id: Some(object_id),
             agency_id: Some(agency_id),
             before: Some(json!({ "publication_id": id, "published_at": published_at })),
-            after: None,
+            after: actor.mark(None),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Whether the published `target` shows the updates' comments; `None` when
+/// it is not published.
+pub async fn shows_comments(db: &PgPool, target: Target) -> sqlx::Result<Option<bool>> {
+    let (plan_id, session_id, _, _) = target.columns();
+    sqlx::query_scalar(
+        "SELECT show_comments FROM publications WHERE plan_id IS NOT DISTINCT FROM $1 \
+         AND session_id IS NOT DISTINCT FROM $2",
+    )
+    .bind(plan_id)
+    .bind(session_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The comments of these updates, by update id (those with none left out):
+/// what a page that shows comments adds.
+pub async fn update_comments(
+    db: &PgPool,
+    update_ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, comment FROM progress_updates WHERE id = ANY($1) \
+         AND comment IS NOT NULL AND btrim(comment) <> ''",
+    )
+    .bind(update_ids)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn is_published(db: &PgPool, target: Target) -> sqlx::Result<bool> {

@@ -10,6 +10,7 @@ use super::agencies::Agency;
 use super::seals::{self, NewSeal};
 use super::{audit, is_unique_violation, to_json};
 use crate::domain::{ResolutionStatus, SessionKind, SessionStatus};
+use crate::names::SessionName;
 
 #[derive(Debug, Clone, PartialEq, FromRow, serde::Serialize, serde::Deserialize)]
 pub struct BoardSession {
@@ -68,6 +69,19 @@ pub async fn find_by_number(
     .bind(number)
     .fetch_optional(db)
     .await
+}
+
+/// A session by the name a user gave (`crate::names`): its id or its
+/// agency, kind and number.
+pub async fn find_named(db: &PgPool, name: SessionName<'_>) -> sqlx::Result<Option<BoardSession>> {
+    match name {
+        SessionName::Id(id) => find(db, id).await,
+        SessionName::Number {
+            agency,
+            kind,
+            number,
+        } => find_by_number(db, agency, kind, number).await,
+    }
 }
 
 /// The agency's sessions, most recent first.

@@ -212,7 +212,10 @@ pub fn router() -> Router<AppState> {
             "/password/reset/{token}",
             get(pages::mail::reset_form).post(pages::mail::reset_submit),
         )
-        .route("/admin/mail", get(pages::mail::outbox))
+        .route(
+            "/admin/mail",
+            get(pages::mail::outbox).post(pages::mail::set_reminder_days),
+        )
         .route("/lang/{code}", get(pages::lang::switch))
         .route("/static/suivi.css", get(pages::assets::stylesheet))
         .route("/favicon.svg", get(pages::assets::icon))

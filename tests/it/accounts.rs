@@ -538,6 +538,7 @@ async fn the_command_line_audits_the_accounts_it_creates_and_the_passwords_it_se
             .args(args)
             .env("DATABASE_URL", url_of(&pool))
             .env("SUIVI_PASSWORD", password)
+            .env("SUIVI_LANG", "en")
             .env("SUIVI_LOG", "warn")
             .output()
             .unwrap()

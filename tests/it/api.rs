@@ -692,7 +692,12 @@ async fn the_openapi_document_describes_the_api_and_its_examples_hold(pool: PgPo
 
     let mut found = Vec::new();
     examples(&doc.json, String::new(), &mut found);
-    let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    // The schemas' examples here; the parameters' below.
+    let pointers: Vec<&str> = found
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| p.starts_with("/components/"))
+        .collect();
     assert_eq!(
         pointers,
         [
@@ -769,6 +774,62 @@ async fn the_openapi_document_describes_the_api_and_its_examples_hold(pool: PgPo
     .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
 
+    // Every parameter has an example, and the examples name real rows: each
+    // operation called with its parameters' examples (and its body's) answers,
+    // a read with 200, a write with anything but "bad name" or "no such row".
+    let mut called = Vec::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            if !["get", "post"].contains(&method.as_str()) {
+                continue;
+            }
+            let mut uri = path.clone();
+            let mut query = Vec::new();
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                let text = match &parameter["example"] {
+                    Value::String(text) => text.clone(),
+                    Value::Null => panic!("{method} {path}: the parameter {name} has no example"),
+                    other => other.to_string(),
+                };
+                match parameter["in"].as_str() {
+                    Some("path") => uri = uri.replace(&format!("{{{name}}}"), &text),
+                    Some("query") => query.push(format!("{name}={text}")),
+                    other => panic!("{method} {path}: {name} in {other:?}"),
+                }
+            }
+            if !query.is_empty() {
+                uri = format!("{uri}?{}", query.join("&"));
+            }
+            let body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .map(|schema| example(schema.rsplit('/').next().unwrap()));
+            let answer = api_call(
+                &app,
+                &method.to_uppercase(),
+                &uri,
+                Some(&token),
+                body.as_ref(),
+                None,
+            )
+            .await;
+            let fine = match method.as_str() {
+                "get" => answer.status == StatusCode::OK,
+                _ => ![StatusCode::BAD_REQUEST, StatusCode::NOT_FOUND].contains(&answer.status),
+            };
+            assert!(fine, "{method} {uri} -> {}: {}", answer.status, answer.text);
+            called.push(format!("{method} {uri}"));
+        }
+    }
+    assert!(
+        called.contains(&"post /api/v1/indicators/ANASER:PAP-2025:IND1/values".to_owned()),
+        "{called:?}"
+    );
+    assert!(
+        called.contains(&"get /api/v1/sessions/ANASER:30".to_owned()),
+        "{called:?}"
+    );
+
     // The page for people links the document.
     let page = get(&app, "/api").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -843,4 +904,80 @@ async fn activities_and_sessions_are_named_by_their_codes_too(pool: PgPool) {
     let bad = get("/api/v1/activities/A1.01".into()).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
     assert!(bad.text.contains("AGENCE:PLAN:CODE"), "{}", bad.text);
+}
+
+#[sqlx::test]
+async fn indicators_plans_and_agencies_are_named_by_their_codes_too(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let writer = api_token(&pool, "anaser.editeur", Scope::Write).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let (indicator, code): (i64, String) = sqlx::query_as(
+        "SELECT id, code FROM indicators WHERE plan_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(plan)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let value = json!({"period_label": "T4 2025", "period_end": "2025-12-31", "value": "7"});
+    let post = |uri: String| {
+        let (app, writer, value) = (app.clone(), writer.clone(), value.clone());
+        async move { api_call(&app, "POST", &uri, Some(&writer), Some(&value), Some("fr")).await }
+    };
+
+    // The indicator by agency, plan and its code is the one with that id.
+    let by_code = post(format!("/api/v1/indicators/ANASER:PAP-2025:{code}/values")).await;
+    assert_eq!(by_code.status, StatusCode::OK, "{}", by_code.text);
+    assert_eq!(by_code.json["id"], indicator);
+    assert_eq!(by_code.json["code"], code.as_str());
+    let by_id = post(format!("/api/v1/indicators/{indicator}/values")).await;
+    assert_eq!(by_id.json, by_code.json);
+    let written: Vec<String> = sqlx::query_scalar(
+        "SELECT value::text FROM indicator_values WHERE indicator_id = $1 \
+         AND period_end = '2025-12-31'",
+    )
+    .bind(indicator)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(written, ["7.000"], "one value, entered by either name");
+
+    // No such code: 404; a name that is not one: 400 saying how to name one.
+    let unknown = post("/api/v1/indicators/ANASER:PAP-2025:NOPE/values".into()).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+    for bad in ["IND1", "ANASER:IND1", "ANASER:PAP-2025:"] {
+        let answer = post(format!("/api/v1/indicators/{bad}/values")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(is_problem(&answer));
+        assert!(answer.text.contains("AGENCE:PLAN:CODE"), "{}", answer.text);
+    }
+    // Another agency's indicator by its codes: 403, as by its id.
+    let (crss_plan, crss_indicator): (String, String) = sqlx::query_as(
+        "SELECT pl.code, i.code FROM indicators i JOIN plans pl ON pl.id = i.plan_id \
+         JOIN agencies g ON g.id = pl.agency_id WHERE g.code = 'CRSS' ORDER BY i.id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let other = post(format!(
+        "/api/v1/indicators/CRSS:{crss_plan}:{crss_indicator}/values"
+    ))
+    .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN, "{}", other.text);
+
+    // A plan and an agency by their codes are the same as by their ids.
+    for (by_code, by_id) in [
+        (
+            "/api/v1/plans/ANASER:PAP-2025?as_of=2025-11-30".to_owned(),
+            format!("/api/v1/plans/{plan}?as_of=2025-11-30"),
+        ),
+        (
+            "/api/v1/agencies/ANASER".to_owned(),
+            format!("/api/v1/agencies/{}", agency_id(&pool, "ANASER").await),
+        ),
+    ] {
+        let code = api_call(&app, "GET", &by_code, Some(&writer), None, None).await;
+        let id = api_call(&app, "GET", &by_id, Some(&writer), None, None).await;
+        assert_eq!(code.status, StatusCode::OK, "{by_code}: {}", code.text);
+        assert_eq!(code.json, id.json, "{by_code}");
+    }
 }

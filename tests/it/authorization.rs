@@ -791,6 +791,12 @@ fn matrix(ids: &Ids) -> Vec<Case> {
         )
         .expecting(StatusCode::GONE),
         get("/admin/mail", "/admin/mail".into(), Rule::AdminOnly),
+        post(
+            "/admin/mail",
+            "/admin/mail".into(),
+            &[("agency", "CRSS"), ("reminder_days", "7")],
+            Rule::AdminOnly,
+        ),
         // The public pages, on the plan and the session the test published
         // (`public.rs` checks that nothing unpublished answers).
         get("/public", "/public".into(), Rule::Public),
@@ -1131,9 +1137,15 @@ async fn every_route_answers_each_kind_of_user_as_expected(pool: PgPool) {
         suivi::store::publications::Target::Plan(plan),
         suivi::store::publications::Target::Session(session),
     ] {
-        suivi::store::publications::publish(&pool, target, ids.agency, admin_id)
-            .await
-            .unwrap();
+        suivi::store::publications::publish(
+            &pool,
+            target,
+            ids.agency,
+            false,
+            suivi::store::audit::Actor::User(admin_id),
+        )
+        .await
+        .unwrap();
     }
     let cases = matrix(&ids);
 

@@ -2,7 +2,9 @@
 //! `python3-aiosmtpd`, which prints every message it receives): the reminder
 //! reaches exactly the editors it should with the activities it should, two
 //! senders on one database send each message once, an outage leaves mail
-//! queued until the server is back, a sealed session notifies its board,
+//! queued until the server is back, a sealed session notifies its board
+//! (with its PDF's link), each kind a user turned off stays unsent, admins
+//! choose each agency's reminder days,
 //! a validator gets one digest a day of the updates waiting, and a
 //! password-reset link works once.
 
@@ -70,6 +72,35 @@ impl SmtpServer {
             .filter_map(|line| line.strip_prefix("To: "))
             .map(str::to_owned)
             .collect()
+    }
+}
+
+impl SmtpServer {
+    /// Everything received, with the quoted-printable bodies decoded (soft
+    /// line breaks joined, `=XX` bytes read), as a person would read it.
+    fn decoded(&self) -> String {
+        let raw = std::fs::read_to_string(self.output.path()).unwrap();
+        let joined = raw.replace("=\r\n", "").replace("=\n", "");
+        let bytes = joined.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (bytes[i], hex) {
+                (b'=', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (byte, _) => {
+                    out.push(byte);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 
@@ -740,4 +771,250 @@ async fn starttls_is_used_when_required_and_never_dropped(pool: PgPool) {
     let sent = mail::send_due(&pool, &starttls, later).await.unwrap();
     assert_eq!((sent.sent, sent.failed), (1, 0));
     assert_eq!(tls.recipients(), ["secret@anaser.test"]);
+}
+
+#[sqlx::test]
+async fn admins_choose_each_agencys_reminder_days_and_the_reminders_follow(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    set_email(&pool, "anaser.editeur", "editeur@anaser.test").await;
+    sqlx::query(
+        "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, reviewed_plan_id) \
+         VALUES ($1, 31, 'ordinary', '2026-06-26', '2026-05-31', $2)",
+    )
+    .bind(agency_id(&pool, "ANASER").await)
+    .bind(plan_id(&pool, "ANASER", "PAP-2026").await)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // Eleven days before the cutoff: too early at the default 7.
+    let eleven_days_before = date(2026, 5, 20);
+    assert_eq!(
+        outbox::queue_reminders(&pool, eleven_days_before)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let mut admin = signed_in(&app, "admin").await;
+    let page = admin.get("/admin/mail").await;
+    let field = "#reminder-days tr[data-agency=ANASER] input[name=reminder_days]";
+    assert_eq!(page.attrs(field, "value"), ["7"]);
+    let csrf = csrf_of(&page);
+    let days = || async {
+        sqlx::query_scalar::<_, i32>("SELECT reminder_days FROM agencies WHERE code = 'ANASER'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    // Refused: the reason on the field, what was typed kept, nothing written.
+    for typed in ["0", "91", "sept", "", "7.5"] {
+        let refused = admin
+            .post(
+                "/admin/mail",
+                &[
+                    ("csrf", &csrf),
+                    ("agency", "ANASER"),
+                    ("reminder_days", typed),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert_eq!(
+            refused.text("tr[data-agency=ANASER] [data-field=reminder_days]"),
+            "Un nombre entier de jours, de 1 à 90.",
+            "{typed}"
+        );
+        assert_eq!(refused.attrs(field, "value"), [typed]);
+        assert_eq!(refused.attrs(field, "aria-invalid"), ["true"]);
+        assert!(refused
+            .texts("tr[data-agency=CRSS] [data-field=reminder_days]")
+            .is_empty());
+    }
+    let unknown = admin
+        .post(
+            "/admin/mail",
+            &[("csrf", &csrf), ("agency", "NOPE"), ("reminder_days", "14")],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(days().await, 7);
+
+    let saved = admin
+        .post(
+            "/admin/mail",
+            &[
+                ("csrf", &csrf),
+                ("agency", "ANASER"),
+                ("reminder_days", " 14 "),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(saved.location.as_deref(), Some("/admin/mail#reminders"));
+    assert_eq!(days().await, 14);
+    let audited: Vec<(serde_json::Value, serde_json::Value)> = sqlx::query_as(
+        "SELECT before, after FROM audit_log WHERE action = 'agency.reminder_days' \
+         AND user_id = (SELECT id FROM users WHERE login = 'admin')",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        [(
+            serde_json::json!({"reminder_days": 7}),
+            serde_json::json!({"reminder_days": 14})
+        )]
+    );
+    assert_eq!(admin.get("/admin/mail").await.attrs(field, "value"), ["14"]);
+
+    // Fourteen days ahead now: eleven days before, the reminder goes.
+    assert_eq!(
+        outbox::queue_reminders(&pool, eleven_days_before)
+            .await
+            .unwrap(),
+        1
+    );
+    let port = free_port();
+    let server = SmtpServer::start(port);
+    let sent = mail::send_due(&pool, &mailer(port), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((sent.sent, sent.failed), (1, 0));
+    assert_eq!(server.recipients(), ["editeur@anaser.test"]);
+}
+
+/// Posts the account's mail settings with only the kinds in `on` ticked.
+async fn save_mail_settings(client: &mut Client, email: &str, on: &[&str]) {
+    let csrf = csrf_of(&client.get("/account/mail").await);
+    let mut form = vec![("csrf", csrf.as_str()), ("email", email), ("lang", "fr")];
+    form.extend(on.iter().map(|kind| (*kind, "on")));
+    let saved = client.post("/account/mail", &form).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+}
+
+#[sqlx::test]
+async fn each_kind_a_user_turned_off_stays_unsent_and_the_sealed_notice_links_its_pdf(
+    pool: PgPool,
+) {
+    let app = demo_app(&pool).await;
+    let all = ["reminder", "sealed", "digest", "rejection"];
+    // Two board members: one keeps the sealed notice, one turned it off; the
+    // editor turned rejection notices off. All on the settings page.
+    let mut board = signed_in(&app, "anaser.ca").await;
+    save_mail_settings(&mut board, "ca@anaser.test", &all).await;
+    add_user(&pool, "anaser.ca2", "ANASER", Role::Board, "x@anaser.test").await;
+    let mut quiet_board = signed_in(&app, "anaser.ca2").await;
+    save_mail_settings(
+        &mut quiet_board,
+        "ca2@anaser.test",
+        &["reminder", "digest", "rejection"],
+    )
+    .await;
+    let mut editor = signed_in(&app, "anaser.editeur").await;
+    save_mail_settings(
+        &mut editor,
+        "editeur@anaser.test",
+        &["reminder", "sealed", "digest"],
+    )
+    .await;
+
+    // The 31st session is held and sealed: only the board member who kept
+    // the notice gets it.
+    let session: i64 = sqlx::query_scalar(
+        "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, reviewed_plan_id, status) \
+         VALUES ($1, 31, 'ordinary', '2026-06-26', '2026-05-31', $2, 'held') RETURNING id",
+    )
+    .bind(agency_id(&pool, "ANASER").await)
+    .bind(plan_id(&pool, "ANASER", "PAP-2026").await)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(suivi::dashboard::seal_never_sealed(&pool).await.unwrap(), 1);
+
+    // An update of the editor's sent back: no notice, they turned it off.
+    let (author, admin): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT id FROM users WHERE login = 'anaser.editeur'), \
+         (SELECT id FROM users WHERE login = 'admin')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let submit = |as_of: chrono::NaiveDate| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+            "INSERT INTO progress_updates (activity_id, as_of, status, author, user_id, review) \
+             SELECT id, $3, 'in_progress', 'Point focal', $2, 'submitted' \
+             FROM activities WHERE plan_id = $1 ORDER BY id LIMIT 1 RETURNING id",
+        )
+        .bind(plan_id(&pool, "ANASER", "PAP-2026").await)
+        .bind(author)
+        .bind(as_of)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        }
+    };
+    let reject = |update: i64, reason: &'static str| {
+        let pool = pool.clone();
+        async move {
+            suivi::store::reviews::decide(
+                &pool,
+                &[update],
+                &suivi::store::reviews::Decision::Reject {
+                    reason: reason.to_owned(),
+                },
+                admin,
+                None,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    reject(submit(date(2026, 3, 31)).await, "Pièce manquante").await;
+
+    let port = free_port();
+    let server = SmtpServer::start(port);
+    let sent = mail::send_due(&pool, &mailer(port), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((sent.sent, sent.failed), (1, 0));
+    assert_eq!(server.recipients(), ["ca@anaser.test"]);
+    // The notice links the sealed dashboard's PDF, which the member opens.
+    let received = server.decoded();
+    let pdf = format!("/sessions/{session}/dashboard.pdf");
+    assert!(
+        received.contains(&format!("http://suivi.test{pdf}")),
+        "{received}"
+    );
+    assert!(received.contains("Le tableau de bord en PDF"), "{received}");
+    let opened = board.get(&pdf).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert_eq!(opened.content_type, "application/pdf");
+
+    // Turned back on, the next rejection reaches the editor with its reason.
+    save_mail_settings(&mut editor, "editeur@anaser.test", &all).await;
+    reject(
+        submit(date(2026, 4, 30)).await,
+        "Joindre la liste de présence",
+    )
+    .await;
+    let sent = mail::send_due(&pool, &mailer(port), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((sent.sent, sent.failed), (1, 0));
+    assert_eq!(
+        server.recipients(),
+        ["ca@anaser.test", "editeur@anaser.test"]
+    );
+    assert!(server.decoded().contains("Joindre la liste de présence"));
+    let never: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM mail_outbox WHERE recipient IN ('ca2@anaser.test') \
+         OR (kind = 'rejection' AND params->>'reason' = 'Pièce manquante')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(never, 0, "nothing queued for what was turned off");
 }

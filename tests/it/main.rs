@@ -13,6 +13,7 @@ mod authorization;
 mod binary;
 mod boards;
 mod browser;
+mod cli;
 mod confirmations;
 mod currencies;
 mod dated;

@@ -73,12 +73,32 @@ async fn a_published_session_and_plan_are_public_with_their_open_data_until_unpu
     let session = session_id(&pool, "ANASER", 30).await;
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let session_uri = format!("/public/sessions/{session}");
+    // The demo published both, from the command line: a newcomer's `/public`
+    // is not empty.
+    let by_demo: Vec<(String, Option<i64>, serde_json::Value)> = sqlx::query_as(
+        "SELECT object_type, user_id, after FROM audit_log \
+         WHERE action = 'publication.publish' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let types: Vec<&str> = by_demo.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(types, ["plan", "board_session"]);
+    assert!(by_demo
+        .iter()
+        .all(|(_, user, after)| user.is_none() && after["via"] == "cli"));
+    assert_eq!(fetch(&app, &session_uri, &[]).await.0, StatusCode::OK);
+
+    // An admin takes them off, then publishes them again.
+    let mut admin = signed_in(&app, "admin").await;
+    for what in [format!("/sessions/{session}"), format!("/plans/{plan}")] {
+        let undone = publish(&mut admin, &what, false).await;
+        assert_eq!(undone.status, StatusCode::SEE_OTHER, "{what}");
+    }
     assert_eq!(
         fetch(&app, &session_uri, &[]).await.0,
         StatusCode::NOT_FOUND
     );
-
-    let mut admin = signed_in(&app, "admin").await;
     let private = admin.get(&format!("/sessions/{session}")).await;
     assert_eq!(
         private.attrs("#publication", "action"),
@@ -92,11 +112,13 @@ async fn a_published_session_and_plan_are_public_with_their_open_data_until_unpu
             .status,
         StatusCode::SEE_OTHER
     );
-    let audited: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'publication.publish'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'publication.publish' \
+         AND user_id = (SELECT id FROM users WHERE login = 'admin')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(audited, 2);
 
     // The index lists both under ANASER.
@@ -188,19 +210,21 @@ async fn a_published_session_and_plan_are_public_with_their_open_data_until_unpu
     let (_, _, index) = fetch(&app, "/public", &[]).await;
     assert!(!index.contains(&format!("/public/sessions/{session}")));
     let audited: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE action = 'publication.unpublish' AND object_id = $1",
+        "SELECT count(*) FROM audit_log WHERE action = 'publication.unpublish' \
+         AND object_type = 'board_session' AND object_id = $1",
     )
     .bind(session)
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(audited, 1);
+    assert_eq!(audited, 2, "taken off twice");
 }
 
 #[sqlx::test]
 async fn editors_publish_only_where_an_admin_allows_it_and_only_sealed_sessions(pool: PgPool) {
     let app = demo_app(&pool).await;
-    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    // The PAP 2026: the demo published the PAP 2025 already.
+    let plan = plan_id(&pool, "ANASER", "PAP-2026").await;
     let planned: i64 = sqlx::query_scalar(
         "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, reviewed_plan_id) \
          VALUES ($1, 31, 'ordinary', '2026-06-26', '2026-05-31', $2) RETURNING id",
@@ -282,11 +306,18 @@ async fn editors_publish_only_where_an_admin_allows_it_and_only_sealed_sessions(
             .status,
         StatusCode::CONFLICT
     );
-    let published: i64 = sqlx::query_scalar("SELECT count(*) FROM publications")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(published, 1);
+    let published: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT u.login FROM publications p LEFT JOIN users u ON u.id = p.published_by \
+         ORDER BY p.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        published,
+        [None, None, Some("anaser.editeur".to_owned())],
+        "the demo's two, and the editor's plan"
+    );
 }
 
 /// Every public route, with every id that is not published (every plan and
@@ -309,15 +340,25 @@ async fn nothing_unpublished_is_reachable_anonymously(pool: PgPool) {
         StatusCode::SEE_OTHER
     );
 
-    let plans: Vec<(i64, String)> = sqlx::query_as("SELECT id, title FROM plans WHERE id <> $1")
-        .bind(crss)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let sessions: Vec<i64> = sqlx::query_scalar("SELECT id FROM board_sessions")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    // Every plan and session not published (the demo published the PAP
+    // 2025 and the 30th session).
+    let plans: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, title FROM plans WHERE id NOT IN \
+         (SELECT plan_id FROM publications WHERE plan_id IS NOT NULL)",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(plans.iter().all(|(id, _)| *id != crss));
+    assert!(plans.len() >= 2, "{plans:?}");
+    let sessions: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM board_sessions WHERE id NOT IN \
+         (SELECT session_id FROM publications WHERE session_id IS NOT NULL)",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(!sessions.is_empty());
     let routes: Vec<_> = routes_in_source()
         .into_iter()
         .filter(|r| r.path.starts_with("/public/"))
@@ -393,4 +434,99 @@ async fn public_pages_are_limited_per_address(pool: PgPool) {
         fetch(&app, "/login", &from("41.73.1.2")).await.0,
         StatusCode::OK
     );
+}
+
+/// The updates' comments go public only where whoever publishes chose so:
+/// on the page, in the JSON and as the CSV's last column.
+#[sqlx::test]
+async fn comments_are_public_only_where_the_publisher_chose_to_show_them(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
+    let page_uri = format!("/public/plans/{plan}");
+    let json_of = || async {
+        let (status, _, json) = fetch(&app, &format!("{page_uri}/data.json"), &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()
+    };
+    let csv_header = || async {
+        let (_, _, csv) = fetch(&app, &format!("{page_uri}/data.csv"), &[]).await;
+        parse_csv(csv.trim_start_matches('\u{feff}'), ';')[0].clone()
+    };
+    // The demo published it with figures only.
+    let (_, _, body) = fetch(&app, &page_uri, &[]).await;
+    assert!(!body.contains("id=\"comments\""));
+    let data = json_of().await;
+    let activities = data["activities"].as_array().unwrap();
+    assert!(activities.iter().all(|a| a.get("comment").is_none()));
+    let plain_header = csv_header().await;
+    assert!(!plain_header.contains(&"Commentaire".to_owned()));
+
+    // Taken off, then published again with the box ticked.
+    let mut admin = signed_in(&app, "admin").await;
+    publish(&mut admin, &format!("/plans/{plan}"), false).await;
+    let private = admin.get(&format!("/plans/{plan}")).await;
+    assert_eq!(
+        private.attrs("#publication input[name=show_comments]", "type"),
+        ["checkbox"]
+    );
+    let csrf = csrf_of(&private);
+    let done = admin
+        .post(
+            &format!("/plans/{plan}/publication"),
+            &[
+                ("csrf", &csrf),
+                ("publish", "true"),
+                ("show_comments", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let after: serde_json::Value = sqlx::query_scalar(
+        "SELECT after FROM audit_log WHERE action = 'publication.publish' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(after["show_comments"], true);
+
+    // Each comment shown is the one of the update the figures come from.
+    let data = json_of().await;
+    let commented: Vec<(String, String)> = data["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a["code"].as_str()?.to_owned(),
+                a.get("comment")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    assert!(!commented.is_empty(), "the demo's updates have comments");
+    for (code, comment) in &commented {
+        let latest: Option<String> = sqlx::query_scalar(
+            "SELECT u.comment FROM progress_updates u JOIN activities a ON a.id = u.activity_id \
+             WHERE a.plan_id = $1 AND a.code = $2 AND u.as_of <= $3 \
+             ORDER BY u.as_of DESC, u.id DESC LIMIT 1",
+        )
+        .bind(plan)
+        .bind(code)
+        .bind(
+            chrono::NaiveDate::parse_from_str(data["as_of"].as_str().unwrap(), "%Y-%m-%d").unwrap(),
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(latest.as_deref(), Some(comment.as_str()), "{code}");
+    }
+    let (_, _, body) = fetch(&app, &page_uri, &[]).await;
+    let shown = text_of(
+        &body,
+        &format!("#comments [data-activity=\"{}\"] dd", commented[0].0),
+    );
+    assert_eq!(shown, commented[0].1);
+    let header = csv_header().await;
+    assert_eq!(header.len(), plain_header.len() + 1);
+    assert_eq!(header.last().map(String::as_str), Some("Commentaire"));
 }

@@ -9,6 +9,7 @@ use sqlx::{FromRow, PgPool};
 use super::writes::{insert_activity, insert_indicator, write_activity, write_indicator};
 use super::{audit_row, placed, save, Change, Outcome, Place, Written};
 use crate::domain::Direction;
+use crate::names::ItemName;
 use crate::store::plans::{
     activities_from, activity_columns, indicator_version_join, ActivityRow, IndicatorRow,
     INDICATOR_COLUMNS,
@@ -66,6 +67,30 @@ pub async fn find_activity(db: &PgPool, id: i64) -> sqlx::Result<Option<(i64, Ac
     .fetch_optional(db)
     .await?;
     Ok(activity.map(|activity| (activity.plan_id, activity)))
+}
+
+/// An indicator by the name a user gave (`crate::names`): its id, or its
+/// agency's, plan's and own code (unique within the plan), with its plan's id.
+pub async fn find_indicator_named(
+    db: &PgPool,
+    name: ItemName<'_>,
+) -> sqlx::Result<Option<(i64, IndicatorRow)>> {
+    let (agency, plan, code) = match name {
+        ItemName::Id(id) => return find_indicator(db, id).await,
+        ItemName::Codes { agency, plan, code } => (agency, plan, code),
+    };
+    let indicator: Option<IndicatorRow> = sqlx::query_as(&format!(
+        "SELECT {INDICATOR_COLUMNS} FROM indicators i {} WHERE i.plan_id = \
+         (SELECT pl.id FROM plans pl JOIN agencies g ON g.id = pl.agency_id \
+          WHERE g.code = $1 AND pl.code = $2) AND i.code = $3",
+        indicator_version_join!("'infinity'")
+    ))
+    .bind(agency)
+    .bind(plan)
+    .bind(code)
+    .fetch_optional(db)
+    .await?;
+    Ok(indicator.map(|indicator| (indicator.plan_id, indicator)))
 }
 
 /// Adds (in force from `on`) or changes (with effect from `on`: a new

@@ -34,9 +34,10 @@ use super::{audit, is_unique_violation, to_json};
 use crate::performance::plan_tree::Tree;
 
 pub use items::{
-    find_activity, find_indicator, freezing_session, indicator_value_revisions, indicator_values,
-    save_activity, save_indicator, set_indicator_value, ActivityFields, IndicatorFields,
-    IndicatorValueRevision, IndicatorValueRow,
+    find_activity, find_indicator, find_indicator_named, freezing_session,
+    indicator_value_revisions, indicator_values, save_activity, save_indicator,
+    set_indicator_value, ActivityFields, IndicatorFields, IndicatorValueRevision,
+    IndicatorValueRow,
 };
 pub use nodes::{add_node, find_node, update_node, NodeFields};
 pub(super) use rules::lock_tree;

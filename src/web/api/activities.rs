@@ -74,7 +74,7 @@ pub struct ActivityDetailOut {
 
 /// One activity, its state as of the date, and its history.
 #[utoipa::path(get, path = "/api/v1/activities/{activity}", tag = "activities",
-    params(("activity" = String, Path, description = "The activity's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:A1.01)"), AsOfQuery),
+    params(("activity" = String, Path, description = "The activity's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:A1.01)", example = "ANASER:PAP-2025:A1.01"), AsOfQuery),
     responses(
         (status = 200, description = "The activity as of the date", body = ActivityDetailOut),
         (status = 400, description = "A malformed date or activity code", body = ProblemBody, content_type = "application/problem+json"),
@@ -170,7 +170,7 @@ impl NewUpdate {
 /// Records a progress update (a read+write token of one of the agency's
 /// editors, or of an admin).
 #[utoipa::path(post, path = "/api/v1/activities/{activity}/progress", tag = "activities",
-    params(("activity" = String, Path, description = "The activity's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:A1.01)")),
+    params(("activity" = String, Path, description = "The activity's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:A1.01)", example = "ANASER:PAP-2025:A1.01")),
     request_body = NewUpdate,
     responses(
         (status = 201, description = "Recorded", body = Update),

@@ -7,10 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::auth::{ApiReadable, ApiUser};
+use super::model::{PlanSummary, SessionSummary};
 use super::problem::{ApiError, ProblemBody};
-use super::sessions::SessionSummary;
 use crate::store::agencies::{self, Agency};
-use crate::store::plans::{self, Plan};
+use crate::store::plans;
 use crate::store::sessions;
 use crate::web::AppState;
 
@@ -30,41 +30,6 @@ impl From<&Agency> for AgencyOut {
             code: a.code.clone(),
             name: a.name.clone(),
             parent_code: a.parent_code.clone(),
-        }
-    }
-}
-
-/// A plan as listed (its figures: `GET /api/v1/plans/{plan}`).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlanSummary {
-    pub id: i64,
-    pub agency_code: String,
-    pub code: String,
-    pub title: String,
-    /// `annual` or `multiyear`.
-    pub kind: String,
-    pub start_year: i32,
-    pub end_year: i32,
-    pub status: String,
-    /// Names and figures made up for the demonstration.
-    pub illustrative: bool,
-    /// ISO 4217: the currency of every amount of the plan (`XOF` mostly).
-    pub currency: String,
-}
-
-impl From<&Plan> for PlanSummary {
-    fn from(p: &Plan) -> PlanSummary {
-        PlanSummary {
-            id: p.id,
-            agency_code: p.agency_code.clone(),
-            code: p.code.clone(),
-            title: p.title.clone(),
-            kind: p.kind.as_str().to_owned(),
-            start_year: p.start_year,
-            end_year: p.end_year,
-            status: p.status.as_str().to_owned(),
-            illustrative: p.illustrative,
-            currency: p.currency.clone(),
         }
     }
 }
@@ -99,7 +64,7 @@ pub async fn list(
 
 /// One agency, by id or code, with its plans.
 #[utoipa::path(get, path = "/api/v1/agencies/{agency}", tag = "agencies",
-    params(("agency" = String, Path, description = "The agency's id or code (ANASER)")),
+    params(("agency" = String, Path, description = "The agency's id or code (ANASER)", example = "ANASER")),
     responses(
         (status = 200, description = "The agency and its plans", body = AgencyDetail),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),
@@ -120,7 +85,7 @@ pub async fn show(
 
 /// The agency's board sessions, the most recent first.
 #[utoipa::path(get, path = "/api/v1/agencies/{agency}/sessions", tag = "sessions",
-    params(("agency" = String, Path, description = "The agency's id or code (ANASER)")),
+    params(("agency" = String, Path, description = "The agency's id or code (ANASER)", example = "ANASER")),
     responses(
         (status = 200, description = "The sessions", body = Vec<SessionSummary>),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),

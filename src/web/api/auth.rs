@@ -12,6 +12,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 
 use super::problem::ApiError;
+use crate::names::{id_of, ItemName, PlanName, SessionName};
 use crate::store::activities::{self, ActivityDetail};
 use crate::store::agencies::{self, Agency};
 use crate::store::api_tokens::{self, Scope};
@@ -149,11 +150,6 @@ impl<T: ApiPath> FromRequestParts<AppState> for ApiEditable<T> {
     }
 }
 
-/// A positive id; anything else names nothing.
-fn id_of(text: &str) -> Option<i64> {
-    text.parse::<i64>().ok().filter(|id| *id > 0)
-}
-
 /// An agency by its id or its code (`ANASER`).
 impl ApiPath for Agency {
     const PARAM: &'static str = "agency";
@@ -170,19 +166,14 @@ impl ApiPath for Agency {
     }
 }
 
-/// A plan by its id or as `AGENCY:CODE` (`ANASER:PAP-2025`): plan codes are
-/// unique within their agency only.
+/// A plan by its id or as `AGENCY:CODE` (`ANASER:PAP-2025`), as
+/// `crate::names` reads them.
 impl ApiPath for Plan {
     const PARAM: &'static str = "plan";
 
     async fn load(state: &AppState, param: &str) -> Result<Option<Self>, ApiError> {
-        if let Some(id) = id_of(param) {
-            return Ok(plans::find(&state.db, id).await?);
-        }
-        match param.split_once(':') {
-            Some((agency, code)) => Ok(plans::find_by_codes(&state.db, agency, code).await?),
-            None => Err(ApiError::BadRequest("api.error.bad_plan_code")),
-        }
+        let name = PlanName::parse(param).ok_or(ApiError::BadRequest("api.error.bad_plan_code"))?;
+        Ok(plans::find_named(&state.db, name).await?)
     }
 
     fn agency_id(&self) -> i64 {
@@ -190,23 +181,15 @@ impl ApiPath for Plan {
     }
 }
 
-/// An activity by its id or as `AGENCY:PLAN:CODE` (`ANASER:PAP-2025:A1.01`):
-/// activity codes are unique within their plan only.
+/// An activity by its id or as `AGENCY:PLAN:CODE` (`ANASER:PAP-2025:A1.01`).
 impl ApiPath for ActivityDetail {
     const PARAM: &'static str = "activity";
     const FORBIDDEN_CHANGE: &'static str = "error.forbidden_edit";
 
     async fn load(state: &AppState, param: &str) -> Result<Option<Self>, ApiError> {
-        if let Some(id) = id_of(param) {
-            return Ok(activities::find(&state.db, id).await?);
-        }
-        let mut codes = param.splitn(3, ':');
-        match (codes.next(), codes.next(), codes.next()) {
-            (Some(agency), Some(plan), Some(code)) => {
-                Ok(activities::find_by_codes(&state.db, agency, plan, code).await?)
-            }
-            _ => Err(ApiError::BadRequest("api.error.bad_activity_code")),
-        }
+        let name =
+            ItemName::parse(param).ok_or(ApiError::BadRequest("api.error.bad_activity_code"))?;
+        Ok(activities::find_named(&state.db, name).await?)
     }
 
     fn agency_id(&self) -> i64 {
@@ -215,27 +198,14 @@ impl ApiPath for ActivityDetail {
 }
 
 /// A session by its id, as `AGENCY:NUMBER` for an ordinary session
-/// (`ANASER:30`, as the board says "the 30th session"), or as
-/// `AGENCY:extraordinary:NUMBER`.
+/// (`ANASER:30`), or as `AGENCY:extraordinary:NUMBER`.
 impl ApiPath for BoardSession {
     const PARAM: &'static str = "session";
 
     async fn load(state: &AppState, param: &str) -> Result<Option<Self>, ApiError> {
-        if let Some(id) = id_of(param) {
-            return Ok(sessions::find(&state.db, id).await?);
-        }
-        let parts: Vec<&str> = param.split(':').collect();
-        let (agency, kind, number) = match parts.as_slice() {
-            [agency, number] => (*agency, "ordinary", *number),
-            [agency, kind @ ("ordinary" | "extraordinary"), number] => (*agency, *kind, *number),
-            _ => return Err(ApiError::BadRequest("api.error.bad_session_code")),
-        };
-        let number = number
-            .parse::<i32>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or(ApiError::BadRequest("api.error.bad_session_code"))?;
-        Ok(sessions::find_by_number(&state.db, agency, kind, number).await?)
+        let name =
+            SessionName::parse(param).ok_or(ApiError::BadRequest("api.error.bad_session_code"))?;
+        Ok(sessions::find_named(&state.db, name).await?)
     }
 
     fn agency_id(&self) -> i64 {
@@ -243,15 +213,16 @@ impl ApiPath for BoardSession {
     }
 }
 
-/// An indicator with its plan.
+/// An indicator with its plan, by its id or as `AGENCY:PLAN:CODE`
+/// (`ANASER:PAP-2025:IND1`).
 impl ApiPath for (Plan, IndicatorRow) {
     const PARAM: &'static str = "indicator";
 
     async fn load(state: &AppState, param: &str) -> Result<Option<Self>, ApiError> {
-        let Some(id) = id_of(param) else {
-            return Ok(None);
-        };
-        let Some((plan_id, indicator)) = structure::find_indicator(&state.db, id).await? else {
+        let name =
+            ItemName::parse(param).ok_or(ApiError::BadRequest("api.error.bad_indicator_code"))?;
+        let Some((plan_id, indicator)) = structure::find_indicator_named(&state.db, name).await?
+        else {
             return Ok(None);
         };
         Ok(plans::find(&state.db, plan_id)

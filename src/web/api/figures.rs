@@ -57,7 +57,7 @@ pub struct YearFigures {
 /// The consolidated figures of a year, as of a date (by default the year's
 /// last day, or today for the current year).
 #[utoipa::path(get, path = "/api/v1/figures/{year}", tag = "figures",
-    params(("year" = i32, Path, description = "The year (2025)"), AsOfQuery),
+    params(("year" = i32, Path, description = "The year (2025)", example = 2025), AsOfQuery),
     responses(
         (status = 200, description = "The year's figures", body = YearFigures),
         (status = 400, description = "A malformed year or date", body = ProblemBody, content_type = "application/problem+json"),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::ApiEditable;
-use super::plans::Indicator;
+use super::model::Indicator;
 use super::problem::{ApiError, FieldProblem, ProblemBody};
 use crate::store::plans::{self, IndicatorRow, Plan};
 use crate::store::structure::{self, Change};
@@ -46,7 +46,7 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<S
 /// Enters (or corrects) the value of a period (a read+write token of one of
 /// the agency's editors, or of an admin); answers with the indicator.
 #[utoipa::path(post, path = "/api/v1/indicators/{indicator}/values", tag = "indicators",
-    params(("indicator" = i64, Path, description = "The indicator's id")),
+    params(("indicator" = String, Path, description = "The indicator's id, or AGENCY:PLAN:CODE (ANASER:PAP-2025:IND1)", example = "ANASER:PAP-2025:IND1")),
     request_body = NewValue,
     responses(
         (status = 200, description = "Saved: the indicator with its values, as of the period's end", body = Indicator),

@@ -9,57 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::agencies::PlanSummary;
 use super::auth::ApiReadable;
+use super::model::{nodes_with_figures, FundingOut, Indicator, Node, PlanSummary, SessionSummary};
 use super::model::{Figures, Money, CONSOLIDATED_CURRENCY};
-use super::plans::{nodes_with_figures, FundingOut, Indicator, Node};
 use super::problem::{ApiError, ProblemBody};
 use crate::dashboard::Dashboard;
 use crate::performance::plan_tree::Tree;
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::AppState;
-
-/// A session as listed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionSummary {
-    pub id: i64,
-    pub agency_code: String,
-    pub number: i32,
-    /// `ordinary` or `extraordinary`.
-    pub kind: String,
-    pub held_on: NaiveDate,
-    /// The date the figures stop at.
-    pub cutoff: NaiveDate,
-    /// `planned` or `held`.
-    pub status: String,
-    pub place: Option<String>,
-    pub chair: Option<String>,
-    pub reviewed_plan_id: Option<i64>,
-    pub adopted_plan_id: Option<i64>,
-    /// Held, and its figures sealed.
-    pub sealed: bool,
-    pub illustrative: bool,
-}
-
-impl From<&BoardSession> for SessionSummary {
-    fn from(s: &BoardSession) -> SessionSummary {
-        SessionSummary {
-            id: s.id,
-            agency_code: s.agency_code.clone(),
-            number: s.number,
-            kind: s.kind.as_str().to_owned(),
-            held_on: s.held_on,
-            cutoff: s.cutoff,
-            status: s.status.as_str().to_owned(),
-            place: s.place.clone(),
-            chair: s.chair.clone(),
-            reviewed_plan_id: s.reviewed_plan_id,
-            adopted_plan_id: s.adopted_plan_id,
-            sealed: s.is_sealed(),
-            illustrative: s.illustrative,
-        }
-    }
-}
 
 /// The seal the figures come from.
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,7 +120,7 @@ pub struct SessionDetail {
 
 /// A board session with its (sealed) figures and its resolutions.
 #[utoipa::path(get, path = "/api/v1/sessions/{session}", tag = "sessions",
-    params(("session" = String, Path, description = "The session's id, AGENCY:NUMBER for an ordinary session (ANASER:30), or AGENCY:extraordinary:NUMBER")),
+    params(("session" = String, Path, description = "The session's id, AGENCY:NUMBER for an ordinary session (ANASER:30), or AGENCY:extraordinary:NUMBER", example = "ANASER:30")),
     responses(
         (status = 200, description = "The session and its figures", body = SessionDetail),
         (status = 401, description = "No live token", body = ProblemBody, content_type = "application/problem+json"),

@@ -1,6 +1,7 @@
 //! The pages about mail: "Mot de passe oublié" (ask for a link, then use it
 //! once), the signed-in user's mail settings (address, language, the kinds
-//! turned off), and the admins' view of the outbox. Messages themselves are
+//! turned off), and the admins' mail page: the outbox, and how many days
+//! before a cutoff each agency's editors are reminded. Messages themselves are
 //! queued in `store::mail` and sent by `mail`.
 
 use std::time::Instant;
@@ -8,7 +9,7 @@ use std::time::Instant;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -16,7 +17,9 @@ use super::forms::FieldErrors;
 use super::login::with_cookie;
 use super::render;
 use crate::passwords;
-use crate::store::mail::{self as store, OutboxRow, SettingsSave, OPTIONAL_KINDS};
+use crate::store::mail::{
+    self as store, OutboxRow, ReminderSetting, SettingsSave, OPTIONAL_KINDS, REMINDER_DAYS,
+};
 use crate::web::auth::{Admin, CurrentUser};
 use crate::web::client_address::ClientAddress;
 use crate::web::csrf::{self, CsrfForm};
@@ -269,6 +272,52 @@ struct OutboxPage {
     ctx: Ctx,
     sends: bool,
     rows: Vec<OutboxRow>,
+    agencies: Vec<ReminderSetting>,
+    /// The agency whose days were refused, with what was typed.
+    refused: Option<(String, String)>,
+    errors: FieldErrors,
+}
+
+impl OutboxPage {
+    /// The days shown in an agency's field: what was typed if refused.
+    fn days_of(&self, agency: &ReminderSetting) -> String {
+        match &self.refused {
+            Some((code, typed)) if *code == agency.code => typed.clone(),
+            _ => agency.reminder_days.to_string(),
+        }
+    }
+
+    fn is_refused(&self, agency: &ReminderSetting) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|(code, _)| *code == agency.code)
+    }
+
+    fn min_days(&self) -> i32 {
+        *REMINDER_DAYS.start()
+    }
+
+    fn max_days(&self) -> i32 {
+        *REMINDER_DAYS.end()
+    }
+}
+
+async fn outbox_page(
+    state: &AppState,
+    ctx: Ctx,
+    refused: Option<(String, String)>,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    let status = errors.status();
+    let page = OutboxPage {
+        ctx,
+        sends: state.config.mail_sends,
+        rows: store::recent(&state.db, 200).await?,
+        agencies: store::reminder_settings(&state.db).await?,
+        refused,
+        errors,
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 pub async fn outbox(
@@ -276,10 +325,42 @@ pub async fn outbox(
     ctx: Ctx,
     Admin(_): Admin,
 ) -> Result<Response, AppError> {
-    let page = OutboxPage {
-        ctx,
-        sends: state.config.mail_sends,
-        rows: store::recent(&state.db, 200).await?,
+    outbox_page(&state, ctx, None, FieldErrors::default()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReminderInput {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    reminder_days: String,
+}
+
+/// An admin sets how many days before a cutoff an agency's reminder goes.
+pub async fn set_reminder_days(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Admin(admin): Admin,
+    CsrfForm(input): CsrfForm<ReminderInput>,
+) -> Result<Response, AppError> {
+    let agency = crate::store::agencies::find_by_code(&state.db, input.agency.trim())
+        .await?
+        .ok_or(AppError::BadField {
+            key: "mail.error.agency",
+            field: "agency".to_owned(),
+        })?;
+    let days = input
+        .reminder_days
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|days| REMINDER_DAYS.contains(days));
+    let Some(days) = days else {
+        let mut errors = FieldErrors::default();
+        errors.set("reminder_days", "mail.error.reminder_days");
+        let refused = Some((agency.code, input.reminder_days));
+        return outbox_page(&state, ctx, refused, errors).await;
     };
-    Ok(render(&page)?.into_response())
+    store::set_reminder_days(&state.db, agency.id, days, admin.user.id).await?;
+    Ok(Redirect::to("/admin/mail#reminders").into_response())
 }

@@ -477,21 +477,7 @@ async fn the_public_pages_fit_a_phone_and_a_desktop_with_no_accessibility_violat
     };
     let plan = plan_id(&pool, "ANASER", "PAP-2025").await;
     let session = session_id(&pool, "ANASER", 30).await;
-    sqlx::query(
-        "INSERT INTO publications (agency_id, plan_id) SELECT agency_id, id FROM plans WHERE id = $1",
-    )
-    .bind(plan)
-    .execute(&pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO publications (agency_id, session_id) \
-         SELECT agency_id, id FROM board_sessions WHERE id = $1",
-    )
-    .bind(session)
-    .execute(&pool)
-    .await
-    .unwrap();
+    // The demo publishes both.
     let pages = [
         ("public-index", "/public".to_owned()),
         ("public-plan", format!("/public/plans/{plan}")),

@@ -1,8 +1,11 @@
 //! The figures a public page shows, as one value that the page, its CSV and
 //! its JSON all come from ("open data of the same"). Only what may be made
 //! public goes in: figures, titles, codes, regions and units, never a staff
-//! name, a comment or an attachment. Rates are exact (numerator and
+//! name or an attachment, and the updates' comments only where the publisher
+//! chose to show them (`with_comments`). Rates are exact (numerator and
 //! denominator) with their rounded percentage beside them.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -124,6 +127,13 @@ pub struct Activity {
     pub achievement_rate: Option<Rate>,
     pub budget: i64,
     pub spent: Option<i64>,
+    /// The comment of the update these figures come from, where the page
+    /// shows comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// That update, to find its comment.
+    #[serde(skip)]
+    pub update_id: Option<i64>,
 }
 
 /// A resolution and its follow-up: its status and the date of the latest
@@ -196,6 +206,9 @@ pub struct OpenData {
     pub funding: Vec<Funding>,
     pub activities: Vec<Activity>,
     pub resolutions: Vec<PublicResolution>,
+    /// Whether the publisher chose to show the updates' comments.
+    #[serde(skip)]
+    pub shows_comments: bool,
 }
 
 impl OpenData {
@@ -289,9 +302,34 @@ impl OpenData {
                     achievement_rate: Rate::of(v.achievement_rate()),
                     budget: v.activity.budget,
                     spent: v.activity.latest.spent,
+                    comment: None,
+                    update_id: v.activity.latest.id,
                 })
                 .collect(),
             resolutions: Vec::new(),
+            shows_comments: false,
         }
+    }
+
+    /// Adds the updates' comments, from `comments` by update id.
+    pub fn with_comments(mut self, comments: &HashMap<i64, String>) -> OpenData {
+        self.shows_comments = true;
+        for activity in &mut self.activities {
+            activity.comment = activity.update_id.and_then(|id| comments.get(&id)).cloned();
+        }
+        self
+    }
+
+    /// The update ids the figures come from.
+    pub fn update_ids(&self) -> Vec<i64> {
+        self.activities.iter().filter_map(|a| a.update_id).collect()
+    }
+
+    /// The activities whose update has a comment, for the page.
+    pub fn commented(&self) -> Vec<&Activity> {
+        self.activities
+            .iter()
+            .filter(|a| a.comment.is_some())
+            .collect()
     }
 }

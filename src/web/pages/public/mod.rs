@@ -88,9 +88,9 @@ fn public_id(raw: &str) -> Result<i64, AppError> {
 /// The published plan's figures as of today (a finished plan: its last day).
 async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Published>), AppError> {
     let id = public_id(raw_id)?;
-    if !publications::is_published(&state.db, Target::Plan(id)).await? {
-        return Err(AppError::NotFound);
-    }
+    let shows_comments = publications::shows_comments(&state.db, Target::Plan(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let plan = plans::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -103,6 +103,9 @@ async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Publ
     );
     let funding = plans::funding(&state.db, id, as_of).await?;
     let mut data = OpenData::build(&plan, &tree, indicators, funding, as_of);
+    if shows_comments {
+        data = with_comments(state, data).await?;
+    }
     let sessions = publications::sessions_of_plan(&state.db, id).await?;
     for published in &sessions {
         let Some(session) = published.session_id else {
@@ -114,6 +117,12 @@ async fn plan_data(state: &AppState, raw_id: &str) -> Result<(OpenData, Vec<Publ
         }
     }
     Ok((data, sessions))
+}
+
+/// The figures with the comments of the updates they come from.
+async fn with_comments(state: &AppState, data: OpenData) -> Result<OpenData, AppError> {
+    let comments = publications::update_comments(&state.db, &data.update_ids()).await?;
+    Ok(data.with_comments(&comments))
 }
 
 async fn resolutions_of(
@@ -132,9 +141,9 @@ async fn resolutions_of(
 /// (never, or reopened) has none to show.
 async fn session_data(state: &AppState, raw_id: &str) -> Result<OpenData, AppError> {
     let id = public_id(raw_id)?;
-    if !publications::is_published(&state.db, Target::Session(id)).await? {
-        return Err(AppError::NotFound);
-    }
+    let shows_comments = publications::shows_comments(&state.db, Target::Session(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let session = sessions::find(&state.db, id)
         .await?
         .filter(BoardSession::is_sealed)
@@ -161,6 +170,9 @@ async fn session_data(state: &AppState, raw_id: &str) -> Result<OpenData, AppErr
         seal_digest: seal.digest,
     });
     data.resolutions = resolutions_of(state, &session).await?;
+    if shows_comments {
+        data = with_comments(state, data).await?;
+    }
     Ok(data)
 }
 

@@ -75,6 +75,10 @@ fn csv(data: &OpenData, lang: Lang) -> Vec<u8> {
     for key in COLUMNS {
         out.text(&lang.t(key));
     }
+    // The last column only where the publisher chose to show comments.
+    if data.shows_comments {
+        out.text(&lang.t("public.csv.comment"));
+    }
     out.end_row();
     for a in &data.activities {
         out.text(&data.agency.code);
@@ -96,6 +100,9 @@ fn csv(data: &OpenData, lang: Lang) -> Vec<u8> {
         match a.spent {
             Some(spent) => out.integer(spent),
             None => out.empty(),
+        }
+        if data.shows_comments {
+            out.optional_text(a.comment.as_deref());
         }
         out.end_row();
     }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::store::agencies::Agency;
+use crate::store::audit::Actor;
 use crate::store::plans::Plan;
 use crate::store::publications::{self, AgencySetting, Published, Target};
 use crate::store::sessions::BoardSession;
@@ -55,6 +56,8 @@ pub struct PublishInput {
     /// `true` to publish, `false` to take off.
     #[serde(default)]
     publish: String,
+    /// A ticked box (`on`): the public page shows the updates' comments.
+    show_comments: Option<String>,
 }
 
 async fn apply(
@@ -67,9 +70,13 @@ async fn apply(
     if !may_publish(state, user, agency_id).await? {
         return Err(AppError::forbidden("public.forbidden_publish"));
     }
+    let actor = Actor::User(user.user.id);
     match input.publish.as_str() {
-        "true" => publications::publish(&state.db, target, agency_id, user.user.id).await?,
-        "false" => publications::unpublish(&state.db, target, agency_id, user.user.id).await?,
+        "true" => {
+            let comments = input.show_comments.is_some();
+            publications::publish(&state.db, target, agency_id, comments, actor).await?
+        }
+        "false" => publications::unpublish(&state.db, target, agency_id, actor).await?,
         _ => return Err(AppError::bad_request("error.bad_request")),
     };
     Ok(())
