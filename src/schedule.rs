@@ -92,6 +92,82 @@ pub fn label(periods: &[PlannedPeriod], lang: Lang) -> String {
         .join(" ")
 }
 
+/// The schedule as Suivi's plan file writes it in its "Chronogramme"
+/// column: `T1 T3` for the quarters of a one-year plan, `2023 2024` for
+/// whole years, `2023-T2` for a quarter of a plan of several years. The
+/// quantities per period are not written: [`keeping_quantities`] keeps them
+/// when the file comes back.
+pub fn file_text(periods: &[PlannedPeriod], years: (i32, i32)) -> String {
+    periods
+        .iter()
+        .map(|p| match p.quarter {
+            Some(q) if years.0 == years.1 && p.year == years.0 => format!("T{q}"),
+            Some(q) => format!("{}-T{q}", p.year),
+            None => p.year.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads [`file_text`] back, within the plan's `years`: `T1`–`T4` (or
+/// `Q1`–`Q4`) for a one-year plan, a year, or `2024-T2`, separated by
+/// spaces, commas or semicolons; an empty text is no schedule. The first
+/// word that is none of these is the error.
+pub fn parse_file_text(text: &str, years: (i32, i32)) -> Result<Vec<PlannedPeriod>, String> {
+    let quarter = |word: &str| -> Option<u8> {
+        let digit = word.strip_prefix(['T', 't', 'Q', 'q'])?;
+        digit.parse().ok().filter(|q| (1..=4).contains(q))
+    };
+    let in_plan = |year: i32| (years.0..=years.1).contains(&year);
+    let period = |word: &str| -> Option<PlannedPeriod> {
+        let (year, quarter) = match word.split_once('-') {
+            Some((year, q)) => (
+                year.parse().ok().filter(|y| in_plan(*y))?,
+                Some(quarter(q)?),
+            ),
+            None => match quarter(word) {
+                Some(q) if years.0 == years.1 => (years.0, Some(q)),
+                Some(_) => return None,
+                None => (word.parse().ok().filter(|y| in_plan(*y))?, None),
+            },
+        };
+        Some(PlannedPeriod {
+            year,
+            quarter,
+            target: None,
+            cost: None,
+        })
+    };
+    let periods = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|word| !word.is_empty())
+        .map(|word| period(word).ok_or_else(|| word.to_owned()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(normalized(periods))
+}
+
+/// The periods a file names, each with the quantity and cost the activity
+/// has for it already when the file gives none (Suivi's plan file writes
+/// the periods only; an agency's file may leave a period's cell at `x`).
+pub fn keeping_quantities(
+    periods: &[PlannedPeriod],
+    known: &[PlannedPeriod],
+) -> Vec<PlannedPeriod> {
+    periods
+        .iter()
+        .map(|p| {
+            let same = known
+                .iter()
+                .find(|k| (k.year, k.quarter) == (p.year, p.quarter));
+            PlannedPeriod {
+                target: p.target.or(same.and_then(|k| k.target)),
+                cost: p.cost.or(same.and_then(|k| k.cost)),
+                ..*p
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +218,66 @@ mod tests {
         let plain = [quarter(2025, 2), quarter(2025, 4)];
         assert_eq!(late_from(&plain, Some(Decimal::from(99))), day(2025, 6, 30));
         assert_eq!(late_from(&[], None), None);
+    }
+
+    #[test]
+    fn the_plan_file_writes_and_reads_quarters_and_years() {
+        let periods = [quarter(2025, 1), quarter(2025, 3)];
+        assert_eq!(file_text(&periods, (2025, 2025)), "T1 T3");
+        assert_eq!(
+            parse_file_text("T1 T3", (2025, 2025)).as_deref(),
+            Ok(&periods[..])
+        );
+        assert_eq!(
+            parse_file_text("t3, Q1", (2025, 2025)).as_deref(),
+            Ok(&periods[..])
+        );
+        assert_eq!(parse_file_text("", (2025, 2025)), Ok(vec![]));
+        let years = [
+            PlannedPeriod {
+                quarter: None,
+                ..quarter(2023, 1)
+            },
+            quarter(2024, 2),
+        ];
+        assert_eq!(file_text(&years, (2022, 2024)), "2023 2024-T2");
+        assert_eq!(
+            parse_file_text("2024-T2 2023", (2022, 2024)).as_deref(),
+            Ok(&years[..])
+        );
+        // A quarter of a plan of several years needs its year; a year
+        // outside the plan, or another word, is refused.
+        assert_eq!(parse_file_text("T1", (2022, 2024)), Err("T1".into()));
+        assert_eq!(parse_file_text("2021", (2022, 2024)), Err("2021".into()));
+        assert_eq!(parse_file_text("T1 T5", (2025, 2025)), Err("T5".into()));
+        assert_eq!(parse_file_text("x", (2025, 2025)), Err("x".into()));
+    }
+
+    #[test]
+    fn quantities_are_kept_for_the_periods_that_stay() {
+        let known = [
+            PlannedPeriod {
+                target: Some(10),
+                cost: Some(500),
+                ..quarter(2025, 1)
+            },
+            PlannedPeriod {
+                target: Some(20),
+                ..quarter(2025, 2)
+            },
+        ];
+        let file = [
+            quarter(2025, 1),
+            PlannedPeriod {
+                target: Some(5),
+                ..quarter(2025, 2)
+            },
+            quarter(2025, 4),
+        ];
+        assert_eq!(
+            keeping_quantities(&file, &known),
+            [known[0], file[1], file[2]]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::i18n::Lang;
 use crate::performance::plan_tree::Tree;
 use crate::reports::csv::CsvWriter;
 use crate::reports::Separator;
+use crate::schedule;
 use crate::store::activities;
 use crate::store::funding;
 use crate::store::plans::{self, Plan};
@@ -63,7 +64,11 @@ async fn plan_sheets(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result
     let mut header: Vec<String> = (0..levels)
         .map(|d| plan.level_name(d as i32).to_owned())
         .collect();
-    header.extend(COLUMNS.iter().map(|(_, f)| (*f).to_owned()));
+    header.extend(
+        COLUMNS
+            .iter()
+            .map(|(_, f)| plan_file::title_in(f, &plan.currency)),
+    );
     let in_force = structure
         .activities
         .iter()
@@ -99,6 +104,7 @@ async fn plan_sheets(db: &PgPool, plan: &Plan, today: NaiveDate) -> sqlx::Result
             text(bases.get(&activity.id)),
             text(activity.funding_source.as_ref()),
             text(activity.associated_units.as_ref()),
+            schedule::file_text(activity.periods(), (plan.start_year, plan.end_year)),
         ]);
         rows.push(row);
     }
@@ -211,7 +217,7 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
     let sheet = text_sheet(
         &mut workbook,
         plan_file::FUNDING_SHEET,
-        &funding_header(),
+        &funding_header(&plan.currency),
         &sheets.funding,
         |column| if column == 0 { 40.0 } else { 18.0 },
     )?;
@@ -219,10 +225,10 @@ pub async fn export_xlsx(db: &PgPool, plan: &Plan, today: NaiveDate) -> anyhow::
     Ok(workbook.save_to_buffer()?)
 }
 
-fn funding_header() -> Vec<&'static str> {
+fn funding_header(currency: &str) -> Vec<String> {
     plan_file::FUNDING_COLUMNS
         .iter()
-        .map(|(_, title)| *title)
+        .map(|(_, title)| plan_file::title_in(title, currency))
         .collect()
 }
 
@@ -234,12 +240,13 @@ fn indicator_header() -> Vec<&'static str> {
 }
 
 /// The instructions sheet of the template, one paragraph a line.
-const INSTRUCTIONS: [&str; 10] = [
+const INSTRUCTIONS: [&str; 11] = [
     "Modèle de fichier de plan pour Suivi : remplissez la feuille « Plan » (une ligne par activité) et, si vous le souhaitez, la feuille « Indicateurs ».",
     "Colonnes de niveaux : toutes les colonnes avant « Code » sont les niveaux du plan, du plus haut au plus bas ; leur en-tête est le nom du niveau (par exemple Objectif stratégique, Action prioritaire). Écrivez « CODE · Intitulé » la première fois qu’un niveau apparaît, puis le code seul suffit.",
     "Code : le code de l’activité, unique dans le plan, sans espace (B1.01). C’est par ce code que Suivi retrouve l’activité lors d’un nouvel import.",
-    "Nombres : la virgule décimale est acceptée (12,5) ; les montants sont en FCFA, sans décimales, espaces permis (1 500 000).",
+    "Nombres : la virgule décimale est acceptée (12,5) ; les montants sont dans la monnaie du plan (FCFA, ou celle que nomme l’en-tête : Budget (USD)), sans décimales, espaces permis (1 500 000).",
     "Région : le code (KAY) ou le nom (Kayes) d’une région du Mali, ou NAT pour une activité nationale.",
+    "Structures associées : les structures qui exécutent l’activité avec la structure responsable. Chronogramme : les périodes prévues, T1 à T4 pour un plan annuel, les années (2023 2024) ou un trimestre avec son année (2024-T2) pour un plan pluriannuel ; les quantités par période restent celles de Suivi.",
     "Dates : AAAA-MM-JJ ou JJ/MM/AAAA.",
     "Avancement (Statut, Réalisation, Dépensé, À la date du, Commentaire) : laissez vide pour un nouveau plan. Pour mettre à jour l’avancement, exportez le plan depuis Suivi, modifiez ces colonnes et importez « l’avancement » : seules les lignes modifiées sont enregistrées, et une ligne modifiée dans Suivi depuis l’export n’est pas écrasée. Ne modifiez pas la colonne « Version ».",
     "Indicateurs : Niveau (code) vide pour un indicateur de tout le plan ; Sens « à la hausse » ou « à la baisse ».",
@@ -332,7 +339,7 @@ pub fn template_xlsx() -> anyhow::Result<Vec<u8>> {
     text_sheet(
         &mut workbook,
         plan_file::FUNDING_SHEET,
-        &funding_header(),
+        &funding_header("XOF"),
         &funding,
         |column| if column == 0 { 40.0 } else { 18.0 },
     )?;

@@ -12,6 +12,8 @@ use super::layout::Choices;
 use super::own_file::{self, Understood};
 use super::plan_file::{self, Context, PlanFile, Problem};
 use super::{read_file, read_workbook, regions, unreadable};
+use crate::i18n::currency_label;
+use crate::schedule;
 use crate::store::funding::{self, FundingFields};
 use crate::store::imports::{self, NewPlan, PlanChange};
 use crate::store::plans::{FundingLine, Plan};
@@ -116,15 +118,7 @@ pub async fn prepare_plan_import_with(
     own_file::settle_funding(&mut file, &lines);
     let mut import = diff(&file, existing.as_ref(), &lines);
     let currency = own_file::currency_code(understood.plan.currency);
-    if matches!(target, Target::New(_)) && currency != "XOF" {
-        // First, so that the plan is in its currency before its amounts.
-        import.changes.insert(
-            0,
-            PlanChange::SetCurrency {
-                currency: currency.to_owned(),
-            },
-        );
-    }
+    set_new_plan_currency(&mut import, target, currency);
     import.understood = Some(understood);
     Ok(Ok(import))
 }
@@ -164,6 +158,23 @@ async fn prepare_suivi_file(
         Ok(file) => file,
         Err(problems) => return Ok(Err(problems)),
     };
+    // Its amounts are in the currency its money columns name (FCFA when
+    // they name none): a plan's own, or a new plan's.
+    let currency = plan_file::money_currency(&sheets.first).map_or("XOF", own_file::currency_code);
+    if let Target::Existing(plan) = target {
+        if plan.currency != currency {
+            let budget = plan_file::COLUMNS
+                .iter()
+                .find(|(key, _)| *key == "budget")
+                .map_or("", |(_, french)| french);
+            return Ok(Err(vec![Problem {
+                line: 1,
+                column: budget.to_owned(),
+                key: "imports.error.other_currency",
+                value: currency_label(currency).to_owned(),
+            }]));
+        }
+    }
     let existing = match target {
         Target::Existing(plan) => Some(structure::load(db, plan.id).await?),
         Target::New(_) => None,
@@ -201,7 +212,23 @@ async fn prepare_suivi_file(
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    Ok(Ok(diff(&file, existing.as_ref(), &lines)))
+    let mut import = diff(&file, existing.as_ref(), &lines);
+    set_new_plan_currency(&mut import, target, currency);
+    Ok(Ok(import))
+}
+
+/// A new plan takes the currency of its file's amounts (FCFA, the default,
+/// needs no change): first, so that the plan is in its currency before its
+/// amounts.
+fn set_new_plan_currency(import: &mut PlanImport, target: &Target, currency: &str) {
+    if matches!(target, Target::New(_)) && currency != "XOF" {
+        import.changes.insert(
+            0,
+            PlanChange::SetCurrency {
+                currency: currency.to_owned(),
+            },
+        );
+    }
 }
 
 /// The activities whose "Source de financement" names no line of the plan
@@ -320,10 +347,11 @@ fn diff(
         // says another one than the activity has.
         if let Some(periods) = &activity.schedule {
             let now = known.map_or(&[][..], |k| k.periods());
+            let periods = schedule::keeping_quantities(periods, now);
             if now != periods.as_slice() {
                 changes.push(PlanChange::SetSchedule {
                     code: activity.fields.code.clone(),
-                    periods: periods.clone(),
+                    periods,
                 });
             }
         }

@@ -320,3 +320,75 @@ async fn the_pages_of_a_dollar_plan_say_usd(pool: PgPool) {
     let structure = admin.get(&format!("/plans/{plan}/structure")).await;
     assert!(!structure.body.contains("FCFA"), "{}", structure.body);
 }
+
+#[sqlx::test(migrator = "suivi::db::MIGRATOR")]
+async fn suivi_s_plan_file_of_a_dollar_plan_says_usd_and_keeps_it(pool: PgPool) {
+    use suivi::imports::{self, Target};
+    use suivi::store::imports::NewPlan;
+    use suivi::store::plans;
+
+    let _app = demo_app(&pool).await;
+    let usd = add_usd_plan(&pool).await;
+    let plan = plans::find(&pool, usd).await.unwrap().unwrap();
+    let csv = imports::export_csv(&pool, &plan, today()).await.unwrap();
+    let rows = parse_csv(
+        String::from_utf8(csv.clone())
+            .unwrap()
+            .trim_start_matches('\u{feff}'),
+        ';',
+    );
+    assert!(
+        rows[0].contains(&"Budget (USD)".to_owned()),
+        "{:?}",
+        rows[0]
+    );
+    assert!(rows[0].contains(&"Dépensé (USD)".to_owned()));
+    assert_eq!(rows[1][column(&rows, "Budget (USD)")], "250000");
+
+    // Back onto its plan: nothing to do.
+    let target = Target::Existing(plan.clone());
+    let same = imports::prepare_plan_import(&pool, &csv, &target, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+
+    // As a new plan: a plan in dollars.
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let new = Target::New(NewPlan {
+        agency_id: agency_id(&pool, "ANASER").await,
+        code: "RF-COPIE".into(),
+        title: "Copie".into(),
+        year: 2025,
+        level_names: Vec::new(),
+        end_year: None,
+    });
+    let import = imports::prepare_plan_import(&pool, &csv, &new, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let copy = imports::apply_plan_import(&pool, &new, &import, today(), admin, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let copy = plans::find(&pool, copy).await.unwrap().unwrap();
+    assert_eq!(copy.currency, "USD");
+
+    // The same file saying FCFA, into the dollar plan: refused.
+    let fcfa = String::from_utf8(csv).unwrap().replace("(USD)", "(FCFA)");
+    let fcfa = fcfa.as_bytes();
+    let problems = imports::prepare_plan_import(&pool, fcfa, &target, today())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        problems
+            .iter()
+            .map(|p| (p.line, p.key, p.value.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "imports.error.other_currency", "FCFA")]
+    );
+}

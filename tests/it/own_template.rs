@@ -7,9 +7,10 @@
 use crate::common::*;
 use sqlx::PgPool;
 use suivi::imports::{self, PlanImport, Target};
+use suivi::schedule::PlannedPeriod;
 use suivi::store::plans;
 
-async fn plan(pool: &PgPool, agency: &str, code: &str) -> plans::Plan {
+async fn plan_of(pool: &PgPool, agency: &str, code: &str) -> plans::Plan {
     plans::find(pool, plan_id(pool, agency, code).await)
         .await
         .unwrap()
@@ -108,7 +109,7 @@ async fn export(pool: &PgPool, plan: &plans::Plan) -> String {
 #[sqlx::test]
 async fn associated_units_go_out_and_come_back_with_the_plan_file(pool: PgPool) {
     let app = demo_app(&pool).await;
-    let plan = plan(&pool, "ANASER", "PAP-2025").await;
+    let plan = plan_of(&pool, "ANASER", "PAP-2025").await;
     let csv = export(&pool, &plan).await;
     assert_eq!(cell(&csv, "A1.01", "Structures associées"), "");
 
@@ -171,4 +172,109 @@ async fn associated_units_go_out_and_come_back_with_the_plan_file(pool: PgPool) 
     let emptied = edit_cell(&again, "A1.01", "Structures associées", "");
     import_onto(&pool, &plan, emptied.as_bytes()).await;
     assert_eq!(associated(&pool, plan.id, "A1.01").await, None);
+}
+
+async fn periods(pool: &PgPool, plan: i64, code: &str) -> Vec<PlannedPeriod> {
+    plans::activities_as_of(pool, plan, today())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.code == code)
+        .unwrap_or_else(|| panic!("no activity {code}"))
+        .periods()
+        .to_vec()
+}
+
+fn quarter(year: i32, q: u8, target: Option<i64>) -> PlannedPeriod {
+    PlannedPeriod {
+        year,
+        quarter: Some(q),
+        target,
+        cost: None,
+    }
+}
+
+#[sqlx::test]
+async fn the_schedule_goes_out_and_comes_back_as_quarters_or_years(pool: PgPool) {
+    let _app = demo_app(&pool).await;
+    let plan = plan_of(&pool, "ANASER", "PAP-2025").await;
+    let csv = export(&pool, &plan).await;
+    assert_eq!(cell(&csv, "A1.01", "Chronogramme"), "");
+
+    // Quarters of the plan's year.
+    let edited = edit_cell(&csv, "A1.01", "Chronogramme", "T3 T1");
+    let import = import_onto(&pool, &plan, edited.as_bytes()).await;
+    assert_eq!(import.changes.len(), 1, "{:?}", import.changes);
+    assert_eq!(
+        periods(&pool, plan.id, "A1.01").await,
+        [quarter(2025, 1, None), quarter(2025, 3, None)]
+    );
+
+    // A quantity per quarter set in Suivi stays through the round trip: the
+    // file names the periods, and the same file changes nothing.
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM activities WHERE plan_id = $1 AND code = 'A1.01'")
+            .bind(plan.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let with_targets = [quarter(2025, 1, Some(10)), quarter(2025, 3, Some(20))];
+    let mut conn = pool.acquire().await.unwrap();
+    suivi::store::schedules::write(&mut conn, id, &with_targets, today(), None)
+        .await
+        .unwrap();
+    drop(conn);
+    let again = export(&pool, &plan).await;
+    assert_eq!(cell(&again, "A1.01", "Chronogramme"), "T1 T3");
+    let target = Target::Existing(plan.clone());
+    let same = imports::prepare_plan_import(&pool, again.as_bytes(), &target, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+    let moved = edit_cell(&again, "A1.01", "Chronogramme", "T1 T4");
+    import_onto(&pool, &plan, moved.as_bytes()).await;
+    assert_eq!(
+        periods(&pool, plan.id, "A1.01").await,
+        [quarter(2025, 1, Some(10)), quarter(2025, 4, None)]
+    );
+
+    // Without the column, schedules stay; a word that is no period is a
+    // problem of its line and column, and nothing is written.
+    let older = without_column(&moved, "Chronogramme");
+    let same = imports::prepare_plan_import(&pool, older.as_bytes(), &target, today())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+    let bad = edit_cell(&moved, "A1.02", "Chronogramme", "T1 T5");
+    let problems = imports::prepare_plan_import(&pool, bad.as_bytes(), &target, today())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        (
+            problems[0].column.as_str(),
+            problems[0].key,
+            problems[0].value.as_str()
+        ),
+        ("Chronogramme", "imports.error.schedule", "T5")
+    );
+
+    // A plan of several years: years, and quarters with their year.
+    let pgdt = plan_of(&pool, "PNUD", "PGDT").await;
+    let csv = export(&pool, &pgdt).await;
+    let edited = edit_cell(&csv, "D1.01", "Chronogramme", "2013 2014-T2");
+    import_onto(&pool, &pgdt, edited.as_bytes()).await;
+    let year_2013 = PlannedPeriod {
+        quarter: None,
+        ..quarter(2013, 1, None)
+    };
+    assert_eq!(
+        periods(&pool, pgdt.id, "D1.01").await,
+        [year_2013, quarter(2014, 2, None)]
+    );
+    let again = export(&pool, &pgdt).await;
+    assert_eq!(cell(&again, "D1.01", "Chronogramme"), "2013 2014-T2");
 }

@@ -3,7 +3,7 @@
 //! fonds), named by its source, which the activities' "Source de
 //! financement" column names in turn.
 
-use super::{normalize, Problem};
+use super::{is_column, normalize, Problem};
 use crate::domain::{Fcfa, FundingSourceKind};
 use crate::i18n::Lang;
 use crate::imports::table::Table;
@@ -48,11 +48,7 @@ pub fn parse_funding(table: &Table) -> Result<Vec<FileFunding>, Vec<Problem>> {
     };
     let columns: Vec<Option<usize>> = FUNDING_COLUMNS
         .iter()
-        .map(|(key, french)| {
-            header
-                .iter()
-                .position(|h| normalize(h) == normalize(french) || normalize(h) == *key)
-        })
+        .map(|(key, french)| header.iter().position(|h| is_column(h, (key, french))))
         .collect();
     let column_name = |key: &str| {
         let french = FUNDING_COLUMNS

@@ -8,7 +8,7 @@
 mod funding;
 mod indicators;
 
-use crate::schedule::PlannedPeriod;
+use crate::schedule::{self, PlannedPeriod};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -17,14 +17,15 @@ pub use indicators::{parse_indicators, FileIndicator, INDICATOR_COLUMNS, INDICAT
 
 use super::table::Table;
 use crate::domain::{self, Fcfa, Status};
-use crate::i18n::Lang;
+use crate::i18n::{currency_label, Lang};
+use crate::imports::layout::amount::Currency;
 use crate::store::structure::ActivityFields;
 
 /// Between a level's code and its title in a level cell.
 pub const LEVEL_SEPARATOR: &str = " · ";
 
 /// The activity columns, after the level columns: (key, French header).
-pub const COLUMNS: [(&str, &str); 17] = [
+pub const COLUMNS: [(&str, &str); 18] = [
     ("code", "Code"),
     ("title", "Activité"),
     ("target", "Cible"),
@@ -43,6 +44,7 @@ pub const COLUMNS: [(&str, &str); 17] = [
     // Last, so that files written before them keep their columns' places.
     ("funding", "Source de financement"),
     ("associated", "Structures associées"),
+    ("schedule", "Chronogramme"),
 ];
 
 /// A level of the tree as the file gives it.
@@ -64,8 +66,9 @@ pub struct FileActivity {
     pub node: String,
     pub fields: ActivityFields,
     pub progress: Option<FileProgress>,
-    /// Its schedule, when the file has one (an agency's own file with a
-    /// chronogramme); `None` leaves the activity's schedule as it is.
+    /// Its schedule, when the file has a chronogramme (an agency's own file,
+    /// or Suivi's with its "Chronogramme" column); `None` leaves the
+    /// activity's schedule as it is.
     pub schedule: Option<Vec<PlannedPeriod>>,
 }
 
@@ -120,6 +123,46 @@ pub struct Context<'a> {
     pub with_progress: bool,
 }
 
+/// A column's title in a plan's file: a money column names the plan's
+/// currency, `Budget (FCFA)`, `Budget (USD)`.
+pub fn title_in(french: &str, currency: &str) -> String {
+    match french.strip_suffix(" (FCFA)") {
+        Some(name) => format!("{name} ({})", currency_label(currency)),
+        None => french.to_owned(),
+    }
+}
+
+/// A header as compared with a column's title: normalised, the currency
+/// in brackets after a money column's name left aside (`Budget (USD)` is
+/// the budget column; [`money_currency`] says in which currency).
+fn header_key(text: &str) -> String {
+    let folded = normalize(text);
+    match folded.rsplit_once(" (") {
+        Some((name, rest)) if rest.ends_with(')') && Currency::named_in(rest).is_some() => {
+            name.to_owned()
+        }
+        _ => folded,
+    }
+}
+
+/// Whether a header is the column of that key and French title.
+fn is_column(header: &str, (key, french): (&str, &str)) -> bool {
+    header_key(header) == header_key(french) || normalize(header) == key
+}
+
+/// The currency the plan sheet's money columns name (`Budget (USD)`), if
+/// they name one: a file's amounts must be in its plan's currency.
+pub fn money_currency(table: &Table) -> Option<Currency> {
+    let header = table.first()?;
+    COLUMNS
+        .iter()
+        .filter(|(_, french)| french.ends_with("(FCFA)"))
+        .find_map(|column| {
+            let title = header.iter().find(|h| is_column(h, *column))?;
+            Currency::named_in(title)
+        })
+}
+
 /// Lowercase, no accents, single spaces: how headers and statuses are matched.
 fn normalize(text: &str) -> String {
     let folded: String = text
@@ -160,11 +203,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
             value: String::new(),
         }]);
     };
-    let find = |key: &str, french: &str| {
-        header
-            .iter()
-            .position(|h| normalize(h) == normalize(french) || normalize(h) == key)
-    };
+    let find = |key: &str, french: &str| header.iter().position(|h| is_column(h, (key, french)));
     let Some(code_column) = find("code", "Code") else {
         return Err(vec![Problem {
             line: 1,
@@ -215,6 +254,8 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
         has_associated_column: find("associated", "Structures associées").is_some(),
         ..PlanFile::default()
     };
+    // Without the column (a file made before it), schedules stay as they are.
+    let has_schedule_column = find("schedule", "Chronogramme").is_some();
     for (index, row) in table.iter().enumerate().skip(1) {
         let line = index + 1;
         let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("");
@@ -304,6 +345,17 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
         if title.is_empty() {
             problem("title", "error.value.empty", "");
         }
+        let schedule = if has_schedule_column {
+            match schedule::parse_file_text(field("schedule"), context.years) {
+                Ok(periods) => Some(periods),
+                Err(word) => {
+                    problem("schedule", "imports.error.schedule", &word);
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let quantity = |text: &str| -> Result<Option<Decimal>, &'static str> {
             if text.is_empty() {
                 Ok(None)
@@ -438,7 +490,7 @@ pub fn parse(table: &Table, context: &Context) -> Result<PlanFile, Vec<Problem>>
                 funding_source: Some(field("funding").to_owned()).filter(|f| !f.is_empty()),
             },
             progress,
-            schedule: None,
+            schedule,
         });
     }
     if file.activities.is_empty() && problems.is_empty() {
