@@ -322,6 +322,60 @@ async fn the_pages_of_a_dollar_plan_say_usd(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "suivi::db::MIGRATOR")]
+async fn a_published_dollar_plan_says_usd_on_its_public_page_and_open_data(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let plan = add_usd_plan(&pool).await;
+    let mut admin = signed_in(&app, "admin").await;
+    let csrf = csrf_of(&admin.get("/login").await);
+    let published = admin
+        .post(
+            &format!("/plans/{plan}/publication"),
+            &[("csrf", &csrf), ("publish", "true")],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+
+    let mut visitor = Client::new(&app);
+    let page = visitor.get(&format!("/public/plans/{plan}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("FCFA"), "{}", page.body);
+    let headline = page.text("#headline [data-figure=budget-rate]");
+    assert!(headline.contains("100 000 USD / 250 000 USD"), "{headline}");
+    assert!(
+        page.texts("td.num").iter().any(|t| t == "300 000 USD"),
+        "the funding line"
+    );
+
+    let json = visitor
+        .get(&format!("/public/plans/{plan}/data.json"))
+        .await;
+    let data: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(data["currency"], "USD");
+    assert_eq!(data["headline"]["budget"], 250_000);
+
+    let rows = csv_of(&visitor.get(&format!("/public/plans/{plan}/data.csv")).await);
+    let budget = column(&rows, "Budget (USD)");
+    let spent = column(&rows, "Dépensé (USD)");
+    assert_eq!(
+        (rows[1][budget].as_str(), rows[1][spent].as_str()),
+        ("250000", "100000")
+    );
+
+    // And a franc plan keeps its FCFA: the demo's published PAP 2025.
+    let pap: i64 = sqlx::query_scalar("SELECT plan_id FROM publications WHERE plan_id IS NOT NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let rows = csv_of(&visitor.get(&format!("/public/plans/{pap}/data.csv")).await);
+    column(&rows, "Budget (FCFA)");
+}
+
+#[sqlx::test(migrator = "suivi::db::MIGRATOR")]
 async fn suivi_s_plan_file_of_a_dollar_plan_says_usd_and_keeps_it(pool: PgPool) {
     use suivi::imports::{self, Target};
     use suivi::store::imports::NewPlan;

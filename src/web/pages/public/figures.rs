@@ -48,7 +48,7 @@ pub struct Figures {
     pub abandoned: u64,
     pub above_target: u64,
     pub execution_rate: Option<Rate>,
-    /// FCFA (XOF), no decimals.
+    /// In the plan's currency (`OpenData::currency`), no decimals.
     pub budget: i128,
     pub spent: i128,
     pub budget_execution_rate: Option<Rate>,
@@ -211,7 +211,9 @@ pub struct OpenData {
     pub plan: PlanRef,
     pub session: Option<SessionRef>,
     pub as_of: NaiveDate,
-    pub currency: &'static str,
+    /// The plan's currency (ISO 4217: XOF shows as FCFA); every amount
+    /// here is in it.
+    pub currency: String,
     pub headline: Figures,
     /// The name of the level `by_level` is at ("Action prioritaire").
     pub level_name: String,
@@ -254,7 +256,7 @@ impl OpenData {
             },
             session: None,
             as_of,
-            currency: "XOF",
+            currency: plan.currency.clone(),
             headline: Figures::of(tree.total),
             level_name: tree.leaf_level_name().to_owned(),
             by_level: tree

@@ -72,8 +72,9 @@ const COLUMNS: [&str; 14] = [
 
 fn csv(data: &OpenData, lang: Lang) -> Vec<u8> {
     let mut out = CsvWriter::new(Separator::Semicolon);
+    let currency = [("currency", crate::i18n::currency_label(&data.currency))];
     for key in COLUMNS {
-        out.text(&lang.t(key));
+        out.text(&lang.t_with(key, &currency));
     }
     // The last column only where the publisher chose to show comments.
     if data.shows_comments {
