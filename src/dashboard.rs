@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use crate::performance::Summary;
+use crate::schedule::LateRule;
 use crate::store::plans::{self, ActivityRow, FundingLine, IndicatorRow, NodeRow, Plan};
 use crate::store::seals::{self, NewSeal, Seal};
 use crate::store::sessions::{self, BoardSession, OpenResolution};
@@ -30,6 +31,11 @@ pub struct SessionFigures {
     pub adopted: Option<Adopted>,
     /// Resolutions of earlier sessions still open when this one was held.
     pub open_earlier: Vec<OpenResolution>,
+    /// The rule the reviewed plan's "late" was counted by; a seal written
+    /// before there was a choice names none and was counted by the first
+    /// period's end.
+    #[serde(default = "LateRule::of_older_seals")]
+    pub late_rule: LateRule,
 }
 
 /// The plan the session reviewed, as of its cutoff.
@@ -165,7 +171,21 @@ impl SessionFigures {
             previous,
             adopted,
             open_earlier: sessions::open_resolutions_before(&mut *db, session).await?,
+            late_rule: LateRule::default(),
         })
+    }
+
+    /// The same figures with "late" counted by `rule`: what a seal's rows
+    /// are read with, and what `verify` recomputes an older seal by.
+    fn counted_by(mut self, rule: LateRule) -> SessionFigures {
+        self.late_rule = rule;
+        if let Some(reviewed) = &mut self.reviewed {
+            for activity in &mut reviewed.activities {
+                activity.late_rule = rule;
+            }
+            reviewed.headline = summary_of(&reviewed.activities, self.cutoff);
+        }
+        self
     }
 
     /// The figures as sealed: their text and its digest.
@@ -246,9 +266,9 @@ pub async fn verify(db: &PgPool) -> sqlx::Result<(usize, Vec<Discrepancy>)> {
             parts.push("digest");
         }
         let now = SessionFigures::compute_as_known_at(db, &session, seal.sealed_at).await?;
-        match serde_json::from_str::<SessionFigures>(&seal.figures) {
+        match read(&seal) {
             Err(_) => parts.push("figures"),
-            Ok(sealed) => parts.extend(differences(&sealed, &now)),
+            Ok(sealed) => parts.extend(differences(&sealed, &now.counted_by(sealed.late_rule))),
         }
         if !parts.is_empty() {
             found.push(Discrepancy {
@@ -302,8 +322,17 @@ fn differences(sealed: &SessionFigures, now: &SessionFigures) -> Vec<&'static st
     parts
 }
 
+/// A seal's figures, its rows counted by the rule it was sealed with. The
+/// headline stays the one sealed: only the rows' rule is set.
 fn read(seal: &Seal) -> sqlx::Result<SessionFigures> {
-    serde_json::from_str(&seal.figures).map_err(|error| sqlx::Error::Decode(Box::new(error)))
+    let mut figures: SessionFigures = serde_json::from_str(&seal.figures)
+        .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    if let Some(reviewed) = &mut figures.reviewed {
+        for activity in &mut reviewed.activities {
+            activity.late_rule = figures.late_rule;
+        }
+    }
+    Ok(figures)
 }
 
 async fn seal_of(db: impl PgExecutor<'_>, session: &BoardSession) -> sqlx::Result<Option<Seal>> {

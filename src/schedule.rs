@@ -83,6 +83,41 @@ pub fn late_from(periods: &[PlannedPeriod], achieved: Option<Decimal>) -> Option
     })
 }
 
+/// The rule by which a scheduled activity is late. A seal keeps the rule
+/// its figures were counted by (`dashboard::SessionFigures::late_rule`), so
+/// that a session sealed before per-period targets counted reads as its
+/// board saw it, and `verify` recomputes it by the same rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateRule {
+    /// Late once its first planned period has ended, whatever was planned
+    /// per period: the rule of the seals made before per-period targets.
+    FirstPeriod,
+    /// [`late_from`]: by the targets planned per period, where there are.
+    #[default]
+    PeriodTargets,
+}
+
+impl LateRule {
+    /// What a seal that names no rule was counted by.
+    pub fn of_older_seals() -> LateRule {
+        LateRule::FirstPeriod
+    }
+
+    /// The day after which an activity with these periods, and `achieved`
+    /// so far, is late by this rule.
+    pub fn late_from(
+        self,
+        periods: &[PlannedPeriod],
+        achieved: Option<Decimal>,
+    ) -> Option<NaiveDate> {
+        match self {
+            LateRule::FirstPeriod => first_end(periods),
+            LateRule::PeriodTargets => late_from(periods, achieved),
+        }
+    }
+}
+
 /// The compact label the plan page and the grid show: "T1 T3", "2022 2024".
 pub fn label(periods: &[PlannedPeriod], lang: Lang) -> String {
     periods

@@ -217,13 +217,18 @@ pub struct ActivityRow {
     pub latest: LatestUpdate,
     /// The comment of that latest update.
     pub comment: Option<String>,
+    /// The rule "late" is counted by: today's, but a seal's own for the rows
+    /// read from it (kept once per seal, not per row).
+    #[sqlx(skip)]
+    #[serde(skip)]
+    pub late_rule: schedule::LateRule,
 }
 
 impl ActivityRow {
     pub fn figures(&self) -> ActivityFigures {
         // A seal made before schedules had targets holds only the first end.
         let due = match &self.schedule {
-            Some(periods) => schedule::late_from(&periods.0, self.latest.achieved),
+            Some(periods) => self.late_rule.late_from(&periods.0, self.latest.achieved),
             None => self.schedule_due,
         };
         self.latest

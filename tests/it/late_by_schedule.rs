@@ -192,3 +192,86 @@ async fn with_targets_per_quarter_late_follows_the_quantities_in_rust_and_in_sql
     );
     assert_plan_figures_fresh(&pool).await;
 }
+
+/// A seal made before per-period targets counted says so by naming no rule:
+/// its "late" is read, and `verify` recomputes it, by the first period's
+/// end, as its board saw it; a seal made since reads by the targets.
+#[sqlx::test]
+async fn a_seal_made_before_per_period_targets_keeps_the_late_its_board_saw(pool: PgPool) {
+    let app = demo_app(&pool).await;
+    let session_id = session_id(&pool, "ANASER", 30).await;
+    let (plan, node): (i64, i64) = sqlx::query_as(
+        "SELECT a.plan_id, a.node_id FROM activities a \
+         JOIN board_sessions s ON s.reviewed_plan_id = a.plan_id WHERE s.id = $1 LIMIT 1",
+    )
+    .bind(session_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    // 5 planned in T1 and 15 in T4; 8 achieved by June: late since April by
+    // the first quarter's end, on track by the targets until December.
+    let june = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    scheduled(
+        &pool,
+        (plan, node),
+        "Z9.01",
+        json!([quarter(1, Some(5)), quarter(4, Some(15))]),
+        NaiveDate::from_ymd_opt(2025, 3, 31).unwrap(),
+        &[(june, "in_progress", 8)],
+    )
+    .await;
+    // Sealed again now, as today's code seals.
+    let session = suivi::store::sessions::find(&pool, session_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let seal = suivi::dashboard::seal_for(&pool, &session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(seal.figures.contains(r#""late_rule":"period_targets""#));
+    let mut tx = pool.begin().await.unwrap();
+    suivi::store::seals::insert(&mut tx, session_id, session.agency_id, &seal, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut board = signed_in(&app, "anaser.ca").await;
+    let late = |page: &Page| page.text("[data-figure=late]").parse::<u64>().unwrap();
+    let by_targets = late(&board.get(&format!("/sessions/{session_id}")).await);
+    let (_, differ) = suivi::dashboard::verify(&pool).await.unwrap();
+    assert!(differ.is_empty(), "{differ:?}");
+
+    // The same seal as the code before per-period targets wrote it: no
+    // rule, and Z9.01 counted late in the headline.
+    let mut older: serde_json::Value = serde_json::from_str(&seal.figures).unwrap();
+    assert_eq!(older["late_rule"], "period_targets");
+    older.as_object_mut().unwrap().remove("late_rule");
+    let headline_late = &mut older["reviewed"]["headline"]["late"];
+    *headline_late = json!(headline_late.as_u64().unwrap() + 1);
+    let older = older.to_string();
+    sqlx::query("ALTER TABLE session_seals DISABLE TRIGGER session_seals_append_only")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE session_seals SET figures = $2, digest = $3 \
+         WHERE id = (SELECT seal_id FROM board_sessions WHERE id = $1)",
+    )
+    .bind(session_id)
+    .bind(&older)
+    .bind(suivi::dashboard::digest_of(&older))
+    .execute(&pool)
+    .await
+    .unwrap();
+    let page = board.get(&format!("/sessions/{session_id}")).await;
+    assert_eq!(
+        late(&page),
+        by_targets + 1,
+        "Z9.01 late by its first quarter"
+    );
+    let (_, differ) = suivi::dashboard::verify(&pool).await.unwrap();
+    assert!(
+        differ.is_empty(),
+        "verify counts it by the seal's rule: {differ:?}"
+    );
+}
