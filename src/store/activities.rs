@@ -3,6 +3,8 @@
 //! and recording a new update: the append, its audit row and the check that
 //! nobody else saved in between, all in one transaction.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -352,13 +354,155 @@ pub async fn record_batch(
 
 /// [`record_batch`] inside the caller's transaction, for writes that must
 /// land with it (an import uses up its upload in the same transaction).
+///
+/// The rules are those of [`record`], applied to all rows at once: one
+/// statement locks the rows, one reads the freezes, one the latest updates,
+/// one inserts, one audits. One insert also means the triggers refresh each
+/// activity's state and the plan's figures once for the batch, not once per
+/// row (a 50-row grid save recomputed its plan 50 times).
 pub async fn record_batch_in(
     tx: &mut sqlx::PgConnection,
     rows: &[BatchRow],
     recorder: Recorder<'_>,
 ) -> sqlx::Result<Vec<RecordOutcome>> {
-    // Rows are locked in activity order, so two bulk saves that share
-    // activities cannot deadlock.
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.activity.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() != rows.len() {
+        // An activity twice (a file naming a code twice): its second row is
+        // judged against the first, as when saved one after the other.
+        return record_one_by_one(tx, rows, recorder).await;
+    }
+    // Locked in activity order, so two bulk saves that share activities
+    // cannot deadlock.
+    sqlx::query("SELECT id FROM activities WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    let mut plan_ids: Vec<i64> = rows.iter().map(|r| r.activity.plan_id).collect();
+    plan_ids.sort_unstable();
+    plan_ids.dedup();
+    // The latest held session of each plan: an update dated on or before
+    // its cutoff is frozen (the same session `record` finds).
+    let freezes: HashMap<i64, (i32, NaiveDate)> = sqlx::query_as::<_, (i64, i32, NaiveDate)>(
+        "SELECT DISTINCT ON (reviewed_plan_id) reviewed_plan_id, number, cutoff \
+         FROM board_sessions WHERE reviewed_plan_id = ANY($1) AND status = 'held' \
+         ORDER BY reviewed_plan_id, cutoff DESC, number DESC",
+    )
+    .bind(&plan_ids)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(plan, number, cutoff)| (plan, (number, cutoff)))
+    .collect();
+    let mut latest: HashMap<i64, ProgressRow> = sqlx::query_as::<_, ProgressRow>(&format!(
+        "{PROGRESS_COLUMNS} WHERE p.id = ANY(SELECT l.id FROM unnest($1::bigint[]) AS a(id) \
+         CROSS JOIN LATERAL (SELECT q.id FROM progress_updates q WHERE q.activity_id = a.id \
+         ORDER BY q.id DESC LIMIT 1) l)"
+    ))
+    .bind(&ids)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| (row.activity_id, row))
+    .collect();
+
+    let freeze_of = |row: &BatchRow| {
+        freezes
+            .get(&row.activity.plan_id)
+            .copied()
+            .filter(|(_, cutoff)| *cutoff >= row.update.as_of)
+    };
+    let mut outcomes: Vec<Option<RecordOutcome>> = Vec::with_capacity(rows.len());
+    let mut written: Vec<&BatchRow> = Vec::new();
+    for row in rows {
+        let id = row.activity.id;
+        if let (Some((session_number, cutoff)), false) = (freeze_of(row), recorder.is_admin) {
+            outcomes.push(Some(RecordOutcome::Frozen {
+                session_number,
+                cutoff,
+            }));
+        } else if latest.get(&id).map(|l| l.id) != row.base {
+            outcomes.push(Some(RecordOutcome::Conflict {
+                latest: latest.remove(&id),
+            }));
+        } else {
+            outcomes.push(None);
+            written.push(row);
+        }
+    }
+    if written.is_empty() {
+        return Ok(outcomes.into_iter().flatten().collect());
+    }
+
+    let mut recorded: HashMap<i64, ProgressRow> = sqlx::query_as::<_, ProgressRow>(
+        "INSERT INTO progress_updates (activity_id, as_of, status, achieved, spent, comment, author, \
+         user_id, review) \
+         SELECT r.activity_id, r.as_of, r.status, r.achieved, r.spent, r.comment, $7, $8, \
+             CASE WHEN g.requires_validation AND NOT $9 THEN 'submitted' ELSE 'none' END \
+         FROM unnest($1::bigint[], $2::date[], $3::text[], $4::numeric[], $5::bigint[], \
+             $6::text[], $10::bigint[]) WITH ORDINALITY \
+             AS r(activity_id, as_of, status, achieved, spent, comment, agency_id, n) \
+         JOIN agencies g ON g.id = r.agency_id ORDER BY r.n \
+         RETURNING id, activity_id, as_of, status, achieved, spent, comment, author, user_id, \
+         recorded_at, review, NULL::text AS review_reason, NULL::text AS reviewer",
+    )
+    .bind(written.iter().map(|r| r.activity.id).collect::<Vec<_>>())
+    .bind(written.iter().map(|r| r.update.as_of).collect::<Vec<_>>())
+    .bind(written.iter().map(|r| r.update.status.as_str()).collect::<Vec<_>>())
+    .bind(written.iter().map(|r| r.update.achieved).collect::<Vec<_>>())
+    .bind(written.iter().map(|r| r.update.spent).collect::<Vec<_>>())
+    .bind(written.iter().map(|r| r.update.comment.as_deref()).collect::<Vec<_>>())
+    .bind(recorder.name)
+    .bind(recorder.user_id)
+    .bind(recorder.is_admin)
+    .bind(written.iter().map(|r| r.activity.agency_id).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| (row.activity_id, row))
+    .collect();
+
+    let mut entries = Vec::with_capacity(written.len());
+    for row in &written {
+        let Some(new) = recorded.get(&row.activity.id) else {
+            return Err(sqlx::Error::RowNotFound);
+        };
+        entries.push(audit::Entry {
+            user_id: Some(recorder.user_id),
+            action: if freeze_of(row).is_some() {
+                "progress.record_frozen_override"
+            } else {
+                "progress.record"
+            },
+            object_type: "progress_update",
+            object_id: Some(new.id),
+            agency_id: Some(row.activity.agency_id),
+            before: latest.get(&row.activity.id).map(to_json).transpose()?,
+            after: Some(to_json(new)?),
+        });
+    }
+    audit::record_many(&mut *tx, &entries).await?;
+    let mut done = Vec::with_capacity(rows.len());
+    for (row, outcome) in rows.iter().zip(outcomes) {
+        done.push(match outcome {
+            Some(outcome) => outcome,
+            None => RecordOutcome::Recorded(
+                recorded
+                    .remove(&row.activity.id)
+                    .ok_or(sqlx::Error::RowNotFound)?,
+            ),
+        });
+    }
+    Ok(done)
+}
+
+/// The rows one after the other, each seeing those before it.
+async fn record_one_by_one(
+    tx: &mut sqlx::PgConnection,
+    rows: &[BatchRow],
+    recorder: Recorder<'_>,
+) -> sqlx::Result<Vec<RecordOutcome>> {
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| rows[i].activity.id);
     let mut outcomes: Vec<Option<RecordOutcome>> = rows.iter().map(|_| None).collect();

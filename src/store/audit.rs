@@ -77,6 +77,31 @@ pub async fn record(db: impl PgExecutor<'_>, entry: &Entry<'_>) -> sqlx::Result<
     .await
 }
 
+/// Several rows in one statement: a bulk save's, one per update.
+pub async fn record_many(db: impl PgExecutor<'_>, entries: &[Entry<'_>]) -> sqlx::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let column = |field: fn(&Entry<'_>) -> Option<Value>| -> Vec<Option<Value>> {
+        entries.iter().map(field).collect()
+    };
+    sqlx::query(
+        "INSERT INTO audit_log (user_id, action, object_type, object_id, agency_id, before, after) \
+         SELECT u, a, t, o, g, b, f FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], \
+             $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(u, a, t, o, g, b, f, n) ORDER BY n",
+    )
+    .bind(entries.iter().map(|e| e.user_id).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.action).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.object_type).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.object_id).collect::<Vec<_>>())
+    .bind(entries.iter().map(|e| e.agency_id).collect::<Vec<_>>())
+    .bind(column(|e| e.before.clone()))
+    .bind(column(|e| e.after.clone()))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Which rows to read; `None` means no filter. Dates are calendar days in UTC
 /// (Mali's time), both ends included.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -114,6 +114,34 @@ async fn three_changed_rows_are_saved_together_and_move_the_rate(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(achieved, ["12.500", "12.500", "12.500"]);
+    // One audit row per update, naming it, with the update it replaced.
+    let audited: Vec<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT u.activity_id, u.id, (l.after ->> 'id')::bigint, (l.before ->> 'id')::bigint \
+         FROM audit_log l JOIN progress_updates u ON u.id = l.object_id \
+         WHERE l.action = 'progress.record' AND u.comment = 'Clôturée en atelier' \
+         ORDER BY u.activity_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut expected = open[..3].to_vec();
+    expected.sort_unstable();
+    assert_eq!(audited.iter().map(|a| a.0).collect::<Vec<_>>(), expected);
+    for (activity, update, after, before) in &audited {
+        assert_eq!(after, &Some(*update));
+        let previous: Option<i64> = sqlx::query_scalar(
+            "SELECT max(id) FROM progress_updates WHERE activity_id = $1 AND id < $2",
+        )
+        .bind(activity)
+        .bind(update)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(before, &previous, "activity {activity}");
+    }
+    // The state and the plan's kept figures follow the one statement.
+    crate::scale::assert_states_agree(&pool, &crate::scale::dates(2026, 2026, &[])).await;
+    crate::scale::assert_plan_figures_fresh(&pool).await;
 
     let confirmation = editor.get(&format!("{uri}?saved=3")).await;
     assert_eq!(confirmation.attrs("#saved", "data-saved"), ["3"]);
