@@ -232,6 +232,10 @@ impl CorrectionsSince {
     }
 }
 
+/// The activities' parts (updates, versions, schedules) are read only when
+/// the plan's kept figures were recomputed after the seal (`plan_figures.
+/// changed_at`): every such write recomputes them, and an unchanged plan,
+/// the usual case, is then one row instead of a probe per activity.
 pub async fn corrections_since(
     db: &PgPool,
     plan_id: i64,
@@ -239,14 +243,18 @@ pub async fn corrections_since(
     sealed_at: DateTime<Utc>,
 ) -> sqlx::Result<CorrectionsSince> {
     sqlx::query_as(
-        "WITH updates AS ( \
+        "WITH changed AS ( \
+             SELECT 1 FROM plan_figures WHERE plan_id = $1 AND changed_at > $3 \
+         ), updates AS ( \
              SELECT u.counted_since AS at FROM progress_updates u \
              JOIN activities a ON a.id = u.activity_id \
-             WHERE a.plan_id = $1 AND u.as_of <= $2 AND u.counted_since > $3 \
+             WHERE EXISTS (SELECT 1 FROM changed) \
+             AND a.plan_id = $1 AND u.as_of <= $2 AND u.counted_since > $3 \
          ), attributes AS ( \
              SELECT v.recorded_at AS at FROM activity_versions v \
              JOIN activities a ON a.id = v.activity_id \
-             WHERE a.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
+             WHERE EXISTS (SELECT 1 FROM changed) \
+             AND a.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
              UNION ALL \
              SELECT v.recorded_at FROM indicator_versions v \
              JOIN indicators i ON i.id = v.indicator_id \
@@ -258,7 +266,7 @@ pub async fn corrections_since(
              UNION ALL \
              SELECT v.recorded_at FROM activity_schedule_versions v \
              JOIN activities a ON a.id = v.activity_id \
-             WHERE a.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
+             WHERE EXISTS (SELECT 1 FROM changed) AND a.plan_id = $1 AND v.effective_on <= $2 AND v.recorded_at > $3 \
              UNION ALL \
              SELECT v.recorded_at FROM funding_line_versions v \
              JOIN funding_lines f ON f.id = v.funding_line_id \

@@ -322,3 +322,61 @@ async fn a_generated_agency_s_held_sessions_are_sealed_and_verify_clean(pool: Pg
     assert_eq!(checked as i64, held);
     assert!(differ.is_empty(), "{differ:?}");
 }
+
+/// "Corrigé depuis" reads each activity's history only when the plan's kept
+/// figures were recomputed after the seal: a correction of each kind still
+/// shows, one by one, and a write dated after the cutoff does not.
+#[sqlx::test]
+async fn corrections_since_a_seal_are_found_whatever_the_plan_s_last_write(pool: PgPool) {
+    use suivi::store::seals;
+    let _app = demo_app(&pool).await;
+    let session = session_id(&pool, "ANASER", 30).await;
+    let (plan, cutoff, seal): (i64, chrono::NaiveDate, i64) = sqlx::query_as(
+        "SELECT reviewed_plan_id, cutoff, seal_id FROM board_sessions WHERE id = $1",
+    )
+    .bind(session)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let sealed_at = seals::sealed_at(&pool, seal).await.unwrap().unwrap();
+    let corrections = || seals::corrections_since(&pool, plan, cutoff, sealed_at);
+    assert_eq!(corrections().await.unwrap(), Default::default());
+    let activity: i64 =
+        sqlx::query_scalar("SELECT min(id) FROM activities WHERE plan_id = $1")
+            .bind(plan)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+
+    // After the cutoff: the plan changed, but nothing the seal covers.
+    add_update(&pool, activity, date(2026, 1, 15), "done", None).await;
+    let changed: bool = sqlx::query_scalar(
+        "SELECT changed_at > $2 FROM plan_figures WHERE plan_id = $1",
+    )
+    .bind(plan)
+    .bind(sealed_at)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(changed, "the write recomputed the plan's figures after the seal");
+    assert_eq!(corrections().await.unwrap().updates, 0);
+
+    // An update dated before the cutoff, then a new target in force on it.
+    add_update(&pool, activity, date(2025, 10, 1), "done", None).await;
+    let found = corrections().await.unwrap();
+    assert_eq!((found.updates, found.attributes), (1, 0));
+    sqlx::query(
+        "INSERT INTO activity_versions (activity_id, effective_on, target, unit, budget, \
+         responsible_unit, region_code, planned_start, planned_end) \
+         SELECT activity_id, effective_on, 99, unit, budget, responsible_unit, region_code, \
+         planned_start, planned_end FROM activity_versions WHERE activity_id = $1 \
+         ORDER BY effective_on DESC, recorded_at DESC, id DESC LIMIT 1",
+    )
+    .bind(activity)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let found = corrections().await.unwrap();
+    assert_eq!((found.updates, found.attributes), (1, 1));
+    assert!(found.latest.is_some_and(|at| at > sealed_at));
+}

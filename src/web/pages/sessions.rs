@@ -148,6 +148,14 @@ pub async fn show(
         }
         _ => CorrectionsSince::default(),
     };
+    // Its button (publish or take off) is on the page: part of the tag.
+    let publication = super::public::publishing::PublicationState::of(
+        &state,
+        &user,
+        session.agency_id,
+        crate::store::publications::Target::Session(session.id),
+    )
+    .await?;
     // A seal never changes (a reopened session gets a new one): with it,
     // the page is fixed by what is read live and by who reads it, so a
     // repeat visit is answered before the seal is even read.
@@ -160,6 +168,7 @@ pub async fn show(
             &corrected,
             can_edit,
             can_reopen,
+            publication,
             &ctx,
         ))
     });
@@ -226,13 +235,6 @@ pub async fn show(
         chrono::Datelike::year(&cutoff),
         Some(cutoff),
     );
-    let publication = super::public::publishing::PublicationState::of(
-        &state,
-        &user,
-        session.agency_id,
-        crate::store::publications::Target::Session(session.id),
-    )
-    .await?;
     let page = render(&SessionPage {
         publication,
         report,

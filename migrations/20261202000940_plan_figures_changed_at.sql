@@ -1,0 +1,12 @@
+-- When a plan's kept figures were last recomputed (issue 14): every write
+-- that can correct a sealed session's activities (a progress update counted,
+-- a validation, an activity's or its schedule's new version) recomputes
+-- them in its own transaction, so a seal older than this time is the only
+-- kind that can have activity corrections; the "corrigé depuis" check of a
+-- sealed dashboard reads this one row before probing each activity's history.
+--
+-- The clock at the recomputation, not the transaction's start: writes to one
+-- plan recompute one after the other (the plan row is locked), so this only
+-- grows, and it is never earlier than the time stamped on the write itself.
+-- Existing rows take the time of this migration, later than all they hold.
+ALTER TABLE plan_figures ADD COLUMN changed_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp();
