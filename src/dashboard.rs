@@ -10,6 +10,9 @@
 //! rendered text: the page builds its tables and charts from them in the
 //! reader's language, with the same pure code as for a live session.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use blake2::{Blake2b512, Digest};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,7 +21,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use crate::performance::Summary;
 use crate::schedule::LateRule;
 use crate::store::plans::{self, ActivityRow, FundingLine, IndicatorRow, NodeRow, Plan};
-use crate::store::seals::{self, NewSeal, Seal};
+use crate::store::seals::{self, NewSeal, SealHeader};
 use crate::store::sessions::{self, BoardSession, OpenResolution};
 
 /// Everything a session's dashboard shows but its own resolutions (followed
@@ -72,7 +75,7 @@ pub struct Adopted {
 /// A session's figures and, if sealed, the seal they come from.
 pub struct Dashboard {
     pub figures: SessionFigures,
-    pub seal: Option<Seal>,
+    pub seal: Option<SealHeader>,
 }
 
 impl SessionFigures {
@@ -199,18 +202,61 @@ impl SessionFigures {
 impl Dashboard {
     /// The session's figures: its seal's if it is sealed, else computed now.
     pub async fn of(db: &PgPool, session: &BoardSession) -> sqlx::Result<Dashboard> {
-        if let Some(seal) = seal_of(db, session).await? {
-            let figures = read(&seal)?;
-            return Ok(Dashboard {
-                figures,
-                seal: Some(seal),
-            });
+        let header = match session.seal_id {
+            Some(id) => seals::header(db, id).await?,
+            None => None,
+        };
+        match header {
+            Some(seal) => Dashboard::sealed(db, seal).await,
+            None => Ok(Dashboard {
+                figures: SessionFigures::compute(db, session).await?,
+                seal: None,
+            }),
         }
+    }
+
+    /// The figures of this seal, read once per process (`sealed_figures`).
+    pub async fn sealed(db: &PgPool, seal: SealHeader) -> sqlx::Result<Dashboard> {
         Ok(Dashboard {
-            figures: SessionFigures::compute(db, session).await?,
-            seal: None,
+            figures: sealed_figures(db, &seal).await?,
+            seal: Some(seal),
         })
     }
+}
+
+/// Sealed figures already read, by the digest of their text. A seal never
+/// changes and its digest names its text, so what is kept here is right for
+/// any database and any instance (tests run many databases in one process);
+/// a text that does not match its digest (changed by hand, which `verify`
+/// reports) is read each time and never kept.
+static READ_SEALS: LazyLock<Mutex<HashMap<String, Arc<SessionFigures>>>> =
+    LazyLock::new(Mutex::default);
+
+/// About 300 KB each for a plan of 200 activities: a bound on memory, not a
+/// working set (when full, it starts again).
+const KEPT_SEALS: usize = 32;
+
+async fn sealed_figures(db: &PgPool, seal: &SealHeader) -> sqlx::Result<SessionFigures> {
+    let kept = READ_SEALS
+        .lock()
+        .ok()
+        .and_then(|seals| seals.get(&seal.digest).cloned());
+    if let Some(figures) = kept {
+        return Ok(SessionFigures::clone(&figures));
+    }
+    let text = seals::figures(db, seal.id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let figures = read(&text)?;
+    if digest_of(&text) == seal.digest {
+        if let Ok(mut seals) = READ_SEALS.lock() {
+            if seals.len() >= KEPT_SEALS {
+                seals.clear();
+            }
+            seals.insert(seal.digest.clone(), Arc::new(figures.clone()));
+        }
+    }
+    Ok(figures)
 }
 
 /// The seal a held session gets now, or `None` for a planned one.
@@ -266,7 +312,7 @@ pub async fn verify(db: &PgPool) -> sqlx::Result<(usize, Vec<Discrepancy>)> {
             parts.push("digest");
         }
         let now = SessionFigures::compute_as_known_at(db, &session, seal.sealed_at).await?;
-        match read(&seal) {
+        match read(&seal.figures) {
             Err(_) => parts.push("figures"),
             Ok(sealed) => parts.extend(differences(&sealed, &now.counted_by(sealed.late_rule))),
         }
@@ -324,9 +370,9 @@ fn differences(sealed: &SessionFigures, now: &SessionFigures) -> Vec<&'static st
 
 /// A seal's figures, its rows counted by the rule it was sealed with. The
 /// headline stays the one sealed: only the rows' rule is set.
-fn read(seal: &Seal) -> sqlx::Result<SessionFigures> {
-    let mut figures: SessionFigures = serde_json::from_str(&seal.figures)
-        .map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+fn read(text: &str) -> sqlx::Result<SessionFigures> {
+    let mut figures: SessionFigures =
+        serde_json::from_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
     if let Some(reviewed) = &mut figures.reviewed {
         for activity in &mut reviewed.activities {
             activity.late_rule = figures.late_rule;
@@ -335,19 +381,16 @@ fn read(seal: &Seal) -> sqlx::Result<SessionFigures> {
     Ok(figures)
 }
 
-async fn seal_of(db: impl PgExecutor<'_>, session: &BoardSession) -> sqlx::Result<Option<Seal>> {
-    match session.seal_id {
-        Some(id) => seals::find(db, id).await,
-        None => Ok(None),
-    }
-}
-
 async fn sealed_headline(
-    db: impl PgExecutor<'_>,
+    db: &mut PgConnection,
     session: &BoardSession,
 ) -> sqlx::Result<Option<Summary>> {
-    Ok(match seal_of(db, session).await? {
-        Some(seal) => read(&seal)?.reviewed.map(|r| r.headline),
+    let text = match session.seal_id {
+        Some(id) => seals::figures(&mut *db, id).await?,
+        None => None,
+    };
+    Ok(match text {
+        Some(text) => read(&text)?.reviewed.map(|r| r.headline),
         None => None,
     })
 }

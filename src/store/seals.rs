@@ -26,6 +26,17 @@ pub struct Seal {
     pub digest: String,
 }
 
+/// A seal without its figures: who sealed, when, and the digest that names
+/// the figures' text (what a dashboard shows of the seal itself).
+#[derive(Debug, Clone, FromRow)]
+pub struct SealHeader {
+    pub id: i64,
+    pub session_id: i64,
+    pub sealed_at: DateTime<Utc>,
+    pub sealed_by: Option<String>,
+    pub digest: String,
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct Reopening {
     pub reopened_at: DateTime<Utc>,
@@ -170,13 +181,21 @@ pub async fn find(db: impl PgExecutor<'_>, seal_id: i64) -> sqlx::Result<Option<
         .await
 }
 
-/// When the seal was taken, without its figures (the dashboard's ETag
-/// needs only that).
-pub async fn sealed_at(
-    db: impl PgExecutor<'_>,
-    seal_id: i64,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("SELECT sealed_at FROM session_seals WHERE id = $1")
+/// The seal without its figures (118 KB of text for 200 activities): the
+/// dashboard's ETag needs only this, and the figures may be read already.
+pub async fn header(db: impl PgExecutor<'_>, seal_id: i64) -> sqlx::Result<Option<SealHeader>> {
+    sqlx::query_as(
+        "SELECT z.id, z.session_id, z.sealed_at, u.display_name AS sealed_by, z.digest \
+         FROM session_seals z LEFT JOIN users u ON u.id = z.sealed_by WHERE z.id = $1",
+    )
+    .bind(seal_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The text of a seal's figures.
+pub async fn figures(db: impl PgExecutor<'_>, seal_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT figures FROM session_seals WHERE id = $1")
         .bind(seal_id)
         .fetch_optional(db)
         .await

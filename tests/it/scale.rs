@@ -463,21 +463,23 @@ async fn settled_plans(pool: &PgPool, year: i32, as_of: NaiveDate) -> i64 {
 /// The per-plan rows are today's figures recomputed from scratch: the
 /// triggers left nothing stale (when they ran is no figure).
 pub(crate) async fn assert_plan_figures_fresh(pool: &PgPool) {
-    let kept: Vec<(i64, String)> =
-        sqlx::query_as("SELECT plan_id, (to_jsonb(f) - 'changed_at')::text FROM plan_figures f ORDER BY plan_id")
-            .fetch_all(pool)
-            .await
-            .unwrap();
+    let kept: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT plan_id, (to_jsonb(f) - 'changed_at')::text FROM plan_figures f ORDER BY plan_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("SELECT refresh_plan_figures(ARRAY(SELECT id FROM plans))")
         .execute(&mut *tx)
         .await
         .unwrap();
-    let fresh: Vec<(i64, String)> =
-        sqlx::query_as("SELECT plan_id, (to_jsonb(f) - 'changed_at')::text FROM plan_figures f ORDER BY plan_id")
-            .fetch_all(&mut *tx)
-            .await
-            .unwrap();
+    let fresh: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT plan_id, (to_jsonb(f) - 'changed_at')::text FROM plan_figures f ORDER BY plan_id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
     tx.rollback().await.unwrap();
     assert_eq!(kept, fresh);
 }

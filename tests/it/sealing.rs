@@ -338,27 +338,28 @@ async fn corrections_since_a_seal_are_found_whatever_the_plan_s_last_write(pool:
     .fetch_one(&pool)
     .await
     .unwrap();
-    let sealed_at = seals::sealed_at(&pool, seal).await.unwrap().unwrap();
+    let sealed_at = seals::header(&pool, seal).await.unwrap().unwrap().sealed_at;
     let corrections = || seals::corrections_since(&pool, plan, cutoff, sealed_at);
     assert_eq!(corrections().await.unwrap(), Default::default());
-    let activity: i64 =
-        sqlx::query_scalar("SELECT min(id) FROM activities WHERE plan_id = $1")
-            .bind(plan)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let activity: i64 = sqlx::query_scalar("SELECT min(id) FROM activities WHERE plan_id = $1")
+        .bind(plan)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
 
     // After the cutoff: the plan changed, but nothing the seal covers.
     add_update(&pool, activity, date(2026, 1, 15), "done", None).await;
-    let changed: bool = sqlx::query_scalar(
-        "SELECT changed_at > $2 FROM plan_figures WHERE plan_id = $1",
-    )
-    .bind(plan)
-    .bind(sealed_at)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert!(changed, "the write recomputed the plan's figures after the seal");
+    let changed: bool =
+        sqlx::query_scalar("SELECT changed_at > $2 FROM plan_figures WHERE plan_id = $1")
+            .bind(plan)
+            .bind(sealed_at)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        changed,
+        "the write recomputed the plan's figures after the seal"
+    );
     assert_eq!(corrections().await.unwrap().updates, 0);
 
     // An update dated before the cutoff, then a new target in force on it.

@@ -17,7 +17,7 @@ use crate::domain::Status;
 use crate::performance::plan_tree::Tree;
 use crate::performance::{Ratio, Summary};
 use crate::store::plans::Plan;
-use crate::store::seals::{self, CorrectionsSince, Reopening, Seal};
+use crate::store::seals::{self, CorrectionsSince, Reopening, SealHeader};
 use crate::store::sessions::{self, BoardSession, OpenResolution, Resolution};
 use crate::web::extract::Readable;
 use crate::web::{etag, AppError, AppState, Ctx};
@@ -104,7 +104,7 @@ struct SessionPage {
     ctx: Ctx,
     session: BoardSession,
     /// The seal the figures come from, when the session is sealed.
-    seal: Option<Seal>,
+    seal: Option<SealHeader>,
     /// Earlier seals ended by an admin, with the reason.
     reopenings: Vec<Reopening>,
     /// What was corrected, for the period the sealed figures cover, since
@@ -138,13 +138,13 @@ pub async fn show(
     let can_reopen = user.user.is_admin && session.is_sealed();
     // What was counted after the seal for the period it covers (its
     // "corrigé depuis" note) moves with later writes: part of the tag.
-    let sealed_at = match session.seal_id {
-        Some(seal_id) => seals::sealed_at(db, seal_id).await?,
+    let seal = match session.seal_id {
+        Some(seal_id) => seals::header(db, seal_id).await?,
         None => None,
     };
-    let corrected = match (sealed_at, session.reviewed_plan_id) {
-        (Some(sealed_at), Some(plan_id)) => {
-            seals::corrections_since(db, plan_id, cutoff, sealed_at).await?
+    let corrected = match (&seal, session.reviewed_plan_id) {
+        (Some(seal), Some(plan_id)) => {
+            seals::corrections_since(db, plan_id, cutoff, seal.sealed_at).await?
         }
         _ => CorrectionsSince::default(),
     };
@@ -159,9 +159,9 @@ pub async fn show(
     // A seal never changes (a reopened session gets a new one): with it,
     // the page is fixed by what is read live and by who reads it, so a
     // repeat visit is answered before the seal is even read.
-    let tag = session.seal_id.map(|seal_id| {
+    let tag = seal.as_ref().map(|seal| {
         etag::of(&(
-            seal_id,
+            &seal.digest,
             &session,
             &resolutions,
             &reopenings,
@@ -175,7 +175,10 @@ pub async fn show(
     if let Some(tag) = tag.as_ref().filter(|tag| etag::matches(&headers, tag)) {
         return Ok(etag::not_modified(tag.clone()));
     }
-    let Dashboard { figures, seal } = Dashboard::of(db, &session).await?;
+    let Dashboard { figures, seal } = match seal {
+        Some(seal) => Dashboard::sealed(db, seal).await?,
+        None => Dashboard::of(db, &session).await?,
+    };
 
     let reviewed = figures.reviewed.map(|reviewed| {
         let plan = reviewed.plan;
