@@ -3,11 +3,17 @@
 //! repeat visit is answered before any figure is read or rendered) and the
 //! `304 Not Modified` that answers a matching `If-None-Match`.
 //!
+//! A page fixed by its tag is also rendered once per process (`rendered`,
+//! `keep`): every reader that arrives with no copy, or a stale one, gets
+//! the page rendered for that tag, with none of its figures re-read.
+//!
 //! The page stays private (it holds an agency's figures and a reader's CSRF
 //! token): `private, no-cache` lets the reader's own browser keep it and ask
 //! again each time, never a shared cache.
 
+use std::collections::HashMap;
 use std::fmt::Debug;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -69,6 +75,31 @@ pub fn with(page: impl IntoResponse, tag: HeaderValue) -> Response {
         page,
     )
         .into_response()
+}
+
+/// Pages rendered, by their tag. A tag names everything its page is built
+/// from (the reader, their CSRF token and language included), so the page
+/// kept for it is the page, on any instance and for any database: a cache
+/// never to invalidate, only to bound.
+static RENDERED: LazyLock<Mutex<HashMap<HeaderValue, Arc<str>>>> = LazyLock::new(Mutex::default);
+
+/// About 50 KB each (a sealed dashboard): a bound on memory; when full, it
+/// starts again.
+const KEPT_PAGES: usize = 128;
+
+/// The page rendered for `tag`, if this process rendered it.
+pub fn rendered(tag: &HeaderValue) -> Option<Arc<str>> {
+    RENDERED.lock().ok()?.get(tag).cloned()
+}
+
+/// Keeps the page rendered for `tag`.
+pub fn keep(tag: &HeaderValue, page: &str) {
+    if let Ok(mut pages) = RENDERED.lock() {
+        if pages.len() >= KEPT_PAGES {
+            pages.clear();
+        }
+        pages.insert(tag.clone(), Arc::from(page));
+    }
 }
 
 #[cfg(test)]

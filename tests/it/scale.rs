@@ -327,9 +327,19 @@ async fn a_sealed_dashboard_answers_a_repeat_visit_with_304_until_what_it_shows_
         )
         .await;
     assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    // A reader with no copy gets the page kept for the tag (rendered once
+    // per process): the same bytes, and never the page of an older tag.
+    let again_without_copy = board.get(&uri).await;
     let moved = board.get_with(&uri, &[("if-none-match", &tag)]).await;
     assert_eq!(moved.status, StatusCode::OK);
     assert_ne!(moved.etag.as_deref(), Some(tag.as_str()));
+    assert_eq!(moved.etag, again_without_copy.etag);
+    assert_eq!(moved.body, again_without_copy.body);
+    assert!(moved
+        .text(&format!(
+            "tr[data-resolution='{resolution}'] [data-field=note]"
+        ))
+        .starts_with("Marché lancé"));
     assert_eq!(moved.text("#headline"), first.text("#headline"));
     assert!(first.text("#headline [data-figure=done]").contains("32"));
 

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 
 use super::reports::ReportLinks;
 use super::views::{FundingPlan, GroupRow, IndicatorView, PlanTree};
@@ -172,8 +172,13 @@ pub async fn show(
             &ctx,
         ))
     });
-    if let Some(tag) = tag.as_ref().filter(|tag| etag::matches(&headers, tag)) {
-        return Ok(etag::not_modified(tag.clone()));
+    if let Some(tag) = &tag {
+        if etag::matches(&headers, tag) {
+            return Ok(etag::not_modified(tag.clone()));
+        }
+        if let Some(page) = etag::rendered(tag) {
+            return Ok(etag::with(Html(page.to_string()), tag.clone()));
+        }
     }
     let Dashboard { figures, seal } = match seal {
         Some(seal) => Dashboard::sealed(db, seal).await?,
@@ -255,7 +260,10 @@ pub async fn show(
         open_earlier: figures.open_earlier,
     })?;
     Ok(match tag {
-        Some(tag) => etag::with(page, tag),
+        Some(tag) => {
+            etag::keep(&tag, &page.0);
+            etag::with(page, tag)
+        }
         None => page.into_response(),
     })
 }
