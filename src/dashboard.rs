@@ -93,7 +93,7 @@ impl SessionFigures {
         session: &BoardSession,
         known_at: DateTime<Utc>,
     ) -> sqlx::Result<SessionFigures> {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         sqlx::query("SELECT set_config('suivi.known_at', $1, true)")
             .bind(known_at.to_rfc3339())
             .execute(&mut *tx)

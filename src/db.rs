@@ -107,3 +107,20 @@ async fn connect(options: PgConnectOptions) -> anyhow::Result<PgPool> {
         .await
         .context("cannot connect to PostgreSQL")
 }
+
+/// `pool.begin()`, safe to cancel. In sqlx 0.8.6 and 0.9.0, a `begin()`
+/// dropped during its BEGIN round trip (a browser cancelling a download, a
+/// client gone mid-request: axum drops the handler's future) leaves the
+/// pooled connection inside that transaction, and the next request on it
+/// runs in a stale snapshot whose writes are never committed
+/// (launchbadge/sqlx#4393, fixed upstream after 0.9.0; the test
+/// `resilience::a_transaction_dropped_while_it_begins_…` shows it). Begun in
+/// its own task, the BEGIN completes whatever becomes of the request; a
+/// transaction nobody waits for any more is then dropped, hence rolled back,
+/// as usual.
+pub async fn begin(pool: &PgPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin().await })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
+}

@@ -67,7 +67,7 @@ const DEMO_LOCK: i64 = 0x5375_6976_6944_656d; // "SuivDem"
 const MARKER_AGENCY: &str = "ANASER";
 
 pub async fn load(pool: &PgPool) -> anyhow::Result<DemoOutcome> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(DEMO_LOCK)
         .execute(&mut *tx)

@@ -283,7 +283,7 @@ pub async fn generate(
 ) -> anyhow::Result<GenerateReport> {
     options.validate()?;
     let started = Instant::now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
 
     // Waiting forever behind a long transaction would look like a hang.
     sqlx::query("SET LOCAL lock_timeout = '30s'")

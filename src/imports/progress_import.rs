@@ -70,7 +70,7 @@ pub async fn record_progress(
         unchanged: prepared.unchanged,
         ..ProgressImport::default()
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     if let Some(token) = upload_token {
         if !crate::store::imports::use_up_upload_in(&mut tx, token).await? {
             return Ok(None);

@@ -131,7 +131,7 @@ pub async fn send_due(db: &PgPool, mailer: &Mailer, now: DateTime<Utc>) -> sqlx:
         return Ok(done);
     };
     loop {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         let Some(queued) = outbox::claim(&mut tx, now).await? else {
             break;
         };

@@ -320,7 +320,7 @@ pub async fn record(
     update: &NewProgress,
     recorder: Recorder<'_>,
 ) -> sqlx::Result<RecordOutcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let outcome = record_in(&mut tx, activity, base, update, recorder).await?;
     if matches!(outcome, RecordOutcome::Recorded(_)) {
         tx.commit().await?;
@@ -346,7 +346,7 @@ pub async fn record_batch(
     rows: &[BatchRow],
     recorder: Recorder<'_>,
 ) -> sqlx::Result<Vec<RecordOutcome>> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let outcomes = record_batch_in(&mut tx, rows, recorder).await?;
     tx.commit().await?;
     Ok(outcomes)

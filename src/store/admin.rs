@@ -103,7 +103,7 @@ pub async fn create_agency(
     fields: &AgencyFields,
     by_user: i64,
 ) -> sqlx::Result<AgencySave> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     lock_agency_tree(&mut tx).await?;
     if code_taken(&mut tx, &fields.code, None).await? {
         return Ok(AgencySave::CodeTaken);
@@ -145,7 +145,7 @@ pub async fn update_agency(
     fields: &AgencyFields,
     by_user: i64,
 ) -> sqlx::Result<AgencySave> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     lock_agency_tree(&mut tx).await?;
     let current: Option<(String, String, Option<i64>, bool)> = sqlx::query_as(
         "SELECT code, name, parent_id, requires_validation FROM agencies WHERE id = $1 FOR UPDATE",
@@ -348,7 +348,7 @@ pub async fn create_account(
     is_admin: bool,
     by_user: i64,
 ) -> sqlx::Result<Option<i64>> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let Some(id) =
         super::users::create(&mut *tx, login, display_name, password_hash, is_admin).await?
     else {
@@ -375,7 +375,7 @@ pub async fn update_account(
     disabled: bool,
     by_user: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let Some(account) = account_for_update(&mut tx, id).await? else {
         return Ok(false);
     };
@@ -427,7 +427,7 @@ pub async fn grant_role(
     role: Role,
     by_user: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let Some(account) = account_for_update(&mut tx, user_id).await? else {
         return Ok(false);
     };
@@ -480,7 +480,7 @@ pub async fn revoke_role(
     agency_id: i64,
     by_user: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let removed: Option<(Role, String, String)> = sqlx::query_as(
         "DELETE FROM user_roles r USING users u, agencies g \
          WHERE r.user_id = $1 AND r.agency_id = $2 AND u.id = r.user_id AND g.id = r.agency_id \

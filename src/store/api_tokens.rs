@@ -105,7 +105,7 @@ pub async fn create(
     actor: Actor,
 ) -> sqlx::Result<(Token, String)> {
     let secret = new_secret()?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let token: Token = sqlx::query_as(
         "INSERT INTO api_tokens (user_id, label, token_hash, scope, expires_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id, user_id, label, scope, created_at, \
@@ -155,7 +155,7 @@ pub async fn find(db: &PgPool, id: i64) -> sqlx::Result<Option<Token>> {
 /// Revokes the token (once: revoking it again changes nothing); audited
 /// (`api_token.revoke`) with who did it.
 pub async fn revoke(db: &PgPool, id: i64, by: i64) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let revoked: Option<Token> = sqlx::query_as(
         "UPDATE api_tokens SET revoked_at = now(), revoked_by = $2 \
          WHERE id = $1 AND revoked_at IS NULL RETURNING id, user_id, label, scope, created_at, \

@@ -315,7 +315,7 @@ pub async fn add(
     label: Option<&str>,
     author: Author<'_>,
 ) -> sqlx::Result<AttachmentRow> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let added = add_in(&mut tx, update, evidence, label, author).await?;
     tx.commit().await?;
     Ok(added)
@@ -402,7 +402,7 @@ pub async fn withdraw(
     reason: &str,
     author: Author<'_>,
 ) -> sqlx::Result<WithdrawOutcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     // Two withdrawals at once: the second finds the first's row and stops.
     let inserted = sqlx::query(
         "INSERT INTO attachment_withdrawals (attachment_id, withdrawn_by, author, reason) \

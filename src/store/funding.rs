@@ -119,7 +119,7 @@ pub async fn save(
     on: NaiveDate,
     author: Author,
 ) -> sqlx::Result<Saved> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let written = match existing {
         None => insert(&mut tx, plan_id, fields, on, Some(author.user_id)).await,
         Some(line) => write(&mut tx, line.id, fields, on, Some(author.user_id))

@@ -25,7 +25,7 @@ pub async fn save(
     choices: &Value,
     user_id: i64,
 ) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO import_mappings (agency_id, name, kind, shape, choices, saved_by) \
          VALUES ($1, $2, $3, $4, $5, $6) \

@@ -93,7 +93,7 @@ pub async fn apply(
     agency_id: i64,
     upload: Option<&str>,
 ) -> sqlx::Result<Option<i64>> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     if let Some(token) = upload {
         let used = sqlx::query("DELETE FROM import_uploads WHERE token = $1")
             .bind(token)
@@ -282,7 +282,7 @@ pub async fn keep_upload(
     file_name: &str,
     content: &[u8],
 ) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("DELETE FROM import_uploads WHERE created_at < now() - interval '1 day'")
         .execute(&mut *tx)
         .await?;

@@ -145,7 +145,7 @@ pub async fn begin(
     address: Option<&str>,
     limits: Limits,
 ) -> sqlx::Result<Attempt> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     // The login lock before the address lock, always: no deadlock.
     lock(&mut tx, "suivi.login_attempts.login", login).await?;
     if let Some(address) = address {
@@ -233,7 +233,7 @@ pub async fn succeeded(
     login: &str,
     address: Option<&str>,
 ) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     // The same login lock as `begin`: two sign-ins to one account at once
     // would otherwise update the same rows in different orders (a deadlock).
     lock(&mut tx, "suivi.login_attempts.login", login).await?;

@@ -156,7 +156,7 @@ pub async fn set_reminder_days(
     days: i32,
     admin_id: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let before: Option<i32> =
         sqlx::query_scalar("SELECT reminder_days FROM agencies WHERE id = $1 FOR UPDATE")
             .bind(agency_id)
@@ -372,7 +372,7 @@ pub async fn queue_reminders(db: &PgPool, today: NaiveDate) -> sqlx::Result<usiz
         if stale.is_empty() {
             continue;
         }
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         for r in recipients(&mut *tx, session.agency_id, "editor", "reminder").await? {
             let fresh = enqueue(
                 &mut *tx,
@@ -434,7 +434,7 @@ pub async fn queue_digests(db: &PgPool, today: NaiveDate) -> sqlx::Result<usize>
     .await?;
     let mut queued = 0;
     for validator in validators {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin(db).await?;
         let (total, waiting) = waiting_for(&mut tx, validator.user_id).await?;
         if total == 0 {
             continue;
@@ -520,7 +520,7 @@ pub async fn save_settings(
     lang: &str,
     off: &[&str],
 ) -> sqlx::Result<SettingsSave> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let saved = sqlx::query("UPDATE users SET email = $2, mail_lang = $3 WHERE id = $1")
         .bind(user_id)
         .bind(email)
@@ -571,7 +571,7 @@ pub async fn request_reset(
     token: &str,
     token_hash: &str,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let user: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, email, mail_lang FROM users WHERE lower(email) = lower($1) \
          AND disabled_at IS NULL FOR UPDATE",
@@ -649,7 +649,7 @@ pub async fn reset_password(
     token_hash: &str,
     password_hash: &str,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let user_id: Option<i64> = sqlx::query_scalar(
         "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL \
          AND expires_at > now() FOR UPDATE",

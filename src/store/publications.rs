@@ -51,7 +51,7 @@ pub async fn publish(
     actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO publications \
          (agency_id, plan_id, session_id, published_by, show_comments, show_attachments) \
@@ -97,7 +97,7 @@ pub async fn unpublish(
     actor: Actor,
 ) -> sqlx::Result<bool> {
     let (plan_id, session_id, object_type, object_id) = target.columns();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let removed: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
         "DELETE FROM publications WHERE plan_id IS NOT DISTINCT FROM $1 \
          AND session_id IS NOT DISTINCT FROM $2 RETURNING id, published_at",
@@ -249,7 +249,7 @@ pub async fn set_editors_may_publish(
     allowed: bool,
     admin_id: i64,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let changed = sqlx::query(
         "UPDATE agencies SET editors_may_publish = $2 WHERE id = $1 \
          AND editors_may_publish IS DISTINCT FROM $2",

@@ -26,7 +26,7 @@ use crate::performance::plan_tree::Tree;
 pub type Snapshot = Transaction<'static, Postgres>;
 
 pub async fn snapshot(db: &PgPool) -> sqlx::Result<Snapshot> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;

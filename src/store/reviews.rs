@@ -201,7 +201,7 @@ pub async fn decide(
     reviewer_id: i64,
     agencies: Option<&[i64]>,
 ) -> sqlx::Result<DecideOutcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let outcome = decide_in(&mut tx, update_ids, decision, reviewer_id, agencies).await?;
     if matches!(outcome, DecideOutcome::Decided(_)) {
         tx.commit().await?;

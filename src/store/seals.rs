@@ -116,7 +116,7 @@ pub async fn seal(
     seal: &NewSeal,
     user_id: Option<i64>,
 ) -> sqlx::Result<SealOutcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     match lock_session(&mut tx, session_id).await? {
         None => return Ok(SealOutcome::Gone),
         Some(Some(_)) => return Ok(SealOutcome::AlreadySealed),
@@ -136,7 +136,7 @@ pub async fn reopen(
     user_id: i64,
     reason: &str,
 ) -> sqlx::Result<bool> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let Some(Some(seal_id)) = lock_session(&mut tx, session_id).await? else {
         return Ok(false);
     };

@@ -283,7 +283,7 @@ pub async fn create(
     user_id: i64,
     seal: Option<&NewSeal>,
 ) -> sqlx::Result<SaveOutcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let inserted = sqlx::query_scalar(
         "INSERT INTO board_sessions (agency_id, number, kind, held_on, cutoff, place, chair, \
          reviewed_plan_id, adopted_plan_id, agenda, attendees, status) \
@@ -337,7 +337,7 @@ pub async fn update(
     user_id: i64,
     seal: Option<&NewSeal>,
 ) -> sqlx::Result<SaveOutcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     // Checked under the row's lock: a seal made since the page was read wins.
     match seals::lock_session(&mut tx, session.id).await? {
         None | Some(Some(_)) => return Ok(SaveOutcome::Sealed),
@@ -431,7 +431,7 @@ pub async fn add_resolution(
     fields: &ResolutionFields,
     user_id: i64,
 ) -> sqlx::Result<i64> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO resolutions (session_id, position, text, responsible_unit, due_on) \
          VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM resolutions WHERE session_id = $1), \
@@ -466,7 +466,7 @@ pub async fn update_resolution(
     fields: &ResolutionFields,
     user_id: i64,
 ) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     sqlx::query(
         "UPDATE resolutions SET text = $2, responsible_unit = $3, due_on = $4 WHERE id = $1",
     )
@@ -527,7 +527,7 @@ pub async fn add_follow_up(
     user_id: i64,
     author: &str,
 ) -> sqlx::Result<FollowUp> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let follow_up: FollowUp = sqlx::query_as(
         "INSERT INTO resolution_follow_ups (resolution_id, noted_on, status, note, user_id, author) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, noted_on, status, note, author",

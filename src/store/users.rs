@@ -101,7 +101,7 @@ pub async fn add(
     roles: &[AgencyRole],
     actor: Actor,
 ) -> sqlx::Result<Option<i64>> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let Some(id) = create(&mut *tx, login, display_name, password_hash, is_admin).await? else {
         return Ok(None);
     };
@@ -151,7 +151,7 @@ pub async fn change_password(
     password_hash: &str,
     actor: Actor,
 ) -> sqlx::Result<Option<i64>> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let generation = sqlx::query_scalar(
         "UPDATE users SET password_hash = $2, session_generation = session_generation + 1 \
          WHERE id = $1 RETURNING session_generation",

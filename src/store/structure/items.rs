@@ -271,7 +271,7 @@ pub async fn set_indicator_value(
     value: &IndicatorValueRow,
     change: Change<'_>,
 ) -> sqlx::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let before: Option<IndicatorValueRow> = sqlx::query_as(
         "SELECT period_label, period_end, value FROM indicator_values \
          WHERE indicator_id = $1 AND period_end = $2 FOR UPDATE",

@@ -254,7 +254,7 @@ async fn save(
     change: Change<'_>,
     write: impl AsyncFnOnce(&mut PgConnection) -> sqlx::Result<Written>,
 ) -> sqlx::Result<Outcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     rules::lock_tree(&mut tx, plan_id).await?;
     let checked = match place {
         Place::Node { node, parent } => rules::check_place(&mut tx, plan_id, node, parent).await?,
@@ -290,7 +290,7 @@ pub async fn retire(
     on: NaiveDate,
     change: Change<'_>,
 ) -> sqlx::Result<Outcome> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin(db).await?;
     let plan_id: i64 = sqlx::query_scalar(&format!(
         "SELECT plan_id FROM {} WHERE id = $1",
         table.table()
