@@ -19,6 +19,7 @@ mod pages;
 pub mod public_access;
 mod routes;
 pub mod server;
+mod session_store;
 mod state;
 
 pub use context::{Ctx, LANG_COOKIE};
@@ -36,7 +37,6 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "suivi_session";
@@ -50,7 +50,7 @@ const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 pub fn app(state: AppState) -> Router {
     // Sessions live in PostgreSQL (the table comes with the migrations), so
     // they survive a restart and are shared by every instance on the database.
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(session_store::LoginSessions::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
