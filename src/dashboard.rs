@@ -181,14 +181,22 @@ impl SessionFigures {
     /// The same figures with "late" counted by `rule`: what a seal's rows
     /// are read with, and what `verify` recomputes an older seal by.
     fn counted_by(mut self, rule: LateRule) -> SessionFigures {
+        self.rows_counted_by(rule);
+        if let Some(reviewed) = &mut self.reviewed {
+            reviewed.headline = summary_of(&reviewed.activities, self.cutoff);
+        }
+        self
+    }
+
+    /// Sets the rule on the figures and on each of their rows, the headline
+    /// left as it is.
+    fn rows_counted_by(&mut self, rule: LateRule) {
         self.late_rule = rule;
         if let Some(reviewed) = &mut self.reviewed {
             for activity in &mut reviewed.activities {
                 activity.late_rule = rule;
             }
-            reviewed.headline = summary_of(&reviewed.activities, self.cutoff);
         }
-        self
     }
 
     /// The figures as sealed: their text and its digest.
@@ -373,11 +381,7 @@ fn differences(sealed: &SessionFigures, now: &SessionFigures) -> Vec<&'static st
 fn read(text: &str) -> sqlx::Result<SessionFigures> {
     let mut figures: SessionFigures =
         serde_json::from_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-    if let Some(reviewed) = &mut figures.reviewed {
-        for activity in &mut reviewed.activities {
-            activity.late_rule = figures.late_rule;
-        }
-    }
+    figures.rows_counted_by(figures.late_rule);
     Ok(figures)
 }
 
